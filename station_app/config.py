@@ -1,0 +1,45 @@
+"""Where things live: the user's data folder, the default database, the bundled resources."""
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "StationApp"
+APP_TITLE = "代表联络站工作台"
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RESOURCES = PROJECT_ROOT / "resources"
+FONT_FILE = RESOURCES / "fonts" / "wqy-microhei.ttc"
+FONT_FAMILY = "WenQuanYi Micro Hei"
+
+
+def data_dir() -> Path:
+    """The user's data folder; STATION_APP_HOME overrides it (tests, portable installs)."""
+    override = os.environ.get("STATION_APP_HOME")
+    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_db_url() -> str:
+    return f"sqlite:///{data_dir() / 'station.sqlite'}"
+
+
+def log_file() -> Path:
+    return data_dir() / "logs" / "station-app.log"
+
+
+def setup_logging() -> Path:
+    path = log_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+    return path

@@ -1,0 +1,412 @@
+"""The whole domain as SQLAlchemy 2 typed models.
+
+Every domain table follows the same rules (``Record``):
+- ``id`` is a UUID made on this PC; it survives export to the county and merging back;
+- ``created_at`` / ``updated_at`` (UTC) are set centrally in ``db.audit`` on flush;
+- rows are voided with a reason (``voided_at``, ``void_reason``, ``voided_by``), never deleted;
+- every insert, change and void writes an ``AuditLog`` row (also in ``db.audit``).
+
+Domain values (级别, 性别, 渠道 ...) are stored as the Chinese words the stations use, because
+they are what the exported workbooks carry and what the county office merges.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Optional
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    JSON,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+LEVELS = ("全国", "省", "市", "县", "乡")
+GENDERS = ("男", "女")
+REP_KINDS = ("人大代表", "议政代表")
+STATION_KINDS = ("人大代表监督站", "县级代表联络总站", "乡镇(街道)代表联络站", "产业/行业代表联络站", "驻外代表联络站")
+CHANNELS = ("站内接待", "流动/摆摊", "扫码/线上", "电话", "网格走访")
+OUTCOMES = ("当场解决", "解释答复", "交办", "转为代表建议", "其他")
+REFERRAL_STATES = ("待交办", "已交办", "已反馈", "已回访", "办结", "退回")
+SATISFACTION = ("满意", "基本满意", "不满意")
+ATTENDANCE = ("待签到", "出勤", "缺勤", "请假", "替班")
+BATCH_STATES = ("草稿", "已确认", "已发放")
+ROLES = ("管理员", "登记员")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Record(Base):
+    """Columns every domain table carries: stable id, times, voiding."""
+
+    __abstract__ = True
+    #: Tables listed in the audit log; the log itself and settings' cache are not records.
+    audited = True
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    voided_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    void_reason: Mapped[Optional[str]] = mapped_column(Text)
+    voided_by: Mapped[Optional[str]] = mapped_column(String(64))
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+
+# --- Registry -----------------------------------------------------------------------------
+
+
+class Station(Record):
+    """代表联络站 / 人大代表监督站."""
+
+    __tablename__ = "stations"
+
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(32), default=STATION_KINDS[0])
+    address: Mapped[str] = mapped_column(String(200), default="")
+    contact: Mapped[str] = mapped_column(String(50), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Delegation(Record):
+    """代表团 — representatives grouped by delegation (Puyang: 22)."""
+
+    __tablename__ = "delegations"
+
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class RepGroup(Record):
+    """代表小组 — a working group by area or trade."""
+
+    __tablename__ = "rep_groups"
+
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class Representative(Record):
+    """人大代表 or 议政代表 on a station's list."""
+
+    __tablename__ = "representatives"
+    __table_args__ = (
+        CheckConstraint("level IN ('全国','省','市','县','乡')", name="ck_rep_level"),
+        CheckConstraint("gender IN ('男','女','')", name="ck_rep_gender"),
+        Index("ix_rep_name_phone", "name", "phone"),
+    )
+
+    name: Mapped[str] = mapped_column(String(50), index=True)
+    gender: Mapped[str] = mapped_column(String(2), default="")
+    kind: Mapped[str] = mapped_column(String(10), default=REP_KINDS[0])
+    level: Mapped[str] = mapped_column(String(4))
+    delegation_id: Mapped[Optional[str]] = mapped_column(ForeignKey("delegations.id"), index=True)
+    group_id: Mapped[Optional[str]] = mapped_column(ForeignKey("rep_groups.id"), index=True)
+    station_id: Mapped[Optional[str]] = mapped_column(ForeignKey("stations.id"), index=True)
+    work_unit: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    id_number: Mapped[Optional[str]] = mapped_column(String(18), index=True)
+    has_fixed_income: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    term: Mapped[str] = mapped_column(String(30), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    delegation: Mapped[Optional[Delegation]] = relationship(lazy="joined")
+    group: Mapped[Optional[RepGroup]] = relationship(lazy="joined")
+    station: Mapped[Optional[Station]] = relationship(lazy="joined")
+
+
+class WindowUnit(Record):
+    """窗口单位 — a government office with a counter in the service centre, and its head."""
+
+    __tablename__ = "window_units"
+
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    station_id: Mapped[Optional[str]] = mapped_column(ForeignKey("stations.id"), index=True)
+    head_name: Mapped[str] = mapped_column(String(50), default="")
+    head_title: Mapped[str] = mapped_column(String(100), default="")
+    head_phone: Mapped[str] = mapped_column(String(30), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    station: Mapped[Optional[Station]] = relationship(lazy="joined")
+
+
+# --- Duty -----------------------------------------------------------------------------------
+
+
+class DutyPlan(Record):
+    """排班方案 — which days, which slots, how many people, drawn from which pool."""
+
+    __tablename__ = "duty_plans"
+
+    station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    #: "weekdays" (chosen weekdays, e.g. [3] for Wednesday) or "workdays" (every official working day)
+    day_rule: Mapped[str] = mapped_column(String(20), default="weekdays")
+    weekdays: Mapped[list] = mapped_column(JSON, default=list)
+    slots: Mapped[list] = mapped_column(JSON, default=lambda: ["全天"])
+    headcount: Mapped[int] = mapped_column(Integer, default=2)
+    #: {"levels": [...], "delegations": [...], "groups": [...], "window_heads": bool, ...}
+    pool: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: "person" (one by one) or "group" (编组排班: a group takes the day together)
+    rotation: Mapped[str] = mapped_column(String(10), default="person")
+    start_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    station: Mapped[Station] = relationship()
+
+
+class DutySlot(Record):
+    """One slot of one day of a plan (全天, 上午, 下午)."""
+
+    __tablename__ = "duty_slots"
+    __table_args__ = (UniqueConstraint("plan_id", "day", "slot_name"),)
+
+    plan_id: Mapped[str] = mapped_column(ForeignKey("duty_plans.id"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    slot_name: Mapped[str] = mapped_column(String(10), default="全天")
+    headcount: Mapped[int] = mapped_column(Integer, default=2)
+
+    plan: Mapped[DutyPlan] = relationship()
+
+
+class DutyAssignment(Record):
+    """A person on a slot: a representative or a window-unit head; how it got there; attendance."""
+
+    __tablename__ = "duty_assignments"
+    __table_args__ = (
+        CheckConstraint(
+            "(representative_id IS NULL) <> (window_unit_id IS NULL)", name="ck_assignment_one_person"
+        ),
+    )
+
+    slot_id: Mapped[str] = mapped_column(ForeignKey("duty_slots.id"), index=True)
+    representative_id: Mapped[Optional[str]] = mapped_column(ForeignKey("representatives.id"), index=True)
+    window_unit_id: Mapped[Optional[str]] = mapped_column(ForeignKey("window_units.id"), index=True)
+    #: 生成 (generator), 手工 (manual), 调班 (swap), 替班 (stand-in)
+    source: Mapped[str] = mapped_column(String(10), default="生成")
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    made_by: Mapped[str] = mapped_column(String(64), default="")
+    attendance: Mapped[str] = mapped_column(String(10), default="待签到")
+    attended_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    substitute_id: Mapped[Optional[str]] = mapped_column(ForeignKey("representatives.id"))
+
+    slot: Mapped[DutySlot] = relationship()
+
+
+class Unavailability(Record):
+    """A span a person declared they cannot do duty."""
+
+    __tablename__ = "unavailability"
+
+    representative_id: Mapped[Optional[str]] = mapped_column(ForeignKey("representatives.id"), index=True)
+    window_unit_id: Mapped[Optional[str]] = mapped_column(ForeignKey("window_units.id"), index=True)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class CalendarDay(Record):
+    """An official holiday or make-up working day (调休), editable beyond the package's data."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[dt.date] = mapped_column(Date, unique=True)
+    #: 节假日 (holiday) or 调休上班 (make-up working day)
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(50), default="")
+
+
+class StationClosure(Record):
+    """A date a station is closed for its own reasons."""
+
+    __tablename__ = "station_closures"
+    __table_args__ = (UniqueConstraint("station_id", "day"),)
+
+    station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+# --- Reception and the closed loop ----------------------------------------------------------
+
+
+class Visit(Record):
+    """接待登记 — a citizen or a group received at (or reached by) the station."""
+
+    __tablename__ = "visits"
+    __table_args__ = (Index("ix_visit_station_time", "station_id", "visited_at"),)
+
+    station_id: Mapped[Optional[str]] = mapped_column(ForeignKey("stations.id"))
+    visited_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    citizen_name: Mapped[str] = mapped_column(String(50), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    people_count: Mapped[int] = mapped_column(Integer, default=1)
+    channel: Mapped[str] = mapped_column(String(10), default=CHANNELS[0])
+    category: Mapped[str] = mapped_column(String(20), default="其他")
+    content: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(String(10), default=OUTCOMES[0])
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class VisitRepresentative(Record):
+    """A representative who received a visit."""
+
+    __tablename__ = "visit_representatives"
+    __table_args__ = (UniqueConstraint("visit_id", "representative_id"),)
+
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
+    representative_id: Mapped[str] = mapped_column(ForeignKey("representatives.id"), index=True)
+
+
+class Referral(Record):
+    """交办单 — a problem referred to a responsible unit (承办单位)."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (UniqueConstraint("station_id", "year", "seq"),)
+
+    visit_id: Mapped[Optional[str]] = mapped_column(ForeignKey("visits.id"), index=True)
+    station_id: Mapped[Optional[str]] = mapped_column(ForeignKey("stations.id"))
+    number: Mapped[str] = mapped_column(String(50), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    unit_name: Mapped[str] = mapped_column(String(100))
+    requirement: Mapped[str] = mapped_column(Text, default="")
+    issued_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    deadline: Mapped[Optional[dt.date]] = mapped_column(Date, index=True)
+    state: Mapped[str] = mapped_column(String(10), default="待交办", index=True)
+    rounds: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ReferralFeedback(Record):
+    """办理情况反馈单 — the unit's report of how it handled a referral."""
+
+    __tablename__ = "referral_feedback"
+
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), index=True)
+    handler: Mapped[str] = mapped_column(String(50), default="")
+    replied_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    result: Mapped[str] = mapped_column(Text, default="")
+    solved: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ReferralFollowUp(Record):
+    """回访记录单 — the station's follow-up call or visit to the citizen."""
+
+    __tablename__ = "referral_follow_ups"
+
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), index=True)
+    followed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    by_whom: Mapped[str] = mapped_column(String(50), default="")
+    method: Mapped[str] = mapped_column(String(10), default="电话")
+    citizen_words: Mapped[str] = mapped_column(Text, default="")
+    satisfaction: Mapped[str] = mapped_column(String(10), default="满意")
+
+
+class ReferralEvent(Record):
+    """One step in a referral's history (交办, 签收, 反馈, 回访, 重办, 退回, 延期, 办结)."""
+
+    __tablename__ = "referral_events"
+
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), index=True)
+    action: Mapped[str] = mapped_column(String(10))
+    from_state: Mapped[str] = mapped_column(String(10), default="")
+    to_state: Mapped[str] = mapped_column(String(10), default="")
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    by_whom: Mapped[str] = mapped_column(String(64), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+# --- Subsidy ---------------------------------------------------------------------------------
+
+
+class SubsidyBatch(Record):
+    """误工补贴 monthly batch: 草稿 → 已确认 → 已发放 (locked once paid)."""
+
+    __tablename__ = "subsidy_batches"
+    __table_args__ = (UniqueConstraint("station_id", "month"),)
+
+    station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    state: Mapped[str] = mapped_column(String(10), default="草稿")
+    confirmed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    paid_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    meals: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SubsidyLine(Record):
+    """One person's days and amount in a batch; the rate is kept per day worked."""
+
+    __tablename__ = "subsidy_lines"
+
+    batch_id: Mapped[str] = mapped_column(ForeignKey("subsidy_batches.id"), index=True)
+    representative_id: Mapped[str] = mapped_column(ForeignKey("representatives.id"))
+    days: Mapped[int] = mapped_column(Integer, default=0)
+    amount: Mapped[float] = mapped_column(Numeric(10, 2), default=0)
+    detail: Mapped[list] = mapped_column(JSON, default=list)
+
+
+# --- Administration -------------------------------------------------------------------------
+
+
+class Setting(Record):
+    """A station setting (name, code, numbering format, subsidy rate, QR template ...)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
+class Operator(Record):
+    """An operator account: 管理员 or 登记员, with a salted password hash."""
+
+    __tablename__ = "operators"
+
+    username: Mapped[str] = mapped_column(String(32), unique=True)
+    display_name: Mapped[str] = mapped_column(String(50), default="")
+    role: Mapped[str] = mapped_column(String(10), default="登记员")
+    password_hash: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AuditLog(Base):
+    """Who changed what, when, with the values before and after. Append-only."""
+
+    __tablename__ = "audit_log"
+    audited = False
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    operator: Mapped[str] = mapped_column(String(64), default="")
+    table_name: Mapped[str] = mapped_column(String(64), index=True)
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    #: 新增, 修改, 作废
+    action: Mapped[str] = mapped_column(String(10))
+    before: Mapped[Optional[dict]] = mapped_column(JSON)
+    after: Mapped[Optional[dict]] = mapped_column(JSON)

@@ -1,0 +1,148 @@
+"""Engine, sessions and schema upgrades.
+
+``Database.transaction()`` is the one place a user action's transaction is opened and committed:
+everything inside it is written together or not at all.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from station_app.db import audit  # noqa: F401  (registers the audit hook on every Session)
+from station_app.db.audit import OPERATOR
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # WAL with full sync: a power cut leaves the file as before or after a commit, never between.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision() -> str:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def sqlite_path(engine: Engine) -> Path | None:
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database)
+    return None
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of a live SQLite file (WAL included) through SQLite's backup API."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    with contextlib.closing(sqlite3.connect(source)) as src, contextlib.closing(sqlite3.connect(partial)) as dst:
+        src.backup(dst)
+    partial.replace(target)
+
+
+def upgrade(engine: Engine) -> Path | None:
+    """Bring the schema to the newest revision; copy an existing SQLite file aside first.
+
+    Returns the path of the copy, if one was made.
+    """
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return None
+    backup = None
+    path = sqlite_path(engine)
+    if path is not None and path.exists() and inspect(engine).get_table_names():
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = path.with_name(f"{path.stem}.before-{head}-{stamp}{path.suffix}")
+        copy_sqlite(path, backup)
+        log.info("copied %s to %s before upgrading from %s to %s", path, backup, current, head)
+    command.upgrade(alembic_config(engine), "head")
+    return backup
+
+
+class Database:
+    """One database: its engine, its sessions, its transactions."""
+
+    def __init__(self, url: str, operator: str | None = None) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.operator = operator
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.backup_made: Path | None = None
+
+    def upgrade(self) -> "Database":
+        self.backup_made = upgrade(self.engine)
+        return self
+
+    def session(self) -> Session:
+        """A session for reading; nothing is committed unless the caller does."""
+        session = self._sessions()
+        session.info[OPERATOR] = self.operator
+        return session
+
+    @contextlib.contextmanager
+    def transaction(self, **info: object) -> Iterator[Session]:
+        """One user action: committed as a whole on success, rolled back whole on any error."""
+        session = self.session()
+        session.info.update(info)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @property
+    def display_name(self) -> str:
+        path = sqlite_path(self.engine)
+        return str(path) if path else self.engine.url.render_as_string(hide_password=True)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str, operator: str | None = None) -> Database:
+    return Database(url, operator).upgrade()

@@ -1,0 +1,39 @@
+"""One translation mechanism for both faces (window and command line).
+
+Chinese is the source language: every user-visible string is written in Chinese and passed
+through ``tr()``. English texts live in ``resources/translations/en.json`` keyed by the Chinese
+source; a string with no English entry falls back to Chinese. ``tools/missing_translations.py``
+lists the strings still to translate.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from station_app.config import RESOURCES
+
+_language = "zh"
+
+
+def set_language(language: str) -> None:
+    global _language
+    _language = "en" if language.lower().startswith("en") else "zh"
+
+
+def language() -> str:
+    return _language
+
+
+@lru_cache(maxsize=None)
+def _catalogue(language: str) -> dict[str, str]:
+    path = RESOURCES / "translations" / f"{language}.json"
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def tr(text: str, /, **values: object) -> str:
+    """Translate ``text`` (Chinese source) and fill ``{placeholders}`` from ``values``."""
+    if _language != "zh":
+        text = _catalogue(_language).get(text, text)
+    return text.format(**values) if values else text

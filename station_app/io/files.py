@@ -1,0 +1,40 @@
+"""Writing files so that a crash or a full disk never leaves half a file behind."""
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from station_app.i18n import tr
+
+
+class FileWriteError(Exception):
+    """A file could not be written; the message is ready to show (Chinese or English)."""
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path | str) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it over ``target`` only on success.
+
+    If the body raises (or the disk is full), the temporary file is removed and ``target`` is
+    left exactly as it was.
+    """
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise FileWriteError(tr("无法写入文件 {path}：{error}", path=target, error=exc.strerror or exc)) from exc
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise FileWriteError(tr("无法写入文件 {path}：{error}", path=target, error=exc.strerror or exc)) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
