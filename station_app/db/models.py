@@ -132,6 +132,8 @@ class Representative(Record):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     term: Mapped[str] = mapped_column(String(30), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: full pinyin and initials of the name ("zhang san|zhangsan|zs"): sorting, and typing 'zs' to find 张三
+    pinyin: Mapped[str] = mapped_column(String(200), default="", index=True)
 
     delegation: Mapped[Optional[Delegation]] = relationship(lazy="joined")
     group: Mapped[Optional[RepGroup]] = relationship(lazy="joined")

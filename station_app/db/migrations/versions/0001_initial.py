@@ -1,8 +1,8 @@
-"""initial schema: the whole domain
+"""Initial schema: the whole domain (registry, duty, reception, referrals, subsidy, settings, audit).
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 02:20:32.556649
+Create Date: 2026-11-22 02:25:10.804483
 """
 from alembic import op
 import sqlalchemy as sa
@@ -168,6 +168,7 @@ def upgrade() -> None:
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('term', sa.String(length=30), nullable=False),
     sa.Column('notes', sa.Text(), nullable=False),
+    sa.Column('pinyin', sa.String(length=200), nullable=False),
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -187,6 +188,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_representatives_group_id'), ['group_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_representatives_id_number'), ['id_number'], unique=False)
         batch_op.create_index(batch_op.f('ix_representatives_name'), ['name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_representatives_pinyin'), ['pinyin'], unique=False)
         batch_op.create_index(batch_op.f('ix_representatives_station_id'), ['station_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_representatives_updated_at'), ['updated_at'], unique=False)
 
@@ -555,6 +557,7 @@ def downgrade() -> None:
     with op.batch_alter_table('representatives', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_representatives_updated_at'))
         batch_op.drop_index(batch_op.f('ix_representatives_station_id'))
+        batch_op.drop_index(batch_op.f('ix_representatives_pinyin'))
         batch_op.drop_index(batch_op.f('ix_representatives_name'))
         batch_op.drop_index(batch_op.f('ix_representatives_id_number'))
         batch_op.drop_index(batch_op.f('ix_representatives_group_id'))

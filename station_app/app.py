@@ -1,0 +1,91 @@
+"""Start the window: font, translations, one instance per database, the database, the main window."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import sys
+import traceback
+
+from PySide6.QtCore import QLibraryInfo, QLockFile, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from station_app import config
+from station_app.i18n import language, tr
+
+log = logging.getLogger(__name__)
+
+
+def install_font(app: QApplication) -> str:
+    """Register the bundled WenQuanYi Micro Hei so Chinese never shows as boxes, and use it."""
+    font_id = QFontDatabase.addApplicationFont(str(config.FONT_FILE))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    family = families[0] if families else config.FONT_FAMILY
+    if font_id < 0:
+        log.warning("could not load bundled font %s", config.FONT_FILE)
+    font = QFont(family)
+    font.setPointSize(10)
+    app.setFont(font)
+    return family
+
+
+def install_qt_translations(app: QApplication) -> None:
+    """Qt's own texts (确定/取消 on standard buttons) in Chinese."""
+    if language() != "zh":
+        return
+    translator = QTranslator(app)
+    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
+                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)) or translator.load(
+            "qt_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName(config.APP_TITLE)
+    app.setOrganizationName(config.APP_NAME)
+    install_font(app)
+    install_qt_translations(app)
+    return app
+
+
+def _show_unexpected(exc_type, exc, tb) -> None:
+    log.error("unexpected error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+    QMessageBox.critical(None, tr("程序出错"), tr("程序遇到意外问题：{error}\n\n数据未受影响。详细信息已写入日志：\n{log}",
+                                                  error=exc, log=config.log_file()))
+
+
+def instance_lock(db_url: str) -> QLockFile:
+    digest = hashlib.sha1(db_url.encode("utf-8")).hexdigest()[:12]
+    lock = QLockFile(str(config.data_dir() / f"instance-{digest}.lock"))
+    lock.setStaleLockTime(0)
+    return lock
+
+
+def run_window(db_url: str | None = None) -> int:
+    from station_app.db.session import open_database
+    from station_app.ui.main_window import MainWindow
+
+    config.setup_logging()
+    app = make_application()
+    url = db_url or config.default_db_url()
+    lock = instance_lock(url)
+    if not lock.tryLock(100):
+        QMessageBox.warning(None, config.APP_TITLE, tr("工作台已经在运行（同一个数据库只能打开一个窗口）。"))
+        return 1
+    sys.excepthook = _show_unexpected
+    try:
+        db = open_database(url)
+    except Exception as exc:
+        log.exception("cannot open database %s", url)
+        QMessageBox.critical(None, config.APP_TITLE, tr("无法打开数据库 {url}：{error}\n日志：{log}",
+                                                        url=url, error=exc, log=config.log_file()))
+        return 1
+    window = MainWindow(db)
+    window.show()
+    if db.backup_made:
+        window.statusBar().showMessage(tr("数据库已升级，升级前的副本保存在 {path}", path=db.backup_made), 15000)
+    code = app.exec()
+    db.dispose()
+    lock.unlock()
+    return code

@@ -1,0 +1,151 @@
+"""station-app — the command line. Each verb calls one service; without a verb the window opens."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from station_app import config
+from station_app.i18n import set_language, tr
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own words, prefixed so clerks see what failed
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, tr("参数错误：{message}", message=message) + "\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="station-app", description=tr("代表联络站工作台：不带命令时打开窗口。"))
+    parser.add_argument("--db", metavar="URL", help=tr("数据库地址，默认为用户数据目录下的 SQLite 文件"))
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help=tr("提示语言：zh 中文（默认），en 英文"))
+    verbs = parser.add_subparsers(dest="verb", metavar=tr("命令"), parser_class=_Parser)
+
+    demo = verbs.add_parser("demo", help=tr("向空数据库装入演示站点数据"), description=tr("向空数据库装入演示站点数据"))
+    demo.add_argument("--seed", type=int, default=2025, help=tr("随机种子，相同种子得到相同数据"))
+    demo.set_defaults(run=_demo)
+
+    reps = verbs.add_parser("reps", help=tr("代表名册的导入与导出"), description=tr("代表名册的导入与导出"))
+    reps_verbs = reps.add_subparsers(dest="reps_verb", metavar=tr("操作"), required=True, parser_class=_Parser)
+    imp = reps_verbs.add_parser("import", help=tr("从 Excel 名册导入代表"), description=tr(
+        "从 Excel 名册导入代表：自动查找表头，逐行报告拒绝的原因；有拒绝行时默认不写入任何数据。"))
+    imp.add_argument("file", type=Path, metavar="FILE.xlsx")
+    imp.add_argument("--skip-bad", action="store_true", help=tr("跳过被拒绝的行，导入其余各行"))
+    imp.add_argument("--dry-run", action="store_true", help=tr("只检查并报告，不写入"))
+    imp.set_defaults(run=_reps_import)
+    exp = reps_verbs.add_parser("export", help=tr("把代表名册导出为 Excel"), description=tr("把代表名册导出为 Excel"))
+    exp.add_argument("file", type=Path, metavar="FILE.xlsx")
+    exp.set_defaults(run=_reps_export)
+
+    qr = verbs.add_parser("qr", help=tr("生成代表二维码图片和卡片 PDF"), description=tr(
+        "为每位在任代表生成二维码 PNG，以及可裁剪的 A4 卡片 PDF；可选一站一码海报。"))
+    qr.add_argument("--out", type=Path, required=True, metavar="DIR", help=tr("输出文件夹"))
+    qr.add_argument("--rep", action="append", metavar="ID", help=tr("只生成这位代表（编号或姓名），可重复"))
+    qr.add_argument("--no-png", action="store_true", help=tr("不生成 PNG 图片"))
+    qr.add_argument("--no-cards", action="store_true", help=tr("不生成卡片 PDF"))
+    qr.add_argument("--poster", action="store_true", help=tr("生成一站一码海报 PDF"))
+    qr.add_argument("--on-duty", action="append", metavar="ID", help=tr("海报上列出的值班代表（编号或姓名），可重复"))
+    qr.set_defaults(run=_qr)
+    return parser
+
+
+def _open_db(args: argparse.Namespace):
+    from station_app.db.session import open_database
+
+    return open_database(args.db or config.default_db_url())
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from station_app.services.demo import fill_demo
+
+    started = time.perf_counter()
+    summary = fill_demo(_open_db(args), seed=args.seed)
+    print(tr("已装入演示数据：{stations} 个站点，{reps} 位代表（{free} 位无固定收入），{dels} 个代表团，"
+             "{groups} 个代表小组，{units} 个窗口单位。用时 {sec:.1f} 秒。",
+             stations=summary.stations, reps=summary.representatives, free=summary.without_fixed_income,
+             dels=summary.delegations, groups=summary.groups, units=summary.window_units,
+             sec=time.perf_counter() - started))
+    return EXIT_OK
+
+
+def _reps_import(args: argparse.Namespace) -> int:
+    from station_app.services.registry import apply_import, preview_import
+
+    db = _open_db(args)
+    preview = preview_import(db, args.file)
+    for line in preview.report_lines():
+        print(line)
+    print(preview.summary())
+    if args.dry_run:
+        return EXIT_BAD_INPUT if preview.refused else EXIT_OK
+    if preview.refused and not args.skip_bad:
+        first = preview.refused[0]
+        print(tr("错误：{file} 第 {row} 行，{reason}；共 {n} 行被拒绝，未写入任何数据（可加 --skip-bad 导入其余各行）",
+                 file=args.file, row=first.row_number, reason="；".join(first.reasons), n=len(preview.refused)),
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    result = apply_import(db, preview, allow_refused=args.skip_bad)
+    print(tr("导入完成：新增 {a}，更新 {u}，不变 {s}，拒绝 {r}。", a=result.added, u=result.updated,
+             s=result.unchanged, r=result.refused))
+    return EXIT_OK
+
+
+def _reps_export(args: argparse.Namespace) -> int:
+    from station_app.services.registry import export_representatives
+
+    count = export_representatives(_open_db(args), args.file)
+    print(tr("已导出 {n} 位代表到 {file}", n=count, file=args.file))
+    return EXIT_OK
+
+
+def _qr(args: argparse.Namespace) -> int:
+    from station_app.services.qr import export_codes
+
+    output = export_codes(_open_db(args), args.out, args.rep, pngs=not args.no_png, cards=not args.no_cards,
+                          poster=args.poster, on_duty_keys=args.on_duty)
+    if output.pngs:
+        print(tr("二维码图片 {n} 张：{dir}", n=len(output.pngs), dir=args.out))
+    for path in (output.cards_pdf, output.poster_pdf):
+        if path:
+            print(path)
+    return EXIT_OK
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from station_app.io.excel import WorkbookError
+    from station_app.io.files import FileWriteError
+    from station_app.services.errors import StationError
+
+    return StationError, WorkbookError, FileWriteError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--lang" in argv and argv.index("--lang") + 1 < len(argv):
+        set_language(argv[argv.index("--lang") + 1])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    set_language(args.lang)
+    config.setup_logging()
+    run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
+    if run is None:
+        from station_app.app import run_window
+
+        return run_window(args.db)
+    try:
+        return run(args)
+    except _user_errors() as exc:
+        print(tr("错误：{message}", message=exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # an unexpected failure: say where the log is, never a bare traceback
+        log.exception("command failed: %s", argv)
+        print(tr("错误：程序出现意外问题（{error}）。详细信息见日志 {log}", error=exc, log=config.log_file()),
+              file=sys.stderr)
+        return EXIT_FAILED

@@ -1,0 +1,111 @@
+"""代表二维码 — payloads from the settings' template, PNG files, the card sheet and the station poster."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from station_app.db.models import Representative
+from station_app.db.session import Database
+from station_app.i18n import tr
+from station_app.io.qr import safe_filename, save_qr_png
+from station_app.io.qr_pdf import QrCard, write_cards_pdf, write_station_poster
+from station_app.services import settings as settings_service
+from station_app.services.errors import StationError, ValidationFailed
+from station_app.services.registry import find_representative
+from station_app.services.settings import StationSettings
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def payload_for(rep: Representative, settings: StationSettings) -> str:
+    """Fill the template: {id} {name} {phone} {station} {station_code} {level} {title} {delegation} {group}.
+
+    {level} is the bare level (县); {title} is what the card says (县级人大代表, 议政代表).
+    """
+    values = _Blank(
+        id=rep.id, name=rep.name, phone=rep.phone, station=rep.station.name if rep.station else settings.station_name,
+        station_code=settings.station_code, level=rep.level, title=level_label(rep),
+        delegation=rep.delegation.name if rep.delegation else "", group=rep.group.name if rep.group else "",
+    )
+    return settings.qr_template.format_map(values)
+
+
+def station_payload(settings: StationSettings) -> str:
+    return settings.station_qr_template.format_map(_Blank(
+        station=settings.station_name, station_code=settings.station_code,
+        address=settings.station_address, station_phone=settings.station_phone))
+
+
+def level_label(rep: Representative) -> str:
+    if rep.kind == "议政代表":
+        return tr("议政代表")
+    return tr("{level}人大代表", level=rep.level if rep.level == "全国" else f"{rep.level}级")
+
+
+def card_for(rep: Representative, settings: StationSettings) -> QrCard:
+    return QrCard(name=rep.name, level=level_label(rep), delegation=rep.delegation.name if rep.delegation else "",
+                  payload=payload_for(rep, settings), note=rep.group.name if rep.group else "")
+
+
+def _selected(session: Session, rep_keys: Sequence[str] | None) -> list[Representative]:
+    if rep_keys:
+        return [find_representative(session, key) for key in rep_keys]
+    query = (select(Representative)
+             .where(Representative.voided_at.is_(None), Representative.active.is_(True))
+             .order_by(Representative.delegation_id, Representative.pinyin))
+    return list(session.scalars(query).unique())
+
+
+@dataclass
+class QrOutput:
+    pngs: list[Path] = field(default_factory=list)
+    cards_pdf: Path | None = None
+    poster_pdf: Path | None = None
+
+
+def export_codes(db: Database, out_dir: Path | str, rep_keys: Sequence[str] | None = None, *,
+                 pngs: bool = True, cards: bool = True, poster: bool = False,
+                 on_duty_keys: Sequence[str] | None = None) -> QrOutput:
+    """PNG per representative, the A4 card sheet and (optionally) the station poster into ``out_dir``."""
+    out_dir = Path(out_dir)
+    output = QrOutput()
+    with db.session() as session:
+        settings = settings_service.load(session)
+        _check_template(settings)
+        reps = _selected(session, rep_keys)
+        if not reps and (pngs or cards):
+            raise StationError(tr("没有在任的代表，无法生成二维码"))
+        cards_list = [card_for(rep, settings) for rep in reps]
+        duty_cards = [card_for(rep, settings) for rep in _selected(session, on_duty_keys)] if on_duty_keys else []
+    if pngs:
+        used: set[str] = set()
+        for rep, card in zip(reps, cards_list):
+            stem = safe_filename(f"{rep.name}_{rep.delegation.name if rep.delegation else rep.level}")
+            if stem in used:
+                stem = f"{stem}_{rep.id[:8]}"
+            used.add(stem)
+            output.pngs.append(save_qr_png(card.payload, out_dir / f"{stem}.png", caption=card.name,
+                                           subcaption=card.level))
+    if cards:
+        output.cards_pdf = out_dir / safe_filename(f"{settings.station_name}_代表二维码卡片.pdf")
+        write_cards_pdf(cards_list, output.cards_pdf, title=tr("{station} 代表二维码", station=settings.station_name))
+    if poster:
+        output.poster_pdf = out_dir / safe_filename(f"{settings.station_name}_一站一码海报.pdf")
+        write_station_poster(output.poster_pdf, station_name=settings.station_name,
+                             station_payload=station_payload(settings), heading=tr("值班代表"),
+                             on_duty=duty_cards, footer=settings.station_address)
+    return output
+
+
+def _check_template(settings: StationSettings) -> None:
+    errors = settings_service.validate(settings)
+    template_errors = {k: v for k, v in errors.items() if k in ("qr_template", "station_qr_template")}
+    if template_errors:
+        raise ValidationFailed(template_errors, place=tr("设置中的二维码模板："))

@@ -1,0 +1,69 @@
+"""The main window: navigation on the left, one page per capability, station and database below."""
+from __future__ import annotations
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
+
+from station_app import config
+from station_app.db.session import Database
+from station_app.i18n import tr
+from station_app.services import settings as settings_service
+from station_app.ui.qr_page import QrPage
+from station_app.ui.registry_page import RegistryPage
+from station_app.ui.settings_page import SettingsPage
+
+NAV_STYLE = """
+QListWidget { background: #263238; color: #eceff1; border: none; font-size: 15px; outline: 0; }
+QListWidget::item { padding: 12px 18px; }
+QListWidget::item:selected { background: #c62828; color: white; }
+QListWidget::item:hover:!selected { background: #37474f; }
+"""
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+        self.resize(1280, 800)
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(170)
+        self.nav.setStyleSheet(NAV_STYLE)
+        self.nav.setIconSize(QSize(20, 20))
+        self.pages = QStackedWidget()
+        self.registry = RegistryPage(db)
+        self.qr = QrPage(db)
+        self.settings = SettingsPage(db)
+        for title, page in ((tr("代表名册"), self.registry), (tr("代表二维码"), self.qr), (tr("设置"), self.settings)):
+            self.add_page(title, page)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.station_label = QLabel()
+        self.db_label = QLabel()
+        self.statusBar().addPermanentWidget(self.station_label)
+        self.statusBar().addPermanentWidget(self.db_label)
+        self.nav.currentRowChanged.connect(self.show_page)
+        self.registry.representatives.changed.connect(self.qr.refresh)
+        self.settings.saved.connect(self.update_status)
+        self.nav.setCurrentRow(0)
+        self.update_status()
+
+    def add_page(self, title: str, page: QWidget) -> None:
+        self.pages.addWidget(page)
+        QListWidgetItem(title, self.nav)
+
+    def show_page(self, row: int) -> None:
+        self.pages.setCurrentIndex(row)
+        page = self.pages.currentWidget()
+        if page is self.qr:
+            self.qr.refresh()
+
+    def update_status(self) -> None:
+        settings = settings_service.read(self.db)
+        self.setWindowTitle(f"{config.APP_TITLE} — {settings.station_name}")
+        self.station_label.setText(tr("本站：{name}（{code}）", name=settings.station_name, code=settings.station_code))
+        self.db_label.setText(tr("数据库：{path}", path=self.db.display_name))

@@ -1,0 +1,513 @@
+"""代表名册 page: representatives (and 议政代表), window units, stations."""
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStackedLayout,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station_app.db.models import STATION_KINDS, Station, WindowUnit
+from station_app.db.session import Database
+from station_app.i18n import tr
+from station_app.io.excel import WorkbookError
+from station_app.io.files import FileWriteError
+from station_app.services import registry
+from station_app.services.errors import StationError
+from station_app.services.registry import (
+    ImportPreview,
+    RepFilter,
+    RepresentativeInput,
+    StationInput,
+    WindowUnitInput,
+)
+from station_app.ui.forms import FieldSpec, FormDialog, ask_void_reason
+from station_app.ui.table_model import RowTableModel, TableColumn
+
+
+def make_table(model: RowTableModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    # No sort indicator until the clerk clicks a header: the service's order (by delegation, by pinyin) stands.
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    view.setSortingEnabled(True)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setDefaultSectionSize(28)
+    view.horizontalHeader().setHighlightSections(False)
+    for number, column in enumerate(model.columns):
+        view.setColumnWidth(number, column.width)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+class EmptyHint(QLabel):
+    """Shown instead of an empty table: says why it is empty and what to do."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setStyleSheet("color: #757575; font-size: 15px; padding: 40px;")
+
+
+class TablePane(QWidget):
+    """A table with an empty-state hint in its place when it has no rows."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__()
+        self.view = view
+        self.hint = EmptyHint()
+        self.stack = QStackedLayout(self)
+        self.stack.addWidget(view)
+        self.stack.addWidget(self.hint)
+
+    def show_rows(self, count: int, hint: str) -> None:
+        self.hint.setText(hint)
+        self.stack.setCurrentWidget(self.view if count else self.hint)
+
+
+def _error_box(parent: QWidget, title: str, exc: Exception) -> None:
+    QMessageBox.warning(parent, title, str(exc))
+
+
+def rep_field_specs(options: dict[str, list[str]]) -> list[FieldSpec]:
+    return [
+        FieldSpec("name", tr("姓名"), required=True, placeholder=tr("如：王伟")),
+        FieldSpec("gender", tr("性别"), "choice", options["gender"]),
+        FieldSpec("kind", tr("类别"), "choice", options["kind"], required=True),
+        FieldSpec("level", tr("级别"), "choice", options["level"], required=True),
+        FieldSpec("delegation", tr("代表团"), "editable", options["delegation"]),
+        FieldSpec("group", tr("代表小组"), "editable", options["group"]),
+        FieldSpec("station", tr("联络站"), "choice", [""] + options["station"]),
+        FieldSpec("work_unit", tr("工作单位及职务")),
+        FieldSpec("phone", tr("联系电话"), placeholder=tr("手机 11 位，或座机 0393-4821234")),
+        FieldSpec("id_number", tr("身份证号"), placeholder=tr("选填，18 位")),
+        FieldSpec("has_fixed_income", tr("固定收入"), "bool", placeholder=tr("有固定收入（无固定收入者值班可领误工补贴）")),
+        FieldSpec("active", tr("在任"), "bool", placeholder=tr("在任，参加排班")),
+        FieldSpec("term", tr("届次"), placeholder=tr("如：第十四届")),
+        FieldSpec("notes", tr("备注"), "multiline"),
+    ]
+
+
+class RepresentativesTab(QWidget):
+    changed = Signal()
+
+    COLUMNS = [
+        TableColumn(tr("姓名"), lambda r: r.name, 90),
+        TableColumn(tr("性别"), lambda r: r.gender, 50, True),
+        TableColumn(tr("级别"), lambda r: r.level, 50, True),
+        TableColumn(tr("类别"), lambda r: r.kind, 80),
+        TableColumn(tr("代表团"), lambda r: r.delegation, 130),
+        TableColumn(tr("代表小组"), lambda r: r.group, 120),
+        TableColumn(tr("工作单位及职务"), lambda r: r.work_unit, 230),
+        TableColumn(tr("联系电话"), lambda r: r.phone, 120),
+        TableColumn(tr("固定收入"), lambda r: tr("有") if r.has_fixed_income else tr("无"), 70, True),
+        TableColumn(tr("状态"), lambda r: tr("已作废") if r.voided else (tr("在任") if r.active else tr("不在任")), 70, True),
+        TableColumn(tr("联络站"), lambda r: r.station, 200),
+    ]
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(tr("搜索姓名、拼音首字母、电话、单位、代表团…"))
+        self.search.setClearButtonEnabled(True)
+        self.level = QComboBox()
+        self.delegation = QComboBox()
+        self.group = QComboBox()
+        self.state = QComboBox()
+        for value, label in (("active", tr("在任")), ("inactive", tr("不在任")), ("all", tr("全部（不含作废）")),
+                             ("voided", tr("已作废"))):
+            self.state.addItem(label, value)
+        self.count = QLabel()
+        self.model = RowTableModel(self.COLUMNS, greyed=lambda r: r.voided or not r.active)
+        self.view = make_table(self.model)
+        self.pane = TablePane(self.view)
+
+        self.add_button = QPushButton(tr("新增代表"))
+        self.edit_button = QPushButton(tr("编辑"))
+        self.void_button = QPushButton(tr("作废"))
+        self.import_button = QPushButton(tr("导入 Excel…"))
+        self.export_button = QPushButton(tr("导出 Excel…"))
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        for label, combo in ((tr("级别"), self.level), (tr("代表团"), self.delegation), (tr("小组"), self.group),
+                             (tr("状态"), self.state)):
+            filters.addWidget(QLabel(label))
+            combo.setMinimumWidth(90)
+            filters.addWidget(combo, 1)
+        actions = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.void_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.count)
+        actions.addStretch(1)
+        actions.addWidget(self.import_button)
+        actions.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addLayout(actions)
+        layout.addWidget(self.pane, 1)
+
+        self._debounce = QTimer(self, singleShot=True, interval=150)
+        self._debounce.timeout.connect(self.refresh)
+        self.search.textChanged.connect(self._debounce.start)
+        for combo in (self.level, self.delegation, self.group, self.state):
+            combo.currentIndexChanged.connect(self.refresh)
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit)
+        self.void_button.clicked.connect(self.void)
+        self.import_button.clicked.connect(self.import_workbook)
+        self.export_button.clicked.connect(self.export_workbook)
+        self.view.doubleClicked.connect(lambda _index: self.edit())
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.add)
+        self.reload_choices()
+        self.refresh()
+
+    def reload_choices(self) -> None:
+        with self.db.session() as session:
+            self.options = registry.choices(session)
+        for combo, key in ((self.level, "level"), (self.delegation, "delegation"), (self.group, "group")):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(tr("全部"), "")
+            for value in self.options[key]:
+                combo.addItem(value, value)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.blockSignals(False)
+
+    def current_filter(self) -> RepFilter:
+        return RepFilter(text=self.search.text(), level=self.level.currentData() or "",
+                         delegation=self.delegation.currentData() or "", group=self.group.currentData() or "",
+                         state=self.state.currentData() or "active")
+
+    def refresh(self) -> None:
+        with self.db.session() as session:
+            rows = registry.list_representatives(session, self.current_filter())
+            total = len(registry.list_representatives(session, RepFilter(state="all")))
+        self.model.set_rows(rows)
+        self.count.setText(tr("显示 {shown} 人 / 名册共 {total} 人", shown=len(rows), total=total))
+        hint = (tr("名册还是空的。\n点击右上方“导入 Excel…”导入县里的代表名册，或点击“新增代表”逐个录入。")
+                if total == 0 else tr("没有符合条件的代表。\n请检查搜索词和筛选条件。"))
+        self.pane.show_rows(len(rows), hint)
+        voided_view = self.state.currentData() == "voided"
+        self.void_button.setEnabled(not voided_view)
+        self.edit_button.setEnabled(not voided_view)
+
+    def selected_rows(self) -> list:
+        return [self.model.row_at(index.row()) for index in self.view.selectionModel().selectedRows()]
+
+    def open_dialog(self, row=None) -> FormDialog:
+        values = asdict(row.as_input()) if row else asdict(RepresentativeInput())
+        title = tr("编辑代表：{name}", name=row.name) if row else tr("新增代表")
+        rep_id = row.id if row else None
+
+        def save(form: dict) -> str:
+            data = RepresentativeInput(**{f.name: form.get(f.name, getattr(RepresentativeInput(), f.name))
+                                          for f in fields(RepresentativeInput)})
+            return registry.save_representative(self.db, data, rep_id)
+
+        return FormDialog(title, rep_field_specs(self.options), values, save, self)
+
+    def add(self) -> None:
+        if self.open_dialog().exec():
+            self._after_change()
+
+    def edit(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            QMessageBox.information(self, tr("编辑"), tr("请先在表格中选中一位代表。"))
+            return
+        if self.open_dialog(rows[0]).exec():
+            self._after_change()
+
+    def void(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            QMessageBox.information(self, tr("作废"), tr("请先在表格中选中要作废的代表。"))
+            return
+        row = rows[0]
+        reason = ask_void_reason(self, row.name)
+        if reason is None:
+            return
+        try:
+            registry.void_representative(self.db, row.id, reason)
+        except StationError as exc:
+            _error_box(self, tr("作废"), exc)
+        self._after_change()
+
+    def import_workbook(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, tr("选择代表名册 Excel 文件"), "", tr("Excel 工作簿 (*.xlsx *.xlsm)"))
+        if not name:
+            return
+        try:
+            preview = registry.preview_import(self.db, Path(name))
+        except (WorkbookError, StationError) as exc:
+            _error_box(self, tr("导入代表名册"), exc)
+            return
+        if ImportDialog(self.db, preview, self).exec():
+            self._after_change()
+
+    def export_workbook(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, tr("导出代表名册"), tr("代表名册.xlsx"), tr("Excel 工作簿 (*.xlsx)"))
+        if not name:
+            return
+        try:
+            count = registry.export_representatives(self.db, Path(name), self.current_filter())
+        except (FileWriteError, StationError) as exc:
+            _error_box(self, tr("导出代表名册"), exc)
+            return
+        QMessageBox.information(self, tr("导出代表名册"), tr("已导出 {n} 位代表到\n{file}", n=count, file=name))
+
+    def _after_change(self) -> None:
+        self.reload_choices()
+        self.refresh()
+        self.changed.emit()
+
+
+class ImportDialog(QDialog):
+    """The import preview: what each row will do, what is refused and why; one click writes it all."""
+
+    ACTION_COLOURS = {"新增": "#2e7d32", "更新": "#1565c0", "不变": "#757575", "拒绝": "#c62828"}
+
+    def __init__(self, db: Database, preview: ImportPreview, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.preview = preview
+        self.setWindowTitle(tr("导入预览：{file}", file=preview.path.name))
+        self.resize(900, 560)
+        summary = QLabel(tr("工作表“{sheet}”，表头在第 {row} 行。", sheet=preview.sheet, row=preview.header_row)
+                         + preview.summary())
+        summary.setWordWrap(True)
+        table = QTableWidget(len(preview.rows) + len(preview.skipped), 4)
+        table.setHorizontalHeaderLabels([tr("行号"), tr("姓名"), tr("处理"), tr("原因")])
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        lines = [(r.row_number, r.name, r.action, "；".join(r.reasons)) for r in preview.rows]
+        lines += [(number, "", tr("跳过"), reason) for number, reason in preview.skipped]
+        lines.sort(key=lambda line: (line[2] != "拒绝", line[0]))
+        for row, (number, name, action, reason) in enumerate(lines):
+            for column, value in enumerate((str(number), name, tr(action), reason)):
+                item = QTableWidgetItem(value)
+                if column == 2:
+                    item.setForeground(QBrush(QColor(self.ACTION_COLOURS.get(action, "#757575"))))
+                table.setItem(row, column, item)
+        table.setColumnWidth(0, 60)
+        table.setColumnWidth(1, 100)
+        table.setColumnWidth(2, 70)
+        table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table = table
+        writable = preview.count("新增") + preview.count("更新")
+        self.skip_bad = QCheckBox(tr("跳过 {n} 个被拒绝的行，只导入其余 {m} 行", n=len(preview.refused), m=writable))
+        self.skip_bad.setVisible(bool(preview.refused))
+        buttons = QDialogButtonBox()
+        self.import_button = buttons.addButton(tr("导入"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.apply)
+        buttons.rejected.connect(self.reject)
+        note = QLabel(tr("导入作为一个整体写入：要么全部写入，要么一行也不写。"))
+        note.setStyleSheet("color:#757575;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addWidget(table, 1)
+        layout.addWidget(self.skip_bad)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        self.skip_bad.toggled.connect(self._update_button)
+        self._writable = writable
+        self._update_button()
+
+    def _update_button(self) -> None:
+        ok = self._writable > 0 and (not self.preview.refused or self.skip_bad.isChecked())
+        self.import_button.setEnabled(ok)
+
+    def apply(self) -> None:
+        try:
+            self.result = registry.apply_import(self.db, self.preview, allow_refused=self.skip_bad.isChecked())
+        except StationError as exc:
+            _error_box(self, tr("导入代表名册"), exc)
+            return
+        self.accept()
+
+
+class WindowUnitsTab(QWidget):
+    COLUMNS = [
+        TableColumn(tr("窗口单位"), lambda r: r.name, 220),
+        TableColumn(tr("主要负责人"), lambda r: r.head_name, 100),
+        TableColumn(tr("职务"), lambda r: r.head_title, 100),
+        TableColumn(tr("联系电话"), lambda r: r.head_phone, 130),
+        TableColumn(tr("所在站点"), lambda r: r.station, 220),
+        TableColumn(tr("备注"), lambda r: r.notes, 200),
+    ]
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(tr("搜索单位名称、负责人、电话…"))
+        self.search.setClearButtonEnabled(True)
+        self.model = RowTableModel(self.COLUMNS)
+        self.view = make_table(self.model)
+        self.pane = TablePane(self.view)
+        add, edit, void = QPushButton(tr("新增窗口单位")), QPushButton(tr("编辑")), QPushButton(tr("作废"))
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        for button in (add, edit, void):
+            bar.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.pane, 1)
+        self.search.textChanged.connect(self.refresh)
+        add.clicked.connect(lambda: self.open_dialog(None))
+        edit.clicked.connect(self.edit)
+        void.clicked.connect(self.void)
+        self.view.doubleClicked.connect(lambda _index: self.edit())
+        self.refresh()
+
+    def refresh(self) -> None:
+        with self.db.session() as session:
+            rows = registry.list_window_units(session, self.search.text())
+        self.model.set_rows(rows)
+        self.pane.show_rows(len(rows), tr("还没有窗口单位。\n点击“新增窗口单位”录入政务服务中心的窗口单位及其主要负责人。"))
+
+    def open_dialog(self, row) -> None:
+        with self.db.session() as session:
+            stations = [s.name for s in registry.list_stations(session)]
+        specs = [
+            FieldSpec("name", tr("单位名称"), required=True, placeholder=tr("如：县人力资源和社会保障局")),
+            FieldSpec("head_name", tr("主要负责人"), required=True),
+            FieldSpec("head_title", tr("职务")),
+            FieldSpec("head_phone", tr("联系电话")),
+            FieldSpec("station", tr("所在站点"), "choice", [""] + stations),
+            FieldSpec("notes", tr("备注"), "multiline"),
+        ]
+        values = asdict(WindowUnitInput(row.name, row.station, row.head_name, row.head_title, row.head_phone,
+                                        row.notes)) if row else asdict(WindowUnitInput())
+        dialog = FormDialog(tr("编辑窗口单位") if row else tr("新增窗口单位"), specs, values,
+                            lambda form: registry.save_window_unit(self.db, WindowUnitInput(**form),
+                                                                   row.id if row else None), self)
+        if dialog.exec():
+            self.refresh()
+
+    def edit(self) -> None:
+        indexes = self.view.selectionModel().selectedRows()
+        if indexes:
+            self.open_dialog(self.model.row_at(indexes[0].row()))
+
+    def void(self) -> None:
+        indexes = self.view.selectionModel().selectedRows()
+        if not indexes:
+            return
+        row = self.model.row_at(indexes[0].row())
+        reason = ask_void_reason(self, row.name)
+        if reason:
+            registry.void_record(self.db, WindowUnit, row.id, reason)
+            self.refresh()
+
+
+class StationsTab(QWidget):
+    COLUMNS = [
+        TableColumn(tr("代码"), lambda r: r.code, 70),
+        TableColumn(tr("站点名称"), lambda r: r.name, 240),
+        TableColumn(tr("类型"), lambda r: r.kind, 150),
+        TableColumn(tr("代表人数"), lambda r: r.representatives, 80, True),
+        TableColumn(tr("地址"), lambda r: r.address, 220),
+        TableColumn(tr("联系人"), lambda r: r.contact, 80),
+        TableColumn(tr("电话"), lambda r: r.phone, 120),
+    ]
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+        self.model = RowTableModel(self.COLUMNS)
+        self.view = make_table(self.model)
+        self.pane = TablePane(self.view)
+        add, edit, void = QPushButton(tr("新增站点")), QPushButton(tr("编辑")), QPushButton(tr("作废"))
+        bar = QHBoxLayout()
+        for button in (add, edit, void):
+            bar.addWidget(button)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.pane, 1)
+        add.clicked.connect(lambda: self.open_dialog(None))
+        edit.clicked.connect(self.edit)
+        void.clicked.connect(self.void)
+        self.view.doubleClicked.connect(lambda _index: self.edit())
+        self.refresh()
+
+    def refresh(self) -> None:
+        with self.db.session() as session:
+            rows = registry.list_stations(session)
+        self.model.set_rows(rows)
+        self.pane.show_rows(len(rows), tr("还没有站点。\n点击“新增站点”录入本县的代表联络站和监督站。"))
+
+    def open_dialog(self, row) -> None:
+        specs = [
+            FieldSpec("name", tr("站点名称"), required=True, placeholder=tr("如：某某县人大代表监督站")),
+            FieldSpec("code", tr("站点代码"), required=True, placeholder=tr("字母数字，如 PYJD")),
+            FieldSpec("kind", tr("类型"), "choice", STATION_KINDS, required=True),
+            FieldSpec("address", tr("地址")),
+            FieldSpec("contact", tr("联系人")),
+            FieldSpec("phone", tr("电话")),
+            FieldSpec("notes", tr("备注"), "multiline"),
+        ]
+        values = {f.name: getattr(row, f.name) for f in fields(StationInput)} if row else asdict(StationInput())
+        dialog = FormDialog(tr("编辑站点") if row else tr("新增站点"), specs, values,
+                            lambda form: registry.save_station(self.db, StationInput(**form), row.id if row else None),
+                            self)
+        if dialog.exec():
+            self.refresh()
+
+    def edit(self) -> None:
+        indexes = self.view.selectionModel().selectedRows()
+        if indexes:
+            self.open_dialog(self.model.row_at(indexes[0].row()))
+
+    def void(self) -> None:
+        indexes = self.view.selectionModel().selectedRows()
+        if not indexes:
+            return
+        row = self.model.row_at(indexes[0].row())
+        reason = ask_void_reason(self, row.name)
+        if reason:
+            registry.void_record(self.db, Station, row.id, reason)
+            self.refresh()
+
+
+class RegistryPage(QTabWidget):
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.representatives = RepresentativesTab(db)
+        self.window_units = WindowUnitsTab(db)
+        self.stations = StationsTab(db)
+        self.addTab(self.representatives, tr("代表与议政代表"))
+        self.addTab(self.window_units, tr("窗口单位"))
+        self.addTab(self.stations, tr("联络站"))

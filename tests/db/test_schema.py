@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import select
+
+from station_app.db.audit import DeletionRefused
+from station_app.db.models import AuditLog, Base, Representative, Station
+from station_app.db.session import current_revision, head_revision, open_database
+
+
+def test_the_migrations_build_exactly_the_models(db):
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    assert diff == []
+    assert current_revision(db.engine) == head_revision()
+
+
+def test_a_database_from_before_migrations_is_copied_aside_before_the_upgrade(tmp_path):
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE notes (text TEXT)")
+        conn.execute("INSERT INTO notes VALUES ('旧数据')")
+    database = open_database(f"sqlite:///{path}")
+    assert database.backup_made is not None and database.backup_made.exists()
+    with sqlite3.connect(database.backup_made) as conn:
+        assert conn.execute("SELECT text FROM notes").fetchall() == [("旧数据",)]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT text FROM notes").fetchall() == [("旧数据",)]
+    assert current_revision(database.engine) == head_revision()
+    database.dispose()
+    again = open_database(f"sqlite:///{path}")
+    assert again.backup_made is None
+    again.dispose()
+
+
+def test_every_insert_and_change_is_audited_with_operator_before_and_after(db):
+    with db.transaction() as s:
+        s.add(Representative(name="张三", level="县", phone="13800000000"))
+    with db.transaction(operator="李站长") as s:
+        rep = s.scalars(select(Representative)).one()
+        rep.phone = "13900000000"
+        rep_id = rep.id
+    with db.session() as s:
+        entries = s.scalars(select(AuditLog).where(AuditLog.record_id == rep_id).order_by(AuditLog.id)).all()
+    assert [(e.action, e.operator) for e in entries] == [("新增", "测试员"), ("修改", "李站长")]
+    assert entries[0].after["name"] == "张三" and entries[0].after["kind"] == "人大代表"
+    assert (entries[1].before, entries[1].after) == ({"phone": "13800000000"}, {"phone": "13900000000"})
+
+
+def test_records_get_stable_ids_and_times_and_updated_at_moves_on_change(db):
+    with db.transaction() as s:
+        station = Station(name="东河县人大代表监督站", code="DHJD")
+        s.add(station)
+    with db.transaction() as s:
+        again = s.get(Station, station.id)
+        first_update = again.updated_at
+        again.address = "政务服务中心"
+    with db.session() as s:
+        after = s.get(Station, station.id)
+    assert len(after.id) == 36 and after.created_at <= first_update <= after.updated_at
+    assert after.updated_at > first_update
+
+
+def test_deleting_a_record_is_refused_and_nothing_changes(db):
+    with db.transaction() as s:
+        s.add(Representative(name="张三", level="县"))
+    with pytest.raises(DeletionRefused):
+        with db.transaction() as s:
+            s.delete(s.scalars(select(Representative)).one())
+    with db.session() as s:
+        assert s.scalars(select(Representative.name)).all() == ["张三"]
+
+
+def test_a_failed_action_writes_nothing_at_all(db):
+    with pytest.raises(RuntimeError):
+        with db.transaction() as s:
+            s.add(Representative(name="张三", level="县"))
+            s.flush()
+            raise RuntimeError("power cut")
+    with db.session() as s:
+        assert s.scalars(select(Representative)).all() == []
+        assert s.scalars(select(AuditLog)).all() == []

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+import zxingcpp
+from PIL import Image
+from sqlalchemy import func, select
+
+from station_app.cli import main
+from station_app.db.models import Representative
+from station_app.db.session import open_database
+from tests.workbooks import bad_rows_list, county_list
+
+
+@pytest.fixture
+def url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.sqlite'}"
+
+
+def count(url: str) -> int:
+    database = open_database(url)
+    with database.session() as s:
+        n = s.scalar(select(func.count()).select_from(Representative))
+    database.dispose()
+    return n
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("verb", [[], ["demo"], ["reps"], ["reps", "import"], ["reps", "export"], ["qr"]])
+def test_every_verb_has_chinese_help(verb, capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(verb + ["--help"])
+    assert caught.value.code == 0
+    assert "station-app" in capsys.readouterr().out
+
+
+def test_demo_then_export_then_reimport_changes_nothing(url, tmp_path, capsys):
+    assert main(["--db", url, "demo"]) == 0
+    assert "490 位代表" in capsys.readouterr().out
+    out = tmp_path / "名册.xlsx"
+    assert main(["--db", url, "reps", "export", str(out)]) == 0
+    assert main(["--db", url, "reps", "import", str(out)]) == 0
+    assert "不变 490" in capsys.readouterr().out
+    assert count(url) == 490
+
+
+def test_demo_refuses_a_database_that_has_people(url, capsys):
+    main(["--db", url, "demo"])
+    capsys.readouterr()
+    assert main(["--db", url, "demo"]) == 2
+    assert "已有 490 位代表" in capsys.readouterr().err
+
+
+def test_importing_a_list_with_bad_rows_names_file_row_and_field_and_writes_nothing(url, tmp_path, capsys):
+    path = bad_rows_list(tmp_path / "有错的名册.xlsx")
+    assert main(["--db", url, "reps", "import", str(path)]) == 2
+    captured = capsys.readouterr()
+    error_lines = captured.err.strip().splitlines()
+    assert len(error_lines) == 1
+    assert "有错的名册.xlsx" in error_lines[0] and "第 4 行" in error_lines[0] and "联系电话" in error_lines[0]
+    assert "第 7 行" in captured.out and "校验位" in captured.out
+    assert count(url) == 0
+    assert main(["--db", url, "reps", "import", str(path), "--skip-bad"]) == 0
+    assert count(url) == 1
+
+
+def test_importing_a_good_messy_list(url, tmp_path, capsys):
+    assert main(["--db", url, "reps", "import", str(county_list(tmp_path / "名册.xlsx"))]) == 0
+    assert "新增 4" in capsys.readouterr().out
+    assert count(url) == 4
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda p: p, "找不到"),
+    (lambda p: (p.write_text("不是表格", encoding="utf-8"), p)[1], "Excel"),
+])
+def test_missing_or_broken_files_get_one_line_and_exit_2(url, tmp_path, capsys, make, expected):
+    path = make(tmp_path / "名册.xlsx")
+    assert main(["--db", url, "reps", "import", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "名册.xlsx" in err and expected in err
+
+
+def test_a_workbook_without_a_recognisable_header_is_refused(url, tmp_path, capsys):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["编号", "名称", "金额"])
+    wb.active.append([1, "办公用品", 300])
+    wb.save(tmp_path / "账目.xlsx")
+    assert main(["--db", url, "reps", "import", str(tmp_path / "账目.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "账目.xlsx" in err and "姓名" in err
+
+
+def test_english_messages_with_lang_en(url, tmp_path, capsys):
+    assert main(["--db", url, "--lang", "en", "reps", "import", str(tmp_path / "missing.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Error:") and "missing.xlsx" in err
+
+
+def test_qr_for_one_representative_scans_back_to_the_vcard(url, tmp_path, capsys):
+    main(["--db", url, "reps", "import", str(county_list(tmp_path / "名册.xlsx"))])
+    out = tmp_path / "codes"
+    assert main(["--db", url, "qr", "--out", str(out), "--rep", "王伟", "--no-cards"]) == 0
+    (png,) = out.glob("*.png")
+    (code,) = zxingcpp.read_barcodes(Image.open(png))
+    assert "FN:王伟" in code.text and "TEL;TYPE=CELL:13839312345" in code.text
+
+
+def test_qr_for_an_unknown_representative_fails_cleanly(url, tmp_path, capsys):
+    main(["--db", url, "reps", "import", str(county_list(tmp_path / "名册.xlsx"))])
+    assert main(["--db", url, "qr", "--out", str(tmp_path / "codes"), "--rep", "不存在的人"]) == 2
+    assert "不存在的人" in capsys.readouterr().err
+    assert not (tmp_path / "codes").exists() or not any((tmp_path / "codes").iterdir())
+
+
+def test_exporting_onto_an_unwritable_place_leaves_the_old_file(url, tmp_path, capsys):
+    main(["--db", url, "reps", "import", str(county_list(tmp_path / "名册.xlsx"))])
+    target = tmp_path / "名册.xlsx"
+    before = digest(target)
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where a folder should be")
+    assert main(["--db", url, "reps", "export", str(blocked / "out.xlsx")]) == 2
+    assert "out.xlsx" in capsys.readouterr().err
+    assert digest(target) == before

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+
+from station_app.services import registry
+from station_app.services.registry import RepFilter, RepresentativeInput
+from station_app.ui.main_window import MainWindow
+from station_app.ui.registry_page import ImportDialog, RepresentativesTab
+from station_app.ui.table_model import RowTableModel, TableColumn
+from tests.workbooks import bad_rows_list, county_list
+
+
+def test_table_model_sorts_chinese_by_pinyin_and_keeps_the_sort_on_refresh():
+    model = RowTableModel([TableColumn("姓名", lambda r: r)])
+    model.set_rows(["王伟", "陈静", "张三"])
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    assert [model.index(i, 0).data() for i in range(3)] == ["陈静", "王伟", "张三"]
+    model.set_rows(["赵丽", "安然"])
+    assert model.rows == ["安然", "赵丽"]
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "姓名"
+
+
+def test_main_window_shows_the_pages_station_and_database(app, qtbot, db):
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles == ["代表名册", "代表二维码", "设置"]
+    assert "未命名代表联络站" in window.station_label.text()
+    assert "test.sqlite" in window.db_label.text()
+    assert "WenQuanYi Micro Hei" in QFontDatabase.families()
+
+
+def test_empty_registry_shows_a_hint_instead_of_an_empty_table(app, qtbot, db):
+    tab = RepresentativesTab(db)
+    qtbot.addWidget(tab)
+    assert tab.pane.stack.currentWidget() is tab.pane.hint
+    assert "导入 Excel" in tab.pane.hint.text()
+
+
+def test_search_as_you_type_filters_the_list(app, qtbot, db, tmp_path):
+    registry.apply_import(db, registry.preview_import(db, county_list(tmp_path / "名册.xlsx")))
+    tab = RepresentativesTab(db)
+    qtbot.addWidget(tab)
+    assert tab.model.rowCount() == 4
+    qtbot.keyClicks(tab.search, "lxy")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    assert tab.model.index(0, 0).data() == "李秀英"
+    assert "显示 1 人 / 名册共 4 人" == tab.count.text()
+    tab.search.clear()
+    tab.level.setCurrentIndex(tab.level.findData("市"))
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    assert tab.model.index(0, 0).data() == "张建国"
+
+
+def test_edit_dialog_shows_each_error_beside_its_field_and_saves_when_fixed(app, qtbot, db):
+    tab = RepresentativesTab(db)
+    qtbot.addWidget(tab)
+    dialog = tab.open_dialog()
+    qtbot.addWidget(dialog)
+    dialog.widgets["name"].setText("王伟")
+    dialog.widgets["phone"].setText("1381234")
+    dialog.save()
+    assert "格式不对" in dialog.errors["phone"].text()
+    assert "级别" in dialog.errors["level"].text()
+    assert dialog.errors["name"].text() == ""
+    assert dialog.result() == 0
+    with db.session() as s:
+        assert registry.list_representatives(s, RepFilter(state="all")) == []
+    dialog.widgets["level"].setCurrentText("县")
+    dialog.widgets["phone"].setText("13812345678")
+    dialog.save()
+    assert dialog.result() == 1
+    tab.refresh()
+    assert tab.model.rowCount() == 1 and tab.model.index(0, 0).data() == "王伟"
+
+
+def test_voiding_from_the_page_asks_a_reason_and_hides_the_person(app, qtbot, db, monkeypatch):
+    registry.save_representative(db, RepresentativeInput(name="张三", level="县"))
+    tab = RepresentativesTab(db)
+    qtbot.addWidget(tab)
+    tab.view.selectRow(0)
+    monkeypatch.setattr("station_app.ui.registry_page.ask_void_reason", lambda _parent, _what: "已调离")
+    tab.void()
+    assert tab.model.rowCount() == 0
+    tab.state.setCurrentIndex(tab.state.findData("voided"))
+    assert tab.model.rowCount() == 1
+    assert tab.model.index(0, 9).data() == "已作废"
+
+
+def test_import_preview_lists_refused_rows_first_and_needs_consent_to_skip_them(app, qtbot, db, tmp_path):
+    preview = registry.preview_import(db, bad_rows_list(tmp_path / "有错.xlsx"))
+    dialog = ImportDialog(db, preview)
+    qtbot.addWidget(dialog)
+    assert dialog.table.item(0, 0).text() == "4" and dialog.table.item(0, 2).text() == "拒绝"
+    assert not dialog.import_button.isEnabled()
+    dialog.skip_bad.setChecked(True)
+    assert dialog.import_button.isEnabled()
+    dialog.import_button.click()
+    with db.session() as s:
+        assert [r.name for r in registry.list_representatives(s)] == ["刘洋"]
