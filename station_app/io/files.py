@@ -26,6 +26,10 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
         os.close(fd)
+        # mkstemp makes the file private (0600); an exported file should have ordinary permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_name, 0o666 & ~umask)
     except OSError as exc:
         raise FileWriteError(tr("无法写入文件 {path}：{error}", path=target, error=exc.strerror or exc)) from exc
     tmp = Path(tmp_name)

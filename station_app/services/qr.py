@@ -1,14 +1,14 @@
 """代表二维码 — payloads from the settings' template, PNG files, the card sheet and the station poster."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from station_app.db.models import Representative
+from station_app.db.models import Delegation, Representative
 from station_app.db.session import Database
 from station_app.i18n import tr
 from station_app.io.qr import safe_filename, save_qr_png
@@ -57,9 +57,9 @@ def card_for(rep: Representative, settings: StationSettings) -> QrCard:
 def _selected(session: Session, rep_keys: Sequence[str] | None) -> list[Representative]:
     if rep_keys:
         return [find_representative(session, key) for key in rep_keys]
-    query = (select(Representative)
+    query = (select(Representative).outerjoin(Delegation, Representative.delegation_id == Delegation.id)
              .where(Representative.voided_at.is_(None), Representative.active.is_(True))
-             .order_by(Representative.delegation_id, Representative.pinyin))
+             .order_by(Representative.kind, Delegation.name.is_(None), Delegation.name, Representative.pinyin))
     return list(session.scalars(query).unique())
 
 
@@ -72,8 +72,12 @@ class QrOutput:
 
 def export_codes(db: Database, out_dir: Path | str, rep_keys: Sequence[str] | None = None, *,
                  pngs: bool = True, cards: bool = True, poster: bool = False,
-                 on_duty_keys: Sequence[str] | None = None) -> QrOutput:
-    """PNG per representative, the A4 card sheet and (optionally) the station poster into ``out_dir``."""
+                 on_duty_keys: Sequence[str] | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> QrOutput:
+    """PNG per representative, the A4 card sheet and (optionally) the station poster into ``out_dir``.
+
+    ``progress(done, total)`` is called after each PNG, so a window can show how far it is.
+    """
     out_dir = Path(out_dir)
     output = QrOutput()
     with db.session() as session:
@@ -93,6 +97,8 @@ def export_codes(db: Database, out_dir: Path | str, rep_keys: Sequence[str] | No
             used.add(stem)
             output.pngs.append(save_qr_png(card.payload, out_dir / f"{stem}.png", caption=card.name,
                                            subcaption=card.level))
+            if progress:
+                progress(len(output.pngs), len(reps))
     if cards:
         output.cards_pdf = out_dir / safe_filename(f"{settings.station_name}_代表二维码卡片.pdf")
         write_cards_pdf(cards_list, output.cards_pdf, title=tr("{station} 代表二维码", station=settings.station_name))

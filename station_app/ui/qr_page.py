@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QProgressDialog,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -157,8 +158,21 @@ class QrPage(QWidget):
         folder = self._choose_folder()
         if folder is None:
             return
-        self._run(lambda: qr_service.export_codes(self.db, folder, ids, pngs=self.with_png.isChecked(),
-                                                  cards=self.with_cards.isChecked()), folder)
+        dialog = QProgressDialog(tr("正在生成二维码…"), tr("请稍候"), 0, 0, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setCancelButton(None)
+        dialog.setMinimumDuration(500)
+
+        def progress(done: int, total: int) -> None:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+            dialog.setLabelText(tr("正在生成二维码图片：{done} / {total}", done=done, total=total))
+
+        try:
+            self._run(lambda: qr_service.export_codes(self.db, folder, ids, pngs=self.with_png.isChecked(),
+                                                      cards=self.with_cards.isChecked(), progress=progress), folder)
+        finally:
+            dialog.close()
 
     def make_poster(self) -> None:
         folder = self._choose_folder()
