@@ -499,23 +499,26 @@ def apply_import(db: Database, preview: ImportPreview, *, allow_refused: bool = 
 
 
 def export_representatives(db: Database, path: Path | str, flt: RepFilter | None = None) -> int:
-    """The same columns the import reads; returns the number of people written."""
+    """The same columns the import reads; returns the number of people written.
+
+    Headers and yes/no values stay Chinese in any interface language: the workbook is data that
+    the import (here or at the county office) must read back.
+    """
     with db.session() as session:
         rows = list_representatives(session, flt or RepFilter(state="all"))
-        settings_title = _station_title(session)
-    columns = [Column("seq", tr("序号"), 6, "int")] + [
-        Column(key, tr(headers[0]), REP_WIDTHS[key]) for key, headers in REP_HEADERS.items()]
+        station = _station_title(session)
+    columns = [Column("seq", "序号", 6, "int")] + [
+        Column(key, headers[0], REP_WIDTHS[key]) for key, headers in REP_HEADERS.items()]
 
     def records() -> Iterable[dict[str, object]]:
         for number, row in enumerate(rows, 1):
-            values = {key: getattr(row, key) for key in REP_HEADERS}
-            values["has_fixed_income"] = tr("是") if row.has_fixed_income else tr("否")
-            values["active"] = tr("是") if row.active else tr("否")
+            values: dict[str, object] = {key: getattr(row, key) for key in REP_HEADERS}
+            values["has_fixed_income"] = "是" if row.has_fixed_income else "否"
+            values["active"] = "是" if row.active else "否"
             values["seq"] = number
             yield values
 
-    write_workbook(Path(path), [SheetSpec(tr("代表名册"), columns, records(),
-                                          heading=tr("{title}代表名册", title=settings_title), landscape=True)])
+    write_workbook(Path(path), [SheetSpec("代表名册", columns, records(), heading=f"{station}代表名册", landscape=True)])
     return len(rows)
 
 

@@ -161,3 +161,14 @@ def test_delegations_named_in_an_import_are_created_once(db, tmp_path):
     registry.apply_import(db, registry.preview_import(db, county_list(tmp_path / "名册.xlsx")))
     with db.session() as s:
         assert sorted(s.scalars(select(Delegation.name))) == ["南湖镇代表团", "城关镇代表团"]
+
+
+def test_export_headers_stay_chinese_when_the_interface_is_english(db, tmp_path):
+    from station_app.i18n import set_language
+
+    registry.apply_import(db, registry.preview_import(db, county_list(tmp_path / "in.xlsx")))
+    set_language("en")
+    registry.export_representatives(db, tmp_path / "out.xlsx")
+    set_language("zh")
+    again = registry.preview_import(db, tmp_path / "out.xlsx")
+    assert {r.action for r in again.rows} == {"不变"}

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import zxingcpp
+from PIL import Image
+from sqlalchemy import func, select
+
+import pytest
+
+from station_app.db.models import Delegation, RepGroup, Representative, Station, WindowUnit
+from station_app.db.session import open_database
+from station_app.services import settings as settings_service
+from station_app.services.demo import fill_demo
+from station_app.services.errors import ValidationFailed
+from station_app.services.qr import export_codes, payload_for, station_payload
+from station_app.services.validation import gender_from_id, id_number_error, phone_error
+
+
+def test_demo_county_has_the_real_figures(db):
+    summary = fill_demo(db)
+    with db.session() as s:
+        monitoring = s.scalars(select(Station).where(Station.kind == "人大代表监督站")).one()
+        at_monitoring = s.scalars(select(Representative).where(Representative.station_id == monitoring.id)).all()
+        township = s.scalars(select(Representative).where(Representative.station_id != monitoring.id,
+                                                          Representative.kind == "人大代表")).all()
+        assert len(at_monitoring) == 420
+        assert {r.level for r in at_monitoring} == {"市", "县"}
+        assert len({r.delegation_id for r in at_monitoring}) == 22
+        assert len(township) == 62
+        assert s.scalar(select(func.count()).select_from(WindowUnit)) == 18
+        assert s.scalar(select(func.count()).select_from(RepGroup)) == 5
+        assert s.scalar(select(func.count()).select_from(Delegation)) == 22
+        everyone = s.scalars(select(Representative)).all()
+    free = sum(not r.has_fixed_income for r in everyone)
+    assert 0.25 < free / len(everyone) < 0.42 and free == summary.without_fixed_income
+    assert all(phone_error(r.phone) is None for r in everyone)
+    assert len({r.phone for r in everyone}) == len(everyone)
+    with_id = [r for r in everyone if r.id_number]
+    assert all(id_number_error(r.id_number) is None and gender_from_id(r.id_number) == r.gender for r in with_id)
+
+
+def test_demo_is_repeatable_for_the_same_seed(tmp_path):
+    def people(name: str) -> list[tuple[str, str, str]]:
+        database = open_database(f"sqlite:///{tmp_path / name}")
+        fill_demo(database, seed=7)
+        with database.session() as s:
+            rows = sorted(s.execute(select(Representative.id, Representative.name, Representative.phone)).all())
+        database.dispose()
+        return [tuple(r) for r in rows]
+
+    assert people("a.sqlite") == people("b.sqlite")
+
+
+def test_payload_template_fills_every_placeholder(db):
+    fill_demo(db)
+    settings = settings_service.read(db).replace(
+        qr_template="{id}|{name}|{phone}|{station}|{station_code}|{level}|{title}|{delegation}|{group}")
+    with db.session() as s:
+        rep = s.scalars(select(Representative).where(Representative.kind == "人大代表",
+                                                     Representative.level == "县")).first()
+        payload = payload_for(rep, settings)
+    assert payload == (f"{rep.id}|{rep.name}|{rep.phone}|东河县人大代表监督站|DHJD|县|县级人大代表|"
+                       f"{rep.delegation.name}|")
+    assert station_payload(settings).startswith("东河县人大代表监督站\n地址：东河县政务服务中心")
+
+
+def test_a_bad_template_stops_the_export_before_any_file(db, tmp_path):
+    fill_demo(db)
+    with db.transaction() as s:
+        settings_service.store(s, settings_service.load(s).replace(qr_template="{name} {wechat}"))
+    with pytest.raises(ValidationFailed) as caught:
+        export_codes(db, tmp_path / "out")
+    assert "{wechat}" in str(caught.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_default_vcard_codes_scan_back_exactly_and_the_poster_is_written(db, tmp_path):
+    fill_demo(db)
+    with db.session() as s:
+        reps = s.scalars(select(Representative).limit(3)).all()
+        settings = settings_service.load(s)
+        expected = {r.id: payload_for(r, settings) for r in reps}
+    output = export_codes(db, tmp_path, [r.id for r in reps], poster=True, on_duty_keys=[reps[0].id])
+    decoded = sorted(zxingcpp.read_barcodes(Image.open(p))[0].text for p in output.pngs)
+    assert decoded == sorted(expected.values())
+    assert all("BEGIN:VCARD" in text and "ORG:" in text for text in decoded)
+    assert output.cards_pdf.exists() and output.poster_pdf.exists()
