@@ -19,7 +19,12 @@ from reportlab.pdfgen.canvas import Canvas
 from station_app.config import APP_TITLE
 from station_app.i18n import tr
 from station_app.io.files import atomic_path
-from station_app.io.fonts import fit_font_size, register_pdf_fonts, text_width, wrap_text
+from station_app.io.fonts import (
+    fit_font_size,
+    register_pdf_fonts,
+    text_width,
+    wrap_text,
+)
 from station_app.io.qr import QUIET_ZONE, qr_matrix
 
 PAGE_W, PAGE_H = A4

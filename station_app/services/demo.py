@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from faker import Faker
 from sqlalchemy import func, select
 
-from station_app.db.models import Delegation, RepGroup, Representative, Station, WindowUnit
+from station_app.db.models import (
+    Delegation,
+    RepGroup,
+    Representative,
+    Station,
+    WindowUnit,
+)
 from station_app.db.session import Database
 from station_app.i18n import tr
 from station_app.services import settings as settings_service

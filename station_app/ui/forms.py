@@ -28,6 +28,16 @@ ERROR_STYLE = "color: #c62828;"
 ERROR_FIELD_STYLE = "border: 1px solid #c62828;"
 
 
+def error_label(key: str) -> QLabel:
+    """The red text beside a field that says what is wrong with it."""
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.setMinimumWidth(280)
+    label.setObjectName(f"error_{key}")
+    return label
+
+
 @dataclass
 class FieldSpec:
     key: str
@@ -58,11 +68,7 @@ class FormDialog(QDialog):
             label = QLabel(spec.label + ("<span style='color:#c62828'> *</span>" if spec.required else ""))
             label.setTextFormat(Qt.TextFormat.RichText)
             widget = self._make_widget(spec, values.get(spec.key))
-            error = QLabel()
-            error.setStyleSheet(ERROR_STYLE)
-            error.setWordWrap(True)
-            error.setMinimumWidth(280)
-            error.setObjectName(f"error_{spec.key}")
+            error = error_label(spec.key)
             label.setBuddy(widget)
             grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             grid.addWidget(widget, row, 1)

@@ -357,30 +357,31 @@ class ImportDialog(QDialog):
         self.accept()
 
 
-class WindowUnitsTab(QWidget):
-    COLUMNS = [
-        TableColumn(tr("窗口单位"), lambda r: r.name, 220),
-        TableColumn(tr("主要负责人"), lambda r: r.head_name, 100),
-        TableColumn(tr("职务"), lambda r: r.head_title, 100),
-        TableColumn(tr("联系电话"), lambda r: r.head_phone, 130),
-        TableColumn(tr("所在站点"), lambda r: r.station, 220),
-        TableColumn(tr("备注"), lambda r: r.notes, 200),
-    ]
+class SimpleListTab(QWidget):
+    """A list with add / edit / void and an optional search: the shape of window units and stations."""
+
+    COLUMNS: list[TableColumn] = []
+    RECORD: type
+    ADD_LABEL = ""
+    SEARCH_HINT = ""
 
     def __init__(self, db: Database) -> None:
         super().__init__()
         self.db = db
         self.search = QLineEdit()
-        self.search.setPlaceholderText(tr("搜索单位名称、负责人、电话…"))
+        self.search.setPlaceholderText(self.SEARCH_HINT)
         self.search.setClearButtonEnabled(True)
+        self.search.setVisible(bool(self.SEARCH_HINT))
         self.model = RowTableModel(self.COLUMNS)
         self.view = make_table(self.model)
         self.pane = TablePane(self.view)
-        add, edit, void = QPushButton(tr("新增窗口单位")), QPushButton(tr("编辑")), QPushButton(tr("作废"))
+        add, edit, void = QPushButton(self.ADD_LABEL), QPushButton(tr("编辑")), QPushButton(tr("作废"))
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
         for button in (add, edit, void):
             bar.addWidget(button)
+        if not self.SEARCH_HINT:
+            bar.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.pane, 1)
@@ -391,11 +392,62 @@ class WindowUnitsTab(QWidget):
         self.view.doubleClicked.connect(lambda _index: self.edit())
         self.refresh()
 
+    def rows(self) -> tuple[list, str]:
+        """The rows to show and the hint for when there are none."""
+        raise NotImplementedError
+
+    def open_dialog(self, row) -> None:
+        raise NotImplementedError
+
     def refresh(self) -> None:
+        rows, hint = self.rows()
+        self.model.set_rows(rows)
+        self.pane.show_rows(len(rows), hint)
+
+    def selected(self):
+        indexes = self.view.selectionModel().selectedRows()
+        return self.model.row_at(indexes[0].row()) if indexes else None
+
+    def run_dialog(self, dialog: FormDialog) -> None:
+        if dialog.exec():
+            self.refresh()
+
+    def edit(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.open_dialog(row)
+
+    def void(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        reason = ask_void_reason(self, row.name)
+        if not reason:
+            return
+        try:
+            registry.void_record(self.db, self.RECORD, row.id, reason)
+        except StationError as exc:
+            _error_box(self, tr("作废"), exc)
+        self.refresh()
+
+
+class WindowUnitsTab(SimpleListTab):
+    COLUMNS = [
+        TableColumn(tr("窗口单位"), lambda r: r.name, 220),
+        TableColumn(tr("主要负责人"), lambda r: r.head_name, 100),
+        TableColumn(tr("职务"), lambda r: r.head_title, 100),
+        TableColumn(tr("联系电话"), lambda r: r.head_phone, 130),
+        TableColumn(tr("所在站点"), lambda r: r.station, 220),
+        TableColumn(tr("备注"), lambda r: r.notes, 200),
+    ]
+    RECORD = WindowUnit
+    ADD_LABEL = tr("新增窗口单位")
+    SEARCH_HINT = tr("搜索单位名称、负责人、电话…")
+
+    def rows(self) -> tuple[list, str]:
         with self.db.session() as session:
             rows = registry.list_window_units(session, self.search.text())
-        self.model.set_rows(rows)
-        self.pane.show_rows(len(rows), tr("还没有窗口单位。\n点击“新增窗口单位”录入政务服务中心的窗口单位及其主要负责人。"))
+        return rows, tr("还没有窗口单位。\n点击“新增窗口单位”录入政务服务中心的窗口单位及其主要负责人。")
 
     def open_dialog(self, row) -> None:
         with self.db.session() as session:
@@ -408,31 +460,13 @@ class WindowUnitsTab(QWidget):
             FieldSpec("station", tr("所在站点"), "choice", [""] + stations),
             FieldSpec("notes", tr("备注"), "multiline"),
         ]
-        values = asdict(WindowUnitInput(row.name, row.station, row.head_name, row.head_title, row.head_phone,
-                                        row.notes)) if row else asdict(WindowUnitInput())
-        dialog = FormDialog(tr("编辑窗口单位") if row else tr("新增窗口单位"), specs, values,
-                            lambda form: registry.save_window_unit(self.db, WindowUnitInput(**form),
-                                                                   row.id if row else None), self)
-        if dialog.exec():
-            self.refresh()
-
-    def edit(self) -> None:
-        indexes = self.view.selectionModel().selectedRows()
-        if indexes:
-            self.open_dialog(self.model.row_at(indexes[0].row()))
-
-    def void(self) -> None:
-        indexes = self.view.selectionModel().selectedRows()
-        if not indexes:
-            return
-        row = self.model.row_at(indexes[0].row())
-        reason = ask_void_reason(self, row.name)
-        if reason:
-            registry.void_record(self.db, WindowUnit, row.id, reason)
-            self.refresh()
+        values = {f.name: getattr(row, f.name) for f in fields(WindowUnitInput)} if row else asdict(WindowUnitInput())
+        self.run_dialog(FormDialog(tr("编辑窗口单位") if row else tr("新增窗口单位"), specs, values,
+                                   lambda form: registry.save_window_unit(self.db, WindowUnitInput(**form),
+                                                                          row.id if row else None), self))
 
 
-class StationsTab(QWidget):
+class StationsTab(SimpleListTab):
     COLUMNS = [
         TableColumn(tr("代码"), lambda r: r.code, 70),
         TableColumn(tr("站点名称"), lambda r: r.name, 240),
@@ -442,32 +476,13 @@ class StationsTab(QWidget):
         TableColumn(tr("联系人"), lambda r: r.contact, 80),
         TableColumn(tr("电话"), lambda r: r.phone, 120),
     ]
+    RECORD = Station
+    ADD_LABEL = tr("新增站点")
 
-    def __init__(self, db: Database) -> None:
-        super().__init__()
-        self.db = db
-        self.model = RowTableModel(self.COLUMNS)
-        self.view = make_table(self.model)
-        self.pane = TablePane(self.view)
-        add, edit, void = QPushButton(tr("新增站点")), QPushButton(tr("编辑")), QPushButton(tr("作废"))
-        bar = QHBoxLayout()
-        for button in (add, edit, void):
-            bar.addWidget(button)
-        bar.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.pane, 1)
-        add.clicked.connect(lambda: self.open_dialog(None))
-        edit.clicked.connect(self.edit)
-        void.clicked.connect(self.void)
-        self.view.doubleClicked.connect(lambda _index: self.edit())
-        self.refresh()
-
-    def refresh(self) -> None:
+    def rows(self) -> tuple[list, str]:
         with self.db.session() as session:
             rows = registry.list_stations(session)
-        self.model.set_rows(rows)
-        self.pane.show_rows(len(rows), tr("还没有站点。\n点击“新增站点”录入本县的代表联络站和监督站。"))
+        return rows, tr("还没有站点。\n点击“新增站点”录入本县的代表联络站和监督站。")
 
     def open_dialog(self, row) -> None:
         specs = [
@@ -480,26 +495,9 @@ class StationsTab(QWidget):
             FieldSpec("notes", tr("备注"), "multiline"),
         ]
         values = {f.name: getattr(row, f.name) for f in fields(StationInput)} if row else asdict(StationInput())
-        dialog = FormDialog(tr("编辑站点") if row else tr("新增站点"), specs, values,
-                            lambda form: registry.save_station(self.db, StationInput(**form), row.id if row else None),
-                            self)
-        if dialog.exec():
-            self.refresh()
-
-    def edit(self) -> None:
-        indexes = self.view.selectionModel().selectedRows()
-        if indexes:
-            self.open_dialog(self.model.row_at(indexes[0].row()))
-
-    def void(self) -> None:
-        indexes = self.view.selectionModel().selectedRows()
-        if not indexes:
-            return
-        row = self.model.row_at(indexes[0].row())
-        reason = ask_void_reason(self, row.name)
-        if reason:
-            registry.void_record(self.db, Station, row.id, reason)
-            self.refresh()
+        self.run_dialog(FormDialog(tr("编辑站点") if row else tr("新增站点"), specs, values,
+                                   lambda form: registry.save_station(self.db, StationInput(**form),
+                                                                      row.id if row else None), self))
 
 
 class RegistryPage(QTabWidget):

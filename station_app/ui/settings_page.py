@@ -22,8 +22,12 @@ from station_app.db.session import Database
 from station_app.i18n import tr
 from station_app.services import settings as settings_service
 from station_app.services.errors import ValidationFailed
-from station_app.services.settings import QR_PLACEHOLDERS, STATION_QR_PLACEHOLDERS, StationSettings
-from station_app.ui.forms import ERROR_FIELD_STYLE, ERROR_STYLE
+from station_app.services.settings import (
+    QR_PLACEHOLDERS,
+    STATION_QR_PLACEHOLDERS,
+    StationSettings,
+)
+from station_app.ui.forms import ERROR_FIELD_STYLE, error_label
 
 LABELS = {
     "station_name": tr("本站名称"),
@@ -68,9 +72,7 @@ class SettingsPage(QWidget):
                 widget.setFixedHeight(120)
             else:
                 widget = QLineEdit()
-            error = QLabel()
-            error.setStyleSheet(ERROR_STYLE)
-            error.setWordWrap(True)
+            error = error_label(field.name)
             grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
             grid.addWidget(widget, row, 1)
             grid.addWidget(error, row, 2)

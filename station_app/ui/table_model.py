@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
-
 from functools import lru_cache
+from typing import Any, Generic, TypeVar
 
 from pypinyin import lazy_pinyin
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt

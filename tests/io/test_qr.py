@@ -5,7 +5,13 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from station_app.io.qr import max_payload_bytes, qr_image, qr_matrix, safe_filename, save_qr_png
+from station_app.io.qr import (
+    max_payload_bytes,
+    qr_image,
+    qr_matrix,
+    safe_filename,
+    save_qr_png,
+)
 
 URL = "https://rd.example.gov.cn/station/puyang-chengguan?src=qr&id=12"
 VCARD = (

@@ -11,8 +11,18 @@ import zxingcpp
 from PIL import Image
 from reportlab.pdfbase import pdfmetrics
 
-from station_app.io.fonts import FONT_NAME, FontNotFoundError, _register, register_pdf_fonts
-from station_app.io.qr_pdf import CARDS_PER_PAGE, QrCard, write_cards_pdf, write_station_poster
+from station_app.io.fonts import (
+    FONT_NAME,
+    FontNotFoundError,
+    _register,
+    register_pdf_fonts,
+)
+from station_app.io.qr_pdf import (
+    CARDS_PER_PAGE,
+    QrCard,
+    write_cards_pdf,
+    write_station_poster,
+)
 
 TITLE = "濮阳县城关镇人大代表联络站 代表二维码卡片"
 STATION = "濮阳县城关镇人大代表联络站"

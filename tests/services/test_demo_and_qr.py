@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import pytest
 import zxingcpp
 from PIL import Image
 from sqlalchemy import func, select
 
-import pytest
-
-from station_app.db.models import Delegation, RepGroup, Representative, Station, WindowUnit
+from station_app.db.models import (
+    Delegation,
+    RepGroup,
+    Representative,
+    Station,
+    WindowUnit,
+)
 from station_app.db.session import open_database
 from station_app.services import settings as settings_service
 from station_app.services.demo import fill_demo

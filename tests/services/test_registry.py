@@ -7,7 +7,12 @@ from sqlalchemy import func, select
 from station_app.db.models import AuditLog, Delegation, Representative
 from station_app.services import registry
 from station_app.services.errors import StationError, ValidationFailed
-from station_app.services.registry import RepFilter, RepresentativeInput, StationInput, WindowUnitInput
+from station_app.services.registry import (
+    RepFilter,
+    RepresentativeInput,
+    StationInput,
+    WindowUnitInput,
+)
 from tests.workbooks import ID_FEMALE, ID_MALE, bad_rows_list, county_list
 
 

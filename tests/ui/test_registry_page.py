@@ -5,6 +5,7 @@ from PySide6.QtGui import QFontDatabase
 
 from station_app.services import registry
 from station_app.services.registry import RepFilter, RepresentativeInput
+from station_app.ui.forms import FormDialog
 from station_app.ui.main_window import MainWindow
 from station_app.ui.registry_page import ImportDialog, RepresentativesTab
 from station_app.ui.table_model import RowTableModel, TableColumn
@@ -99,3 +100,24 @@ def test_import_preview_lists_refused_rows_first_and_needs_consent_to_skip_them(
     dialog.import_button.click()
     with db.session() as s:
         assert [r.name for r in registry.list_representatives(s)] == ["刘洋"]
+
+
+def test_window_unit_tab_adds_searches_and_voids(app, qtbot, db, monkeypatch):
+    from station_app.ui.registry_page import WindowUnitsTab
+
+    tab = WindowUnitsTab(db)
+    qtbot.addWidget(tab)
+    assert "新增窗口单位" in tab.pane.hint.text()
+    monkeypatch.setattr(FormDialog, "exec", lambda self: (self.widgets["name"].setText("县税务局"),
+                                                          self.widgets["head_name"].setText("周强"),
+                                                          self.save(), self.result())[-1])
+    tab.open_dialog(None)
+    assert tab.model.rowCount() == 1 and tab.model.index(0, 1).data() == "周强"
+    tab.search.setText("不存在")
+    assert tab.model.rowCount() == 0
+    tab.search.clear()
+    tab.view.selectRow(0)
+    monkeypatch.setattr("station_app.ui.registry_page.ask_void_reason", lambda _parent, _what: "窗口撤并")
+    tab.void()
+    assert tab.model.rowCount() == 0
+
