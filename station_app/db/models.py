@@ -60,8 +60,6 @@ class Record(Base):
     """Columns every domain table carries: stable id, times, voiding."""
 
     __abstract__ = True
-    #: Tables listed in the audit log; the log itself and settings' cache are not records.
-    audited = True
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -401,7 +399,6 @@ class AuditLog(Base):
     """Who changed what, when, with the values before and after. Append-only."""
 
     __tablename__ = "audit_log"
-    audited = False
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)

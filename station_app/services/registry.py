@@ -661,9 +661,3 @@ def save_station(db: Database, data: StationInput, station_id: str | None = None
         session.flush()
         return station.id
 
-
-def representatives_by_ids(session: Session, ids: Sequence[str]) -> list[Representative]:
-    if not ids:
-        return []
-    reps = {r.id: r for r in session.scalars(select(Representative).where(Representative.id.in_(ids)))}
-    return [reps[i] for i in ids if i in reps]
