@@ -1,7 +1,7 @@
 """代表与人员名册 — representatives, 议政代表, window units and stations: list, edit, void, import, export."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
