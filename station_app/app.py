@@ -30,9 +30,10 @@ def install_font(app: QApplication) -> str:
 
 
 def install_qt_translations(app: QApplication) -> None:
-    """Qt's own texts (确定/取消 on standard buttons) in Chinese."""
+    """Qt's own texts (确定/取消 on standard buttons) and dates (星期五, 十一月) in Chinese."""
     if language() != "zh":
         return
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     translator = QTranslator(app)
     if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
                        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)) or translator.load(
@@ -81,6 +82,9 @@ def run_window(db_url: str | None = None) -> int:
         QMessageBox.critical(None, config.APP_TITLE, tr("无法打开数据库 {url}：{error}\n日志：{log}",
                                                         url=url, error=exc, log=config.log_file()))
         return 1
+    from station_app.services.work_calendar import seed_from_package
+
+    seed_from_package(db)  # a new database gets the official holidays in its editable table; later runs add nothing
     window = MainWindow(db)
     window.show()
     if db.backup_made:

@@ -53,6 +53,23 @@ def build_parser() -> argparse.ArgumentParser:
     qr.add_argument("--poster", action="store_true", help=tr("生成一站一码海报 PDF"))
     qr.add_argument("--on-duty", action="append", metavar="ID", help=tr("海报上列出的值班代表（编号或姓名），可重复"))
     qr.set_defaults(run=_qr)
+
+    roster = verbs.add_parser("roster", help=tr("排班：生成、导出、查看方案"), description=tr("排班：生成、导出、查看方案"))
+    roster_verbs = roster.add_subparsers(dest="roster_verb", metavar=tr("操作"), required=True, parser_class=_Parser)
+    gen = roster_verbs.add_parser("generate", help=tr("按方案生成（或重新生成）一段时间的排班"), description=tr(
+        "按方案生成一段时间的排班：跳过法定节假日和闭站日，包含调休上班日；今天以前的日期和手工调整保持不变。"))
+    gen.add_argument("plan", metavar="PLAN", help=tr("方案名称或编号（见 roster plans）"))
+    gen.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD", help=tr("开始日期"))
+    gen.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help=tr("结束日期"))
+    gen.set_defaults(run=_roster_generate)
+    rexp = roster_verbs.add_parser("export", help=tr("把一个月的值班表导出为 Excel"), description=tr(
+        "把一个月的值班表、值班统计和空岗情况导出为 Excel 工作簿。"))
+    rexp.add_argument("--month", required=True, metavar="YYYY-MM")
+    rexp.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    rexp.add_argument("--plan", metavar="PLAN", help=tr("只导出这个方案（默认全部方案）"))
+    rexp.set_defaults(run=_roster_export)
+    plans = roster_verbs.add_parser("plans", help=tr("列出排班方案"), description=tr("列出排班方案"))
+    plans.set_defaults(run=_roster_plans)
     return parser
 
 
@@ -68,9 +85,9 @@ def _demo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     summary = fill_demo(_open_db(args), seed=args.seed)
     print(tr("已装入演示数据：{stations} 个站点，{reps} 位代表（{free} 位无固定收入），{dels} 个代表团，"
-             "{groups} 个代表小组，{units} 个窗口单位。用时 {sec:.1f} 秒。",
+             "{groups} 个代表小组，{units} 个窗口单位；两个排班方案共 {turns} 人次已过去的值班及签到。用时 {sec:.1f} 秒。",
              stations=summary.stations, reps=summary.representatives, free=summary.without_fixed_income,
-             dels=summary.delegations, groups=summary.groups, units=summary.window_units,
+             dels=summary.delegations, groups=summary.groups, units=summary.window_units, turns=summary.duty_turns,
              sec=time.perf_counter() - started))
     return EXIT_OK
 
@@ -115,6 +132,48 @@ def _qr(args: argparse.Namespace) -> int:
     for path in (output.cards_pdf, output.poster_pdf):
         if path:
             print(path)
+    return EXIT_OK
+
+
+def _date(text: str, field: str):
+    from station_app.services.errors import ValidationFailed
+    from station_app.services.work_calendar import parse_day
+
+    day = parse_day(text)
+    if day is None:
+        raise ValidationFailed({field: tr("{field}日期格式不对：“{text}”，应为 YYYY-MM-DD", field=field, text=text)})
+    return day
+
+
+def _roster_generate(args: argparse.Namespace) -> int:
+    from station_app.services.roster import generate
+
+    start, end = _date(args.start, "--from "), _date(args.end, "--to ")
+    report = generate(_open_db(args), args.plan, start, end)
+    for line in report.lines():
+        print(line)
+    return EXIT_OK
+
+
+def _roster_export(args: argparse.Namespace) -> int:
+    from station_app.services.roster import export_month, parse_month
+
+    year, month = parse_month(args.month)
+    count = export_month(_open_db(args), year, month, args.out, args.plan)
+    print(tr("已导出 {year}年{month}月值班 {n} 人次到 {file}", year=year, month=month, n=count, file=args.out))
+    return EXIT_OK
+
+
+def _roster_plans(args: argparse.Namespace) -> int:
+    from station_app.services.roster import list_plans
+
+    db = _open_db(args)
+    with db.session() as session:
+        plans = list_plans(session)
+    if not plans:
+        print(tr("还没有排班方案。请在窗口的“排班”页新建。"))
+    for plan in plans:
+        print(f"{plan.name}\t{plan.station}\t{plan.description}\t{plan.id}")
     return EXIT_OK
 
 

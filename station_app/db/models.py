@@ -167,10 +167,15 @@ class DutyPlan(Record):
     day_rule: Mapped[str] = mapped_column(String(20), default="weekdays")
     weekdays: Mapped[list] = mapped_column(JSON, default=list)
     slots: Mapped[list] = mapped_column(JSON, default=lambda: ["全天"])
+    #: representatives per slot
     headcount: Mapped[int] = mapped_column(Integer, default=2)
-    #: {"levels": [...], "delegations": [...], "groups": [...], "window_heads": bool, ...}
+    #: window-unit heads per slot, on top of the representatives (monitoring stations)
+    heads_per_slot: Mapped[int] = mapped_column(Integer, default=0)
+    #: who may be drawn: {"levels": [...], "kinds": [...], "delegations": [...], "groups": [...], "stations": [...]}
+    #: (names; an empty or missing list means any)
     pool: Mapped[dict] = mapped_column(JSON, default=dict)
-    #: "person" (one by one) or "group" (编组排班: a group takes the day together)
+    #: "person" (one by one), or 编组排班 where a whole group takes the day together:
+    #: "delegation" (by 代表团) or "rep_group" (by 代表小组)
     rotation: Mapped[str] = mapped_column(String(10), default="person")
     start_date: Mapped[Optional[dt.date]] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -213,6 +218,8 @@ class DutyAssignment(Record):
     attendance: Mapped[str] = mapped_column(String(10), default="待签到")
     attended_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     substitute_id: Mapped[Optional[str]] = mapped_column(ForeignKey("representatives.id"))
+    #: for a 替班 (stand-in) assignment: the assignment of the person it stands in for
+    replaces_id: Mapped[Optional[str]] = mapped_column(ForeignKey("duty_assignments.id"))
 
     slot: Mapped[DutySlot] = relationship()
 

@@ -6,6 +6,8 @@ representatives (and a few 议政代表) in 5 groups. About a third have no fixe
 """
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import random
 import uuid
 from dataclasses import dataclass
@@ -15,14 +17,19 @@ from sqlalchemy import func, select
 
 from station_app.db.models import (
     Delegation,
+    DutyAssignment,
+    DutySlot,
     RepGroup,
     Representative,
     Station,
+    Unavailability,
     WindowUnit,
 )
 from station_app.db.session import Database
 from station_app.i18n import tr
+from station_app.services import roster
 from station_app.services import settings as settings_service
+from station_app.services import work_calendar
 from station_app.services.errors import StationError
 from station_app.services.registry import pinyin_key
 
@@ -58,6 +65,8 @@ class DemoSummary:
     groups: int
     window_units: int
     without_fixed_income: int
+    duty_turns: int = 0
+    uncovered: int = 0
 
 
 class _Ids:
@@ -70,8 +79,19 @@ class _Ids:
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
 
 
-def fill_demo(db: Database, seed: int = 2025) -> DemoSummary:
-    """Fill an empty database with the demo county; refuse a database that already has people."""
+def fill_demo(db: Database, seed: int = 2025, today: dt.date | None = None) -> DemoSummary:
+    """Fill an empty database with the demo county; refuse a database that already has people.
+
+    Besides the registry: both duty plans generated over the last twelve months and the next two,
+    with attendance for the days already past.
+    """
+    today = today or dt.date.today()
+    registry_summary = _fill_registry(db, seed)
+    turns, uncovered = _fill_duty(db, random.Random(seed + 2), today)
+    return DemoSummary(**{**registry_summary.__dict__, "duty_turns": turns, "uncovered": uncovered})
+
+
+def _fill_registry(db: Database, seed: int) -> DemoSummary:
     with db.transaction() as session:
         existing = session.scalar(select(func.count()).select_from(Representative))
         if existing:
@@ -136,3 +156,63 @@ def fill_demo(db: Database, seed: int = 2025) -> DemoSummary:
             station_phone=monitoring.phone, county_name=COUNTY, referral_abbr="东监"))
     return DemoSummary(stations=2, representatives=len(reps), delegations=len(delegations), groups=len(groups),
                        window_units=len(units), without_fixed_income=sum(not r.has_fixed_income for r in reps))
+
+
+def _months_ahead(day: dt.date, months: int) -> dt.date:
+    """The last day of the month ``months`` after ``day``'s month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _fill_duty(db: Database, rng: random.Random, today: dt.date) -> tuple[int, int]:
+    work_calendar.seed_from_package(db)
+    start = today - dt.timedelta(days=365)
+    end = _months_ahead(today, 2)
+    with db.session() as session:
+        reps = {station: [r.id for r in session.scalars(select(Representative).where(
+            Representative.station_id == station.id).order_by(Representative.pinyin))]
+            for station in session.scalars(select(Station).order_by(Station.code))}
+    with db.transaction() as session:
+        for ids in reps.values():
+            for rep_id in rng.sample(ids, max(1, len(ids) // 20)):
+                first = start + dt.timedelta(days=rng.randrange(0, 420))
+                session.add(Unavailability(representative_id=rep_id, start_date=first,
+                                           end_date=first + dt.timedelta(days=rng.choice((3, 7, 14, 30))),
+                                           reason=rng.choice(("外出学习", "住院治疗", "外地出差", "家中有事"))))
+    plans = [roster.save_plan(db, roster.monitoring_preset(MONITORING_STATION)),
+             roster.save_plan(db, roster.wednesday_preset(TOWNSHIP_STATION))]
+    uncovered = 0
+    for plan in plans:
+        # The demo writes its history as if it had been generated day by day, so "past days" start at ``start``.
+        report = roster.generate(db, plan, start, end, today=start)
+        uncovered += len(report.uncovered)
+    with db.transaction() as session:
+        turns = session.scalars(select(DutyAssignment).join(DutySlot, DutyAssignment.slot_id == DutySlot.id)
+                                .where(DutySlot.day < today, DutyAssignment.voided_at.is_(None))
+                                .order_by(DutySlot.day, DutyAssignment.id)).all()
+        by_station = {station.id: set(ids) for station, ids in reps.items()}
+        on_day: dict[dt.date, set[str]] = {}
+        for turn in turns:
+            on_day.setdefault(turn.slot.day, set()).add(turn.representative_id or turn.window_unit_id)
+        for turn in turns:
+            day = turn.slot.day
+            roll = rng.random()
+            at = dt.datetime.combine(day, dt.time(8 if turn.slot.slot_name != "下午" else 14, rng.randrange(0, 30)))
+            if roll < 0.03:
+                turn.attendance = "缺勤"
+            elif roll < 0.05:
+                turn.attendance = "请假"
+                turn.reason = rng.choice(("临时外出", "身体不适", "单位有会"))
+            elif roll < 0.08 and turn.representative_id:
+                pool = by_station[turn.slot.plan.station_id] - on_day[day]
+                if not pool:
+                    turn.attendance, turn.attended_at = "出勤", at
+                    continue
+                substitute = rng.choice(sorted(pool))
+                on_day[day].add(substitute)
+                new = roster.record_stand_in(session, turn, f"r:{substitute}", "本人临时有事，由同组代表替班", "演示")
+                new.attendance, new.attended_at = "出勤", at
+            else:
+                turn.attendance, turn.attended_at = "出勤", at
+    return len(turns), uncovered

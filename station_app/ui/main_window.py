@@ -16,8 +16,11 @@ from station_app import config
 from station_app.db.session import Database
 from station_app.i18n import tr
 from station_app.services import settings as settings_service
+from station_app.ui.attendance_page import AttendancePage
+from station_app.ui.calendar_page import CalendarPage
 from station_app.ui.qr_page import QrPage
 from station_app.ui.registry_page import RegistryPage
+from station_app.ui.roster_page import RosterPage
 from station_app.ui.settings_page import SettingsPage
 
 NAV_STYLE = """
@@ -39,9 +42,13 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(20, 20))
         self.pages = QStackedWidget()
         self.registry = RegistryPage(db)
+        self.roster = RosterPage(db)
+        self.attendance = AttendancePage(db)
         self.qr = QrPage(db)
+        self.calendar = CalendarPage(db)
         self.settings = SettingsPage(db)
-        for title, page in ((tr("代表名册"), self.registry), (tr("代表二维码"), self.qr), (tr("设置"), self.settings)):
+        for title, page in ((tr("代表名册"), self.registry), (tr("排班"), self.roster), (tr("签到与空岗"), self.attendance),
+                            (tr("代表二维码"), self.qr), (tr("节假日与闭站"), self.calendar), (tr("设置"), self.settings)):
             self.add_page(title, page)
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -69,6 +76,10 @@ class MainWindow(QMainWindow):
         page = self.pages.currentWidget()
         if page is self.qr:
             self.qr.refresh()
+        elif page is self.roster:
+            self.roster.reload_plans()
+        elif page is self.attendance:
+            self.attendance.currentWidget().refresh()
 
     def update_status(self) -> None:
         settings = settings_service.read(self.db)

@@ -84,3 +84,24 @@ def test_a_failed_action_writes_nothing_at_all(db):
     with db.session() as s:
         assert s.scalars(select(Representative)).all() == []
         assert s.scalars(select(AuditLog)).all() == []
+
+
+def test_a_database_of_revision_0001_is_upgraded_keeping_every_row(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from station_app.db.models import DutyAssignment, DutyPlan
+
+    path = tmp_path / "station.sqlite"
+    shutil.copy(Path(__file__).parent.parent / "resources" / "station-0001.sqlite", path)
+    database = open_database(f"sqlite:///{path}")
+    assert database.backup_made is not None and "before-" in database.backup_made.name
+    with sqlite3.connect(database.backup_made) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+    with database.session() as s:
+        assert s.scalars(select(Representative.name)).all() == ["旧代表"]
+        plan = s.scalars(select(DutyPlan)).one()
+        assert (plan.name, plan.heads_per_slot, plan.weekdays) == ("周三代表活动日", 0, [3])
+        turn = s.scalars(select(DutyAssignment)).one()
+        assert (turn.attendance, turn.replaces_id) == ("出勤", None)
+    database.dispose()

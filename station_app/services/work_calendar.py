@@ -1,0 +1,528 @@
+"""工作日历 — official holidays, make-up working days (调休上班) and station closure dates.
+
+The package ``chinese_calendar`` carries the State Council's holiday arrangements only up to
+the year it was released for (2026 for 1.11) and raises ``NotImplementedError`` after that.
+The program therefore keeps its own editable table (``CalendarDay``), seeded from the package,
+added to by hand or imported from a small Excel list when the next year's notice comes out.
+
+Which source decides a day (:class:`WorkCalendar`):
+
+1. a year with any non-voided row in the table: the table (plus the Monday–Friday rule);
+2. a year with no rows that the package covers: the package;
+3. any other year: Monday to Friday, and the year counts as *without data*, so that a plan
+   reaching it carries a clear warning (:meth:`WorkCalendar.warning`).
+
+Because rule 1 makes the table the whole truth for a year, adding or importing a day into a
+year the package covers first copies that year from the package (in the same transaction);
+otherwise one hand-made row would silently drop the year's official holidays.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import chinese_calendar
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from station_app.db.models import CalendarDay, Station, StationClosure
+from station_app.db.session import Database
+from station_app.i18n import tr
+from station_app.io.excel import Column, SheetSpec, read_table, write_workbook
+from station_app.services.errors import NotFound, StationError, ValidationFailed
+from station_app.services.registry import void_record
+
+HOLIDAY = "节假日"
+MAKEUP = "调休上班"
+KINDS = (HOLIDAY, MAKEUP)
+#: Names offered in the add dialog; any other name may be typed.
+HOLIDAY_NAMES = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
+#: Seeding starts here: older years matter to no roster.
+SEED_FROM_YEAR = 2020
+
+_HOLIDAY_WORDS = {"节假日", "法定节假日", "放假", "休", "休息", "假"}
+_MAKEUP_WORDS = {"调休上班", "上班", "补班", "班", "调休工作日", "工作日"}
+# The State Council's notices say 清明节, 端午节, 中秋节; the package's Chinese names drop 节.
+_NAME_FIXES = {"清明": "清明节", "端午": "端午节", "中秋": "中秋节"}
+_PACKAGE_NAMES = {h.value: _NAME_FIXES.get(h.chinese, h.chinese) for h in chinese_calendar.Holiday}
+_PACKAGE_HOLIDAYS: dict[dt.date, str] = dict(chinese_calendar.holidays)
+_PACKAGE_WORKDAYS: dict[dt.date, str] = dict(chinese_calendar.workdays)
+# The same range chinese_calendar checks before it raises NotImplementedError.
+PACKAGE_FIRST_YEAR = min(_PACKAGE_HOLIDAYS).year
+PACKAGE_LAST_YEAR = max(_PACKAGE_HOLIDAYS).year
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+0{1,2}:00(?::00)?)?$")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_NAME_MAX = 50
+
+
+def package_covers(year: int) -> bool:
+    """True when chinese_calendar has the official arrangement for ``year``."""
+    return PACKAGE_FIRST_YEAR <= year <= PACKAGE_LAST_YEAR
+
+
+def package_days(year: int) -> list[tuple[dt.date, str, str]]:
+    """(day, kind, Chinese name) of the package's holidays and make-up days in ``year``, by date.
+
+    Weekend days inside a holiday are included, named, so the calendar shows the whole break.
+    """
+    if not package_covers(year):
+        return []
+    days = [(day, HOLIDAY, _PACKAGE_NAMES.get(name, name)) for day, name in _PACKAGE_HOLIDAYS.items()
+            if day.year == year]
+    days += [(day, MAKEUP, _PACKAGE_NAMES.get(name, name)) for day, name in _PACKAGE_WORKDAYS.items()
+             if day.year == year]
+    return sorted(days)
+
+
+def weekday_label(day: dt.date) -> str:
+    """周一 … 周日, in the interface language."""
+    return (tr("周一"), tr("周二"), tr("周三"), tr("周四"), tr("周五"), tr("周六"), tr("周日"))[day.weekday()]
+
+
+def parse_day(value: object) -> dt.date | None:
+    """A date from what a clerk types or a cell holds: 2027-01-01, 2027/1/1, 2027.1.1, 2027年1月1日,
+    20270101, a real date, or an Excel date serial number. None when it is not a date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip()
+    for pattern in (_DATE_TEXT, _COMPACT_DATE):
+        if match := pattern.match(text):
+            try:
+                return dt.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                return None
+    # A date cell that lost its date format reads as a serial number (46388 is 2027-01-01).
+    if re.fullmatch(r"\d{5}", text) and 36526 <= int(text) <= 73051:  # 2000-01-01 … 2099-12-31
+        return _EXCEL_EPOCH + dt.timedelta(days=int(text))
+    return None
+
+
+def normalize_kind(text: str) -> str:
+    """'放假', '休' → 节假日; '上班', '补班' → 调休上班; anything else → ''."""
+    value = (text or "").strip().replace(" ", "")
+    if value in _HOLIDAY_WORDS:
+        return HOLIDAY
+    if value in _MAKEUP_WORDS:
+        return MAKEUP
+    return ""
+
+
+# --- The calendar the rosters use ------------------------------------------------------------
+
+
+class WorkCalendar:
+    """An immutable snapshot of the working-day calendar: loaded with one query, then dict lookups only.
+
+    The roster generator asks it about every day of a year, so nothing here touches the database.
+    """
+
+    __slots__ = ("_kinds", "_names", "_table_years")
+
+    def __init__(self, rows: Iterable[tuple[dt.date, str, str]] = ()) -> None:
+        kinds: dict[dt.date, str] = {}
+        names: dict[dt.date, str] = {}
+        for day, kind, name in rows:
+            kinds[day] = kind
+            names[day] = name
+        self._kinds = kinds
+        self._names = names
+        self._table_years = frozenset(day.year for day in kinds)
+
+    @classmethod
+    def load(cls, session: Session) -> WorkCalendar:
+        """The table's non-voided rows, read once."""
+        rows = session.execute(select(CalendarDay.day, CalendarDay.kind, CalendarDay.name)
+                               .where(CalendarDay.voided_at.is_(None))).all()
+        return cls((day, kind, name or "") for day, kind, name in rows)
+
+    def _kind(self, day: dt.date) -> str:
+        """节假日, 调休上班 or '' for an ordinary day, by whichever source decides ``day``'s year."""
+        if day.year in self._table_years:
+            return self._kinds.get(day, "")
+        if PACKAGE_FIRST_YEAR <= day.year <= PACKAGE_LAST_YEAR:
+            if day in _PACKAGE_WORKDAYS:
+                return MAKEUP
+            if day in _PACKAGE_HOLIDAYS:
+                return HOLIDAY
+        return ""
+
+    def is_workday(self, day: dt.date) -> bool:
+        if isinstance(day, dt.datetime):
+            day = day.date()
+        kind = self._kind(day)
+        if kind == HOLIDAY:
+            return False
+        return kind == MAKEUP or day.weekday() < 5
+
+    def is_holiday(self, day: dt.date) -> bool:
+        """An official day off (节假日), whether or not it falls on a weekend."""
+        return self._kind(day) == HOLIDAY
+
+    def is_makeup_day(self, day: dt.date) -> bool:
+        """A weekend day worked in exchange for a holiday (调休上班)."""
+        return self._kind(day) == MAKEUP
+
+    def entry(self, day: dt.date) -> tuple[str, str] | None:
+        """(kind, name) when ``day`` is a holiday or make-up day, else None."""
+        kind = self._kind(day)
+        if not kind:
+            return None
+        if day.year in self._table_years:
+            return kind, self._names.get(day, "")
+        name = (_PACKAGE_HOLIDAYS if kind == HOLIDAY else _PACKAGE_WORKDAYS)[day]
+        return kind, _PACKAGE_NAMES.get(name, name)
+
+    def day_note(self, day: dt.date) -> str:
+        """'国庆节' for a holiday, '调休上班' for a make-up day, '' for an ordinary day."""
+        kind = self._kind(day)
+        if kind == MAKEUP:
+            return tr("调休上班")
+        if kind == HOLIDAY:
+            return self.entry(day)[1] or tr("节假日")
+        return ""
+
+    def has_official_data(self, year: int) -> bool:
+        return year in self._table_years or package_covers(year)
+
+    def uses_table(self, year: int) -> bool:
+        """True when the table (not the package) decides ``year``."""
+        return year in self._table_years
+
+    def years_without_data(self, start: dt.date, end: dt.date) -> list[int]:
+        return [year for year in range(start.year, end.year + 1) if not self.has_official_data(year)]
+
+    def warning(self, start: dt.date, end: dt.date) -> str | None:
+        """A message for a plan spanning ``start``–``end`` when it reaches a year with no holiday data."""
+        years = self.years_without_data(start, end)
+        if not years:
+            return None
+        return tr("{years} 年还没有官方节假日安排，已暂按周一至周五为工作日排班；"
+                  "国务院公布后请在“节假日与闭站”中补录或导入，再重新生成。",
+                  years="、".join(str(year) for year in years))
+
+    def special_days(self, year: int) -> list[tuple[dt.date, str, str]]:
+        """(day, kind, name) of the holidays and make-up days that decide ``year``, by date."""
+        if year in self._table_years:
+            return sorted((day, kind, self._names.get(day, "")) for day, kind in self._kinds.items()
+                          if day.year == year)
+        return package_days(year)
+
+
+# --- The editable table ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarDayRow:
+    """One line of the holiday table."""
+
+    id: str
+    day: dt.date
+    kind: str
+    name: str
+    voided: bool
+    void_reason: str
+
+
+def list_calendar_days(session: Session, year: int, include_voided: bool = False) -> list[CalendarDayRow]:
+    query = (select(CalendarDay)
+             .where(CalendarDay.day >= dt.date(year, 1, 1), CalendarDay.day <= dt.date(year, 12, 31))
+             .order_by(CalendarDay.day))
+    if not include_voided:
+        query = query.where(CalendarDay.voided_at.is_(None))
+    return [CalendarDayRow(row.id, row.day, row.kind, row.name, row.is_voided, row.void_reason or "")
+            for row in session.scalars(query)]
+
+
+def _year_has_rows(session: Session, year: int) -> bool:
+    return session.scalar(select(CalendarDay.id).where(
+        CalendarDay.voided_at.is_(None),
+        CalendarDay.day >= dt.date(year, 1, 1), CalendarDay.day <= dt.date(year, 12, 31)).limit(1)) is not None
+
+
+def _seed_year(session: Session, year: int) -> int:
+    """Copy one year from the package, skipping days the table already has (voided ones too:
+    a day the clerk voided stays voided)."""
+    present = set(session.scalars(select(CalendarDay.day).where(
+        CalendarDay.day >= dt.date(year, 1, 1), CalendarDay.day <= dt.date(year, 12, 31))))
+    added = 0
+    for day, kind, name in package_days(year):
+        if day not in present:
+            session.add(CalendarDay(day=day, kind=kind, name=name))
+            added += 1
+    return added
+
+
+def _seed_before_editing(session: Session, year: int) -> None:
+    """A year the package decides becomes a table year on its first edit: copy it first, whole."""
+    if package_covers(year) and not _year_has_rows(session, year):
+        _seed_year(session, year)
+        session.flush()
+
+
+def seed_from_package(db: Database, years: Iterable[int] | None = None) -> int:
+    """Copy the package's holidays and make-up days into the table; returns the number of rows added.
+
+    Without ``years``: every year the package covers from 2020 on. Years it does not cover add nothing.
+    """
+    chosen = sorted(set(years)) if years is not None else list(
+        range(max(SEED_FROM_YEAR, PACKAGE_FIRST_YEAR), PACKAGE_LAST_YEAR + 1))
+    with db.transaction() as session:
+        return sum(_seed_year(session, year) for year in chosen if package_covers(year))
+
+
+def _clean_day(day: dt.date | str, kind: str, name: str) -> tuple[dt.date | None, str, str, dict[str, str]]:
+    errors: dict[str, str] = {}
+    parsed = parse_day(day)
+    if parsed is None:
+        errors["day"] = (tr("日期不认识：“{value}”，请写成 2027-01-01 或 2027年1月1日", value=day)
+                         if str(day or "").strip() else tr("请填写日期，如 2027-01-01"))
+    typed = (kind or "").strip()
+    kind = typed if typed in KINDS else normalize_kind(typed)
+    if not kind:
+        errors["kind"] = (tr("“{value}”不认识，应为 节假日（放假、休）或 调休上班（上班、补班）", value=typed)
+                          if typed else tr("请选择类型：节假日 或 调休上班"))
+    elif kind == MAKEUP and parsed is not None and parsed.weekday() < 5:
+        errors["day"] = tr("{day} 是{weekday}，调休上班日应为周六或周日",
+                           day=parsed.isoformat(), weekday=weekday_label(parsed))
+    name = (name or "").strip()
+    if len(name) > _NAME_MAX:
+        errors["name"] = tr("名称太长（最多 {n} 个字）", n=_NAME_MAX)
+    return parsed, kind, name, errors
+
+
+def _revive(row: CalendarDay | StationClosure) -> None:
+    """The day is unique even among voided rows, so a voided day is brought back, not re-added.
+    The audit log keeps its earlier voiding."""
+    row.voided_at = None
+    row.void_reason = None
+    row.voided_by = None
+
+
+def add_calendar_day(db: Database, day: dt.date | str, kind: str, name: str = "") -> str:
+    """Add a holiday or make-up day; ``day`` may be typed text. Raises ValidationFailed per field."""
+    parsed, kind, name, errors = _clean_day(day, kind, name)
+    if errors:
+        raise ValidationFailed(errors)
+    with db.transaction() as session:
+        _seed_before_editing(session, parsed.year)
+        existing = session.scalars(select(CalendarDay).where(CalendarDay.day == parsed)).first()
+        if existing is not None and not existing.is_voided:
+            raise ValidationFailed({"day": tr("{day} 已登记为{kind}{name}，如需更改请先作废该行",
+                                              day=parsed.isoformat(), kind=tr(existing.kind),
+                                              name=f"（{existing.name}）" if existing.name else "")})
+        row = existing or CalendarDay(day=parsed)
+        if existing is None:
+            session.add(row)
+        else:
+            _revive(row)
+        row.kind, row.name = kind, name
+        session.flush()
+        return row.id
+
+
+def void_calendar_day(db: Database, day_id: str, reason: str) -> None:
+    void_record(db, CalendarDay, day_id, reason)
+
+
+# --- Import and export ------------------------------------------------------------------------
+
+#: field key → accepted headers (the first is the one we write)
+CALENDAR_HEADERS: dict[str, tuple[str, ...]] = {
+    "day": ("日期", "放假日期", "时间"),
+    "kind": ("类型", "安排", "类别", "放假/上班"),
+    "name": ("名称", "节日", "节日名称", "节假日名称", "备注"),
+}
+
+
+@dataclass
+class CalendarImportRow:
+    row_number: int
+    text: str  # the date as written, for messages
+    #: 新增, 更新 (same day, other kind or name), 不变, 拒绝
+    action: str
+    reasons: list[str] = field(default_factory=list)
+    day: dt.date | None = None
+    kind: str = ""
+    name: str = ""
+
+
+@dataclass
+class CalendarImportPreview:
+    path: Path
+    rows: list[CalendarImportRow]
+    skipped: list[tuple[int, str]]
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def refused(self) -> list[CalendarImportRow]:
+        return [row for row in self.rows if row.action == "拒绝"]
+
+    def report_lines(self) -> list[str]:
+        return [tr("{file} 第 {row} 行（{date}）：{reasons}", file=self.path.name, row=row.row_number,
+                   date=row.text or tr("无日期"), reasons="；".join(row.reasons)) for row in self.refused]
+
+
+@dataclass(frozen=True)
+class CalendarImportResult:
+    added: int
+    updated: int
+    unchanged: int
+    #: the years the list touched, in order
+    years: tuple[int, ...] = ()
+
+    def summary(self) -> str:
+        return tr("新增 {new} 天，更新 {upd} 天，不变 {same} 天", new=self.added, upd=self.updated, same=self.unchanged)
+
+
+def _action(current: tuple[str, str] | None, kind: str, name: str) -> str:
+    """What an incoming (kind, name) does to the day's current (kind, name); an empty name keeps the stored one."""
+    if current is None:
+        return "新增"
+    return "不变" if current[0] == kind and (not name or current[1] == name) else "更新"
+
+
+def preview_calendar_import(db: Database, path: Path | str) -> CalendarImportPreview:
+    """Read a list of 日期 / 类型 / 名称 and decide, row by row, what importing it would do. Writes nothing."""
+    path = Path(path)
+    table = read_table(path, CALENDAR_HEADERS, required=("day", "kind"))
+    with db.session() as session:
+        calendar = WorkCalendar.load(session)
+    rows: list[CalendarImportRow] = []
+    seen: dict[dt.date, int] = {}
+    for sheet_row in table.rows:
+        values = sheet_row.values
+        parsed, kind, name, errors = _clean_day(values["day"], values["kind"], values["name"])
+        labels = {"day": tr("日期"), "kind": tr("类型"), "name": tr("名称")}
+        reasons = [f"{labels[key]}：{message}" for key, message in errors.items()]
+        if parsed is not None and parsed in seen:
+            reasons.append(tr("与第 {row} 行日期重复", row=seen[parsed]))
+        if reasons:
+            rows.append(CalendarImportRow(sheet_row.row_number, values["day"], "拒绝", reasons))
+            continue
+        seen[parsed] = sheet_row.row_number
+        action = _action(calendar.entry(parsed), kind, name)
+        rows.append(CalendarImportRow(sheet_row.row_number, values["day"], action, day=parsed, kind=kind, name=name))
+    return CalendarImportPreview(path, rows, list(table.skipped))
+
+
+def apply_calendar_import(db: Database, preview: CalendarImportPreview) -> CalendarImportResult:
+    """Write every accepted row in one transaction; with any refused row, write nothing."""
+    if preview.refused:
+        raise StationError(tr("{file} 有 {n} 行不能导入，未写入任何数据：", file=preview.path.name,
+                              n=len(preview.refused)) + "\n" + "\n".join(preview.report_lines()))
+    counts = {"新增": 0, "更新": 0, "不变": 0}
+    with db.transaction() as session:
+        for year in sorted({row.day.year for row in preview.rows}):
+            _seed_before_editing(session, year)
+        for row in preview.rows:
+            existing = session.scalars(select(CalendarDay).where(CalendarDay.day == row.day)).first()
+            current = None if existing is None or existing.is_voided else (existing.kind, existing.name)
+            action = _action(current, row.kind, row.name)
+            counts[action] += 1
+            if action == "不变":
+                continue
+            if existing is None:
+                existing = CalendarDay(day=row.day)
+                session.add(existing)
+            elif existing.is_voided:
+                _revive(existing)
+            existing.kind = row.kind
+            if row.name or action == "新增":
+                existing.name = row.name
+    return CalendarImportResult(counts["新增"], counts["更新"], counts["不变"],
+                                tuple(sorted({row.day.year for row in preview.rows})))
+
+
+def import_calendar_days(db: Database, path: Path | str) -> CalendarImportResult:
+    """Import a list of holidays and make-up days: all rows or none (StationError names file and rows)."""
+    return apply_calendar_import(db, preview_calendar_import(db, path))
+
+
+def export_calendar_days(db: Database, path: Path | str, year: int) -> int:
+    """The days that decide ``year`` (the table's, or the package's for a year not yet in the table),
+    in the columns the import reads; returns the number of days written.
+
+    Headers and kinds stay Chinese in any interface language: the file is data to import back.
+    """
+    with db.session() as session:
+        days = WorkCalendar.load(session).special_days(year)
+    weekdays = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+    columns = [Column("day", "日期", 14, "date"), Column("weekday", "星期", 8),
+               Column("kind", "类型", 12), Column("name", "名称", 20)]
+    rows = ({"day": day, "weekday": weekdays[day.weekday()], "kind": kind, "name": name}
+            for day, kind, name in days)
+    write_workbook(Path(path), [SheetSpec("节假日", columns, rows, heading=f"{year} 年节假日与调休上班安排")])
+    return len(days)
+
+
+# --- Station closures --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClosureRow:
+    """闭站日 — one day a station is closed for its own reasons."""
+
+    id: str
+    station_id: str
+    day: dt.date
+    reason: str
+    voided: bool
+
+
+def list_closures(session: Session, station_id: str, year: int | None = None,
+                  include_voided: bool = False) -> list[ClosureRow]:
+    query = select(StationClosure).where(StationClosure.station_id == station_id).order_by(StationClosure.day)
+    if year is not None:
+        query = query.where(StationClosure.day >= dt.date(year, 1, 1), StationClosure.day <= dt.date(year, 12, 31))
+    if not include_voided:
+        query = query.where(StationClosure.voided_at.is_(None))
+    return [ClosureRow(c.id, c.station_id, c.day, c.reason, c.is_voided) for c in session.scalars(query)]
+
+
+def add_closure(db: Database, station_id: str, day: dt.date | str, reason: str = "") -> str:
+    """Record a day ``station_id`` is closed; ``day`` may be typed text. Raises ValidationFailed per field."""
+    parsed = parse_day(day)
+    errors: dict[str, str] = {}
+    if parsed is None:
+        errors["day"] = (tr("日期不认识：“{value}”，请写成 2027-01-01 或 2027年1月1日", value=day)
+                         if str(day or "").strip() else tr("请填写日期，如 2027-01-01"))
+    reason = (reason or "").strip()
+    with db.transaction() as session:
+        station = session.get(Station, station_id)
+        if station is None or station.is_voided:
+            raise NotFound(tr("找不到该站点"))
+        existing = None
+        if parsed is not None:
+            existing = session.scalars(select(StationClosure).where(
+                StationClosure.station_id == station_id, StationClosure.day == parsed)).first()
+            if existing is not None and not existing.is_voided:
+                errors["day"] = tr("{station} {day} 已登记闭站", station=station.name, day=parsed.isoformat())
+        if errors:
+            raise ValidationFailed(errors)
+        closure = existing or StationClosure(station_id=station_id, day=parsed)
+        if existing is None:
+            session.add(closure)
+        else:
+            _revive(closure)
+        closure.reason = reason
+        session.flush()
+        return closure.id
+
+
+def void_closure(db: Database, closure_id: str, reason: str) -> None:
+    void_record(db, StationClosure, closure_id, reason)
+
+
+def closed_days(session: Session, station_id: str, start: dt.date, end: dt.date) -> set[dt.date]:
+    """The days from ``start`` to ``end`` (inclusive) ``station_id`` is closed."""
+    return set(session.scalars(select(StationClosure.day).where(
+        StationClosure.station_id == station_id, StationClosure.voided_at.is_(None),
+        StationClosure.day >= start, StationClosure.day <= end)))

@@ -1,0 +1,81 @@
+"""Pick a person by typing part of the name, the unit, or the pinyin initials (zs → 张三)."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station_app.i18n import tr
+from station_app.services.registry import pinyin_key
+
+
+class PersonPicker(QDialog):
+    """A search box over (key, name, unit) people; Enter takes the first match, a reason can be asked too."""
+
+    def __init__(self, title: str, people: Sequence[tuple[str, str, str]], parent: QWidget | None = None,
+                 ask_reason: bool = True, reason_label: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(460, 520)
+        self.people = [(key, name, unit, f"{name}{unit}{pinyin_key(name)}".lower()) for key, name, unit in people]
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(tr("输入姓名、拼音首字母或单位"))
+        self.list = QListWidget()
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(reason_label or tr("原因（必填）"))
+        self.reason.setVisible(ask_reason)
+        self.error = QLabel()
+        self.error.setStyleSheet("color:#c62828;")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.search.textChanged.connect(self._filter)
+        self.list.itemDoubleClicked.connect(lambda _item: self._accept())
+        self._filter("")
+
+    def _filter(self, text: str) -> None:
+        text = text.strip().lower()
+        self.list.clear()
+        for key, name, unit, haystack in self.people:
+            if text and text not in haystack:
+                continue
+            item = QListWidgetItem(f"{name}　{unit}" if unit else name)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.list.addItem(item)
+            if self.list.count() >= 300:
+                break
+        if self.list.count():
+            self.list.setCurrentRow(0)
+
+    @property
+    def chosen(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def _accept(self) -> None:
+        if self.chosen is None:
+            self.error.setText(tr("请先选择一个人"))
+            return
+        if self.reason.isVisible() and not self.reason.text().strip():
+            self.error.setText(tr("请填写原因"))
+            self.reason.setFocus()
+            return
+        self.accept()

@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from station_app.db.models import Delegation, DutyAssignment, DutySlot, Representative, Station, WindowUnit
+from station_app.services import roster
+from station_app.services.errors import StationError
+from station_app.services.roster import monitoring_preset, wednesday_preset
+
+TODAY = dt.date(2026, 1, 5)
+
+
+@pytest.fixture
+def station(db):
+    with db.transaction() as s:
+        station = Station(name="东河县人大代表监督站", code="DHJD")
+        s.add(station)
+        delegations = [Delegation(name=f"{n}代表团") for n in ("城关镇", "南湖镇", "清水镇")]
+        s.add_all(delegations)
+        for i in range(12):
+            s.add(Representative(name=f"代表{i:02d}", level="县", station=station, delegation=delegations[i % 3],
+                                 pinyin=f"dai biao {i:02d}"))
+        for i in range(3):
+            s.add(WindowUnit(name=f"县第{i}局", head_name=f"局长{i}", station=station))
+    return "东河县人大代表监督站"
+
+
+def slots_of(db, plan_id):
+    with db.session() as s:
+        return {(slot.day, slot.slot_name): slot for slot in s.scalars(select(DutySlot).where(DutySlot.plan_id == plan_id))}
+
+
+def turns(db, plan_id, day=None):
+    with db.session() as s:
+        query = (select(DutyAssignment).join(DutySlot).where(DutySlot.plan_id == plan_id,
+                                                              DutyAssignment.voided_at.is_(None)))
+        if day:
+            query = query.where(DutySlot.day == day)
+        return list(s.scalars(query))
+
+
+def person(a: DutyAssignment) -> str:
+    return f"r:{a.representative_id}" if a.representative_id else f"u:{a.window_unit_id}"
+
+
+def test_wednesday_plan_staffs_every_wednesday_with_two(db, station):
+    plan = roster.save_plan(db, wednesday_preset(station))
+    report = roster.generate(db, plan, dt.date(2026, 3, 1), dt.date(2026, 3, 31), today=TODAY)
+    assert report.days == 4 and report.uncovered == []
+    days = sorted({day for day, _ in slots_of(db, plan)})
+    assert days == [dt.date(2026, 3, 4), dt.date(2026, 3, 11), dt.date(2026, 3, 18), dt.date(2026, 3, 25)]
+    assert len(turns(db, plan)) == 8
+
+
+def test_spring_festival_is_skipped_and_the_make_up_saturday_is_worked(db, station):
+    plan = roster.save_plan(db, monitoring_preset(station))
+    roster.generate(db, plan, dt.date(2026, 2, 9), dt.date(2026, 3, 1), today=TODAY)
+    days = {day for day, _ in slots_of(db, plan)}
+    festival = {dt.date(2026, 2, 15) + dt.timedelta(days=i) for i in range(9)}
+    assert not days & festival
+    assert dt.date(2026, 2, 14) in days and dt.date(2026, 2, 28) in days       # 调休 Saturdays
+    assert dt.date(2026, 2, 13) in days and dt.date(2026, 2, 24) in days
+    with db.session() as s:
+        views = roster.day_views(s, plan, dt.date(2026, 2, 15), dt.date(2026, 2, 15))
+    assert views[0].off and "春节" in views[0].note
+    wednesday = roster.save_plan(db, wednesday_preset(station))
+    roster.generate(db, wednesday, dt.date(2026, 2, 9), dt.date(2026, 3, 1), today=TODAY)
+    assert sorted({day for day, _ in slots_of(db, wednesday)}) == [dt.date(2026, 2, 11), dt.date(2026, 2, 25)]
+
+
+def test_a_2027_plan_is_made_on_weekdays_with_a_clear_warning(db, station):
+    plan = roster.save_plan(db, monitoring_preset(station))
+    report = roster.generate(db, plan, dt.date(2026, 12, 28), dt.date(2027, 1, 8), today=TODAY)
+    assert report.warning and "2027" in report.warning
+    assert any("2027" in line for line in report.lines())
+    days = sorted({day for day, _ in slots_of(db, plan)})
+    assert dt.date(2027, 1, 1) in days                    # no official data yet: a Friday is a working day
+    assert all(day.isoweekday() <= 5 for day in days)
+
+
+def test_monitoring_plan_keeps_a_delegation_together_with_a_head_each_slot(db, station):
+    plan = roster.save_plan(db, monitoring_preset(station))
+    report = roster.generate(db, plan, dt.date(2026, 3, 2), dt.date(2026, 3, 13), today=TODAY)
+    assert report.uncovered == []
+    with db.session() as s:
+        delegation_of = {r.id: r.delegation_id for r in s.scalars(select(Representative))}
+    for day in {day for day, _ in slots_of(db, plan)}:
+        on_day = turns(db, plan, day)
+        assert len(on_day) == 6
+        assert len({delegation_of[a.representative_id] for a in on_day if a.representative_id}) == 1
+        assert sum(1 for a in on_day if a.window_unit_id) == 2
+        assert len({person(a) for a in on_day}) == 6
+
+
+def test_a_regeneration_keeps_a_swap_and_past_days(db, station):
+    plan = roster.save_plan(db, wednesday_preset(station))
+    roster.generate(db, plan, dt.date(2026, 3, 1), dt.date(2026, 4, 30), today=TODAY)
+    first = turns(db, plan, dt.date(2026, 3, 11))[0]
+    second = turns(db, plan, dt.date(2026, 4, 8))[0]
+    new_first, new_second = roster.swap(db, first.id, second.id, "本人出差", today=TODAY)
+    report = roster.generate(db, plan, dt.date(2026, 3, 1), dt.date(2026, 4, 30), today=TODAY)
+    assert report.kept == 2
+    on_11 = {person(a) for a in turns(db, plan, dt.date(2026, 3, 11))}
+    on_8 = {person(a) for a in turns(db, plan, dt.date(2026, 4, 8))}
+    assert person(second) in on_11 and person(first) not in on_11
+    assert person(first) in on_8 and person(second) not in on_8
+    with db.session() as s:
+        swapped = s.get(DutyAssignment, new_first)
+        assert (swapped.source, swapped.pinned, swapped.reason) == ("调班", True, "本人出差")
+    before = {(a.slot_id, person(a)) for a in turns(db, plan, dt.date(2026, 3, 4))}
+    roster.generate(db, plan, dt.date(2026, 3, 1), dt.date(2026, 4, 30), today=dt.date(2026, 3, 10))
+    assert {(a.slot_id, person(a)) for a in turns(db, plan, dt.date(2026, 3, 4))} == before
+
+
+def test_regenerating_the_same_input_changes_nothing(db, station):
+    plan = roster.save_plan(db, monitoring_preset(station))
+    roster.generate(db, plan, dt.date(2026, 3, 2), dt.date(2026, 3, 31), today=TODAY)
+    before = {(a.id, person(a)) for a in turns(db, plan)}
+    report = roster.generate(db, plan, dt.date(2026, 3, 2), dt.date(2026, 3, 31), today=TODAY)
+    assert {(a.id, person(a)) for a in turns(db, plan)} == before
+    assert report.cleared == 0
+
+
+def test_unavailable_days_and_manual_removals_are_respected(db, station):
+    plan = roster.save_plan(db, wednesday_preset(station))
+    with db.session() as s:
+        reps = [f"r:{r.id}" for r in s.scalars(select(Representative).order_by(Representative.pinyin))]
+    roster.declare_unavailable(db, reps[0], dt.date(2026, 3, 1), dt.date(2026, 3, 31), "住院")
+    roster.generate(db, plan, dt.date(2026, 3, 1), dt.date(2026, 3, 31), today=TODAY)
+    assert reps[0] not in {person(a) for a in turns(db, plan)}
+    victim = turns(db, plan, dt.date(2026, 3, 4))[0]
+    roster.remove(db, victim.id, "临时有事", today=TODAY)
+    roster.generate(db, plan, dt.date(2026, 3, 1), dt.date(2026, 3, 31), today=TODAY)
+    on_day = turns(db, plan, dt.date(2026, 3, 4))
+    assert len(on_day) == 2 and person(victim) not in {person(a) for a in on_day}
+
+
+def test_manual_assignment_refuses_twice_a_day_and_unavailable(db, station):
+    plan = roster.save_plan(db, wednesday_preset(station))
+    roster.generate(db, plan, dt.date(2026, 3, 4), dt.date(2026, 3, 4), today=TODAY)
+    (slot,) = slots_of(db, plan).values()
+    already = turns(db, plan)[0]
+    with pytest.raises(StationError, match="同一天不能排两次"):
+        roster.assign(db, slot.id, person(already), "加派", today=TODAY)
+    with db.session() as s:
+        spare = next(f"r:{r.id}" for r in s.scalars(select(Representative))
+                     if f"r:{r.id}" not in {person(a) for a in turns(db, plan)})
+    roster.declare_unavailable(db, spare, dt.date(2026, 3, 4), dt.date(2026, 3, 4), "开会")
+    with pytest.raises(StationError, match="不能值班"):
+        roster.assign(db, slot.id, spare, "加派", today=TODAY)
+    with pytest.raises(StationError, match="已经过去"):
+        roster.assign(db, slot.id, spare, "加派", today=dt.date(2026, 3, 5))
+
+
+def test_attendance_stand_in_and_empty_posts(db, station):
+    plan = roster.save_plan(db, monitoring_preset(station))
+    day = dt.date(2026, 3, 2)
+    roster.generate(db, plan, day, day, today=TODAY)
+    on_day = turns(db, plan, day)
+    rep_turns = [a for a in on_day if a.representative_id]
+    head_turn = next(a for a in on_day if a.window_unit_id)
+    with pytest.raises(StationError, match="还没到"):
+        roster.mark_attendance(db, rep_turns[0].id, "出勤", today=dt.date(2026, 3, 1))
+    roster.mark_attendance(db, rep_turns[0].id, "出勤", at=dt.datetime(2026, 3, 2, 8, 55), today=day)
+    roster.mark_attendance(db, rep_turns[1].id, "缺勤", today=day)
+    roster.mark_attendance(db, head_turn.id, "请假", note="外出学习", today=day)
+    with db.session() as s:
+        spare = next(f"r:{r.id}" for r in s.scalars(select(Representative))
+                     if f"r:{r.id}" not in {person(a) for a in on_day})
+    stand = roster.stand_in(db, rep_turns[2].id, spare, "本人生病", today=day)
+    with db.session() as s:
+        original = s.get(DutyAssignment, rep_turns[2].id)
+        assert (original.attendance, original.substitute_id) == ("替班", spare[2:])
+        assert s.get(DutyAssignment, stand).replaces_id == original.id
+        views = roster.day_views(s, plan, day, day)
+        (morning, afternoon) = views[0].slots
+        assert morning.missing == 0 and afternoon.missing == 0
+        posts = roster.empty_posts(s, day, day)
+        counts = {c.name: c for c in roster.person_counts(s, plan, day, day)}
+    assert sorted((p.status, p.is_head) for p in posts) == [("缺勤", False), ("请假", True)]
+    assert next(p for p in posts if p.is_head).unit == "县第0局" or next(p for p in posts if p.is_head).unit.startswith("县第")
+    present = counts[next(c for c in counts if counts[c].attended == 1)]
+    assert (present.scheduled, present.attended, present.missed) == (1, 1, 0)
