@@ -86,6 +86,82 @@ def measure(work: Path) -> list[Figure]:
     figures.append(Figure("二维码：490 张 PNG + 卡片 PDF",
                           best_of(1, lambda: export_codes(db, work / "qr")), "s", 30.0))
     db.dispose()
+    figures += measure_roster(work)
+    return figures
+
+
+def measure_roster(work: Path) -> list[Figure]:
+    """Issue 3: a year of the monitoring station (420 representatives + 18 heads, 2 per slot, 5 % unavailable)."""
+    import datetime as dt
+    import random
+
+    from sqlalchemy import select
+
+    from station_app.app import make_application
+    from station_app.db.models import DutyAssignment, DutySlot, Representative, Unavailability, WindowUnit
+    from station_app.db.session import open_database
+    from station_app.services import roster
+    from station_app.services.demo import MONITORING_STATION, fill_demo
+    from station_app.services.roster_generator import plan_roster
+    from station_app.ui.roster_page import RosterPage
+
+    db = open_database(f"sqlite:///{work / 'roster.sqlite'}")
+    fill_demo(db, with_duty=False)
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    rng = random.Random(5)
+    with db.transaction() as session:
+        station_reps = session.scalars(select(Representative.id).join(Representative.station).where(
+            Representative.station.has(name=MONITORING_STATION))).all()
+        units = session.scalars(select(WindowUnit.id)).all()
+        day = start
+        while day <= end:
+            for rep_id in station_reps:
+                if rng.random() < 0.05:
+                    session.add(Unavailability(representative_id=rep_id, start_date=day, end_date=day, reason="基准"))
+            for unit_id in units:
+                if rng.random() < 0.05:
+                    session.add(Unavailability(window_unit_id=unit_id, start_date=day, end_date=day, reason="基准"))
+            day += dt.timedelta(days=1)
+    figures = []
+    for rotation, label in (("delegation", "按代表团编组"), ("person", "逐人轮换")):
+        preset = roster.monitoring_preset(MONITORING_STATION)
+        preset.name, preset.rotation = f"基准：{label}", rotation
+        plan = roster.save_plan(db, preset)
+        captured = {}
+        original = roster.plan_roster
+
+        def timed(inp, captured=captured):
+            started = time.perf_counter()
+            result = plan_roster(inp)
+            captured["seconds"] = time.perf_counter() - started
+            return result
+
+        roster.plan_roster = timed
+        started = time.perf_counter()
+        report = roster.generate(db, plan, start, end, today=start)
+        total = time.perf_counter() - started
+        roster.plan_roster = original
+        with db.session() as session:
+            counts: dict[str, int] = {}
+            for rep_id in session.scalars(select(DutyAssignment.representative_id).join(
+                    DutySlot, DutyAssignment.slot_id == DutySlot.id).where(
+                    DutySlot.plan_id == plan, DutyAssignment.representative_id.is_not(None),
+                    DutyAssignment.voided_at.is_(None))):
+                counts[rep_id] = counts.get(rep_id, 0) + 1
+        spread = max(counts.values()) - min(counts.get(r, 0) for r in station_reps)
+        figures += [
+            Figure(f"一年监督站排班（{label}，{report.days} 天，{report.filled} 人次）：生成", captured["seconds"], "s", 1.0),
+            Figure(f"一年监督站排班（{label}）：生成并写入数据库", total, "s", 3.0),
+            Figure(f"一年监督站排班（{label}）：次数极差 max−min（未排满 {len(report.uncovered)} 班）", spread, "", 1.0),
+        ]
+    app = make_application()
+    page = RosterPage(db)
+    page.plan.setCurrentIndex(0)
+    page.year, page.month = 2026, 10
+    figures.append(Figure("排班月视图打开（一年排班中的 2026年10月）", 1000 * best_of(5, lambda: (page.refresh(), app.processEvents())),
+                          "ms", 200.0))
+    page.deleteLater()
+    db.dispose()
     return figures
 
 

@@ -128,3 +128,25 @@ def test_exporting_onto_an_unwritable_place_leaves_the_old_file(url, tmp_path, c
     assert main(["--db", url, "reps", "export", str(blocked / "out.xlsx")]) == 2
     assert "out.xlsx" in capsys.readouterr().err
     assert digest(target) == before
+
+
+def test_roster_verbs_generate_and_export(url, tmp_path, capsys):
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    year = dt.date.today().year + 2          # always ahead, and beyond the official holiday data
+    wednesdays = sum(1 for d in range(1, 32) if dt.date(year, 3, d).isoweekday() == 3)
+    main(["--db", url, "demo"])
+    assert main(["--db", url, "roster", "plans"]) == 0
+    assert "监督站每日值班" in capsys.readouterr().out
+    assert main(["--db", url, "roster", "generate", "周三代表活动日", "--from", f"{year}-03-01",
+                 "--to", f"{year}-03-31"]) == 0
+    out = capsys.readouterr().out
+    assert f"共 {wednesdays} 个值班日" in out and f"{year} 年还没有官方节假日安排" in out
+    assert main(["--db", url, "roster", "export", "--month", f"{year}-03", "--out", str(tmp_path / "r.xlsx")]) == 0
+    sheet = load_workbook(tmp_path / "r.xlsx")["值班表"]
+    assert sum(1 for row in sheet.iter_rows(values_only=True) if row[2] == "周三代表活动日") == 2 * wednesdays
+    assert main(["--db", url, "roster", "generate", "周三代表活动日", "--from", f"{year}-02-30",
+                 "--to", f"{year}-03-31"]) == 2
+    assert f"{year}-02-30" in capsys.readouterr().err

@@ -79,7 +79,7 @@ class _Ids:
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
 
 
-def fill_demo(db: Database, seed: int = 2025, today: dt.date | None = None) -> DemoSummary:
+def fill_demo(db: Database, seed: int = 2025, today: dt.date | None = None, with_duty: bool = True) -> DemoSummary:
     """Fill an empty database with the demo county; refuse a database that already has people.
 
     Besides the registry: both duty plans generated over the last twelve months and the next two,
@@ -87,6 +87,8 @@ def fill_demo(db: Database, seed: int = 2025, today: dt.date | None = None) -> D
     """
     today = today or dt.date.today()
     registry_summary = _fill_registry(db, seed)
+    if not with_duty:
+        return registry_summary
     turns, uncovered = _fill_duty(db, random.Random(seed + 2), today)
     return DemoSummary(**{**registry_summary.__dict__, "duty_turns": turns, "uncovered": uncovered})
 

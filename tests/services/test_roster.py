@@ -184,3 +184,37 @@ def test_attendance_stand_in_and_empty_posts(db, station):
     assert next(p for p in posts if p.is_head).unit == "县第0局" or next(p for p in posts if p.is_head).unit.startswith("县第")
     present = counts[next(c for c in counts if counts[c].attended == 1)]
     assert (present.scheduled, present.attended, present.missed) == (1, 1, 0)
+
+
+def test_month_export_and_print_carry_every_turn(db, station, tmp_path):
+    import pdfplumber
+    from openpyxl import load_workbook
+
+    plan = roster.save_plan(db, monitoring_preset(station))
+    roster.generate(db, plan, dt.date(2026, 10, 1), dt.date(2026, 10, 31), today=TODAY)
+    count = roster.export_month(db, 2026, 10, tmp_path / "roster.xlsx")
+    book = load_workbook(tmp_path / "roster.xlsx")
+    assert book.sheetnames[:3] == ["值班表", "值班统计", "空岗"]
+    rows = [[c.value for c in row] for row in book["值班表"].iter_rows()]
+    header = next(r for r in rows if r[0] == "日期")
+    body = rows[rows.index(header) + 1:]
+    assert len(body) == count == len(turns(db, plan))
+    assert not any(r[0] and str(r[0]).startswith("2026-10-0") and int(str(r[0])[8:10]) <= 7 for r in body)
+    pages = roster.print_month(db, plan, 2026, 10, tmp_path / "roster.pdf")
+    with pdfplumber.open(tmp_path / "roster.pdf") as pdf:
+        assert len(pdf.pages) == pages and pages >= 2
+        text = pdf.pages[0].extract_text()
+    assert "2026年10月值班表" in text and "国庆节" in text
+
+
+def test_bad_dates_and_months_are_refused_clearly(db, station):
+    from station_app.services.errors import ValidationFailed
+
+    plan = roster.save_plan(db, wednesday_preset(station))
+    with pytest.raises(ValidationFailed, match="早于"):
+        roster.generate(db, plan, dt.date(2026, 3, 31), dt.date(2026, 3, 1), today=TODAY)
+    with pytest.raises(ValidationFailed, match="YYYY-MM"):
+        roster.parse_month("2026-13")
+    assert roster.parse_month("2026年3月") == (2026, 3)
+    with pytest.raises(StationError, match="找不到排班方案"):
+        roster.generate(db, "没有这个方案", dt.date(2026, 3, 1), dt.date(2026, 3, 31), today=TODAY)
