@@ -32,6 +32,15 @@ def _catalogue(language: str) -> dict[str, str]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+WEEKDAYS_LONG = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+WEEKDAYS_SHORT = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+def weekday(index: int, short: bool = False) -> str:
+    """The name of weekday ``index`` (0 = Monday), whole in each language: 星期三 / Wednesday."""
+    return tr((WEEKDAYS_SHORT if short else WEEKDAYS_LONG)[index])
+
+
 def tr(text: str, /, **values: object) -> str:
     """Translate ``text`` (Chinese source) and fill ``{placeholders}`` from ``values``."""
     if _language != "zh":

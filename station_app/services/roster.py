@@ -33,7 +33,7 @@ from station_app.db.models import (
     utcnow,
 )
 from station_app.db.session import Database
-from station_app.i18n import tr
+from station_app.i18n import WEEKDAYS_LONG, tr, weekday
 from station_app.io.excel import Column, SheetSpec, write_workbook
 from station_app.io.roster_pdf import (
     EmptyPost,
@@ -53,7 +53,6 @@ ROTATIONS = {"person": "逐人轮换", "delegation": "按代表团编组", "rep_
 #: attendance states a clerk can set directly; 替班 is set by recording a stand-in
 MARKABLE = ("待签到", "出勤", "缺勤", "请假")
 EMPTY_POST = ("缺勤", "请假")
-WEEKDAY_NAMES = "一二三四五六日"
 # Explicit join conditions: DutyAssignment also points at itself (replaces_id), so joins must say which way.
 _ON_SLOT = DutyAssignment.slot_id == DutySlot.id
 _ON_PLAN = DutySlot.plan_id == DutyPlan.id
@@ -120,7 +119,7 @@ def describe(plan: DutyPlan) -> str:
     days = (
         tr("每个法定工作日")
         if plan.day_rule == "workdays"
-        else tr("每周{days}", days="、".join("周" + WEEKDAY_NAMES[d - 1] for d in sorted(plan.weekdays)))
+        else tr("每周{days}", days="、".join(weekday(d - 1, short=True) for d in sorted(plan.weekdays)))
     )
     text = tr("{days}，{slots}，每班 {n} 名代表", days=days, slots="/".join(plan.slots), n=plan.headcount)
     if plan.heads_per_slot:
@@ -935,14 +934,14 @@ def export_month(db: Database, year: int, month: int, path, plan_key: str | None
             for view in day_views(session, plan.id, start, end):
                 for slot in view.slots:
                     for p in slot.people:
-                        turns.append({"day": view.day, "weekday": "星期" + WEEKDAY_NAMES[view.day.weekday()],
+                        turns.append({"day": view.day, "weekday": WEEKDAYS_LONG[view.day.weekday()],
                                       "plan": plan.name, "slot": slot.name, "name": p.name,
                                       "who": "窗口单位负责人" if p.is_head else "代表", "unit": p.unit,
                                       "source": p.source, "attendance": p.attendance,
                                       "stands_in_for": p.stands_in_for,
                                       "at": p.attended_at.strftime("%H:%M") if p.attended_at else ""})
                     if slot.missing:
-                        turns.append({"day": view.day, "weekday": "星期" + WEEKDAY_NAMES[view.day.weekday()],
+                        turns.append({"day": view.day, "weekday": WEEKDAYS_LONG[view.day.weekday()],
                                       "plan": plan.name, "slot": slot.name, "name": f"（缺 {slot.missing} 人）",
                                       "who": "", "unit": "", "source": "", "attendance": "未排满",
                                       "stands_in_for": "", "at": ""})

@@ -25,6 +25,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from station_app.i18n import tr
+
 REPRESENTATIVE = "代表"
 WINDOW_HEAD = "窗口单位负责人"
 _NEVER = dt.date.min
@@ -98,10 +100,11 @@ class _Ledger:
 
 def _why_short(pool: list[Candidate], day: dt.date, inp: RosterInput, busy: set[str], what: str) -> str:
     if not pool:
-        return f"排班范围内没有{what}"
+        return tr("排班范围内没有{what}", what=tr(what))
     unavailable = sum(1 for c in pool if day in inp.unavailable.get(c.key, ()))
     taken = sum(1 for c in pool if c.key in busy and day not in inp.unavailable.get(c.key, ()))
-    return f"{what}共 {len(pool)} 人：{unavailable} 人当天不能值班，{taken} 人当天已有值班"
+    return tr("{what}共 {n} 人：{unavailable} 人当天不能值班，{taken} 人当天已有值班", what=tr(what), n=len(pool),
+              unavailable=unavailable, taken=taken)
 
 
 def _fill(

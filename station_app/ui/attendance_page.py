@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from station_app.db.session import Database
-from station_app.i18n import tr
+from station_app.i18n import tr, weekday
 from station_app.io.files import FileWriteError
 from station_app.services import roster
 from station_app.services.errors import StationError
@@ -54,10 +54,10 @@ class AttendanceTab(QWidget):
         TableColumn(tr("姓名"), lambda r: r.person.name, 90),
         TableColumn(tr("身份"), lambda r: tr("窗口单位负责人") if r.person.is_head else tr("代表"), 110),
         TableColumn(tr("代表团/单位"), lambda r: r.person.unit, 150),
-        TableColumn(tr("签到"), lambda r: r.person.attendance + (tr("（替{name}）", name=r.person.stands_in_for)
+        TableColumn(tr("签到"), lambda r: tr(r.person.attendance) + (tr("（替{name}）", name=r.person.stands_in_for)
                                                                if r.person.stands_in_for else ""), 120),
         TableColumn(tr("时间"), lambda r: r.person.attended_at.strftime("%H:%M") if r.person.attended_at else "", 60),
-        TableColumn(tr("安排方式"), lambda r: r.person.source, 70),
+        TableColumn(tr("安排方式"), lambda r: tr(r.person.source), 70),
     ]
 
     def __init__(self, db: Database) -> None:
@@ -168,10 +168,10 @@ class EmptyPostsTab(QWidget):
                       TableColumn(tr("空岗次数"), lambda r: r[2], 80, True)]
     UNIT_COLUMNS = [TableColumn(tr("窗口单位"), lambda r: r[0], 200), TableColumn(tr("空岗次数"), lambda r: r[1], 80, True)]
     DETAIL_COLUMNS = [
-        TableColumn(tr("日期"), lambda r: f"{r.day:%Y-%m-%d} " + tr("星期") + "一二三四五六日"[r.day.weekday()], 130),
+        TableColumn(tr("日期"), lambda r: f"{r.day:%Y-%m-%d} " + weekday(r.day.weekday()), 130),
         TableColumn(tr("时段"), lambda r: r.slot, 60, True), TableColumn(tr("方案"), lambda r: r.plan, 120),
         TableColumn(tr("姓名"), lambda r: r.name, 90), TableColumn(tr("代表团/单位"), lambda r: r.unit, 150),
-        TableColumn(tr("情况"), lambda r: r.status, 60, True), TableColumn(tr("备注"), lambda r: r.note, 160),
+        TableColumn(tr("情况"), lambda r: tr(r.status), 60, True), TableColumn(tr("备注"), lambda r: r.note, 160),
     ]
 
     def __init__(self, db: Database) -> None:

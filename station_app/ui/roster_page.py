@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from station_app.db.models import LEVELS, REP_KINDS
 from station_app.db.session import Database
-from station_app.i18n import tr
+from station_app.i18n import tr, weekday
 from station_app.io.files import FileWriteError
 from station_app.services import registry, roster
 from station_app.services.errors import StationError, ValidationFailed
@@ -50,7 +50,6 @@ from station_app.ui.registry_page import make_table
 from station_app.ui.table_model import RowTableModel, TableColumn
 
 SOURCE_TAGS = {"手工": ("手", "#1565c0"), "调班": ("调", "#6a1b9a"), "替班": ("替", "#ef6c00")}
-WEEKDAYS = "一二三四五六日"
 
 
 def person_html(person: roster.PersonOnDuty) -> str:
@@ -76,7 +75,7 @@ def day_html(view: DayView, in_month: bool) -> str:
     for slot in view.slots:
         people = "、".join(person_html(p) for p in slot.people)
         label = "" if slot.name == "全天" and len(view.slots) == 1 else f"<span style='color:#757575'>{slot.name}</span> "
-        missing = f" <b style='color:#c62828'>缺{slot.missing}人</b>" if slot.missing else ""
+        missing = f" <b style='color:#c62828'>{tr('缺{n}人', n=slot.missing)}</b>" if slot.missing else ""
         lines.append(f"{label}{people}{missing}")
     return "<br>".join(lines)
 
@@ -86,7 +85,7 @@ class MonthGrid(QTableWidget):
 
     def __init__(self) -> None:
         super().__init__(6, 7)
-        self.setHorizontalHeaderLabels([tr("星期") + d for d in WEEKDAYS])
+        self.setHorizontalHeaderLabels([weekday(i) for i in range(7)])
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -167,7 +166,7 @@ class PlanDialog(QDialog):
         preset_row.addStretch(1)
         self.by_weekday = QRadioButton(tr("每周固定星期"))
         self.every_workday = QRadioButton(tr("每个法定工作日（含调休上班日）"))
-        self.weekday_boxes = [QCheckBox(tr("周") + d) for d in WEEKDAYS]
+        self.weekday_boxes = [QCheckBox(weekday(i, short=True)) for i in range(7)]
         weekday_row = QHBoxLayout()
         for box in self.weekday_boxes:
             weekday_row.addWidget(box)
@@ -513,9 +512,8 @@ class RosterPage(QWidget):
 
     def show_day(self) -> None:
         view = self.grid.views.get(self.selected_day)
-        weekday = WEEKDAYS[self.selected_day.weekday()]
-        title = tr("{month}月{day}日 星期{weekday}", month=self.selected_day.month, day=self.selected_day.day,
-                   weekday=weekday)
+        title = tr("{month}月{day}日 {weekday}", month=self.selected_day.month, day=self.selected_day.day,
+                   weekday=weekday(self.selected_day.weekday()))
         if view and view.note:
             title += f"　{view.note}"
         self.day_title.setText(title)
