@@ -21,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("STATION_APP_HOME", tempfile.mkdtemp(prefix="station-bench-home-"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -87,7 +88,43 @@ def measure(work: Path) -> list[Figure]:
                           best_of(1, lambda: export_codes(db, work / "qr")), "s", 30.0))
     db.dispose()
     figures += measure_roster(work)
+    figures += measure_reception(work, env)
     return figures
+
+
+def measure_reception(work: Path, env: dict[str, str]) -> list[Figure]:
+    """Issue 4: 200,000 visits; the reception page, search per keystroke, memory; 100 referrals' forms."""
+    import json
+
+    from sqlalchemy import select
+
+    from benchmarks.visits_data import fill_visits
+    from station_app.db.models import Referral
+    from station_app.db.session import open_database
+    from station_app.services import referrals
+
+    url = f"sqlite:///{work / 'county.sqlite'}"
+    db = open_database(url)
+    started = time.perf_counter()
+    fill_visits(db, 200_000)
+    generated = time.perf_counter() - started
+    probe = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "reception_probe.py"), url], env=env,
+                           check=True, capture_output=True, text=True)
+    result = json.loads(probe.stdout.strip().splitlines()[-1])
+    with db.session() as session:
+        keys = list(session.scalars(select(Referral.id).limit(100)))
+    forms_time = best_of(1, lambda: referrals.forms_for(db, keys, work / "forms.pdf"))
+    db.dispose()
+    return [
+        Figure(f"接待页打开（{result['rows']} 条接待记录）", result["open_ms"], "ms", 300.0,
+               f"生成 20 万条用时 {generated:.1f} 秒"),
+        Figure("搜索每次按键（13 个词，最慢一次）", result["search_ms_max"], "ms", 100.0),
+        Figure("搜索每次按键（中位数）", result["search_ms_median"], "ms", 100.0),
+        Figure("停止输入后统计条数（最慢一次，上限 10000）", result["count_ms_max"], "ms", 300.0),
+        Figure("向下滚动读取一页（200 条）", result["fetch_page_ms"], "ms", 100.0),
+        Figure("接待页进程内存峰值", result["rss_mb"], "MB", 300.0),
+        Figure(f"{len(keys)} 张交办单的三单写成 PDF", forms_time, "s", 5.0),
+    ]
 
 
 def measure_roster(work: Path) -> list[Figure]:

@@ -54,6 +54,26 @@ def build_parser() -> argparse.ArgumentParser:
     qr.add_argument("--on-duty", action="append", metavar="ID", help=tr("海报上列出的值班代表（编号或姓名），可重复"))
     qr.set_defaults(run=_qr)
 
+    visits = verbs.add_parser("visits", help=tr("接待登记的导入与导出"), description=tr("接待登记的导入与导出"))
+    visits_verbs = visits.add_subparsers(dest="visits_verb", metavar=tr("操作"), required=True, parser_class=_Parser)
+    vimp = visits_verbs.add_parser("import", help=tr("导入以往录入 Excel 的接待登记"), description=tr(
+        "导入以往录入 Excel 的纸质接待登记：自动查找表头，逐行报告拒绝的原因；有拒绝行时默认不写入任何数据。"))
+    vimp.add_argument("file", type=Path, metavar="FILE.xlsx")
+    vimp.add_argument("--skip-bad", action="store_true", help=tr("跳过被拒绝的行，导入其余各行"))
+    vimp.add_argument("--dry-run", action="store_true", help=tr("只检查并报告，不写入"))
+    vimp.set_defaults(run=_visits_import)
+    vexp = visits_verbs.add_parser("export", help=tr("把接待登记导出为 Excel"), description=tr("把接待登记导出为 Excel"))
+    vexp.add_argument("file", type=Path, metavar="FILE.xlsx")
+    vexp.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help=tr("开始日期"))
+    vexp.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help=tr("结束日期"))
+    vexp.set_defaults(run=_visits_export)
+
+    forms = verbs.add_parser("forms", help=tr("打印一张交办单的三单为 PDF"), description=tr(
+        "把一张交办单的交办单、反馈单、回访单（按已办理到的程度填写）写成一个 A4 PDF。"))
+    forms.add_argument("number", metavar="REFERRAL_NO", help=tr("交办单编号，如 东监交〔2026〕12号"))
+    forms.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    forms.set_defaults(run=_forms)
+
     roster = verbs.add_parser("roster", help=tr("排班：生成、导出、查看方案"), description=tr("排班：生成、导出、查看方案"))
     roster_verbs = roster.add_subparsers(dest="roster_verb", metavar=tr("操作"), required=True, parser_class=_Parser)
     gen = roster_verbs.add_parser("generate", help=tr("按方案生成（或重新生成）一段时间的排班"), description=tr(
@@ -85,9 +105,11 @@ def _demo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     summary = fill_demo(_open_db(args), seed=args.seed)
     print(tr("已装入演示数据：{stations} 个站点，{reps} 位代表（{free} 位无固定收入），{dels} 个代表团，"
-             "{groups} 个代表小组，{units} 个窗口单位；两个排班方案共 {turns} 人次已过去的值班及签到。用时 {sec:.1f} 秒。",
+             "{groups} 个代表小组，{units} 个窗口单位；两个排班方案共 {turns} 人次已过去的值班及签到；"
+             "接待登记 {visits} 条，交办单 {referrals} 件。用时 {sec:.1f} 秒。",
              stations=summary.stations, reps=summary.representatives, free=summary.without_fixed_income,
              dels=summary.delegations, groups=summary.groups, units=summary.window_units, turns=summary.duty_turns,
+             visits=summary.visits, referrals=summary.referrals,
              sec=time.perf_counter() - started))
     return EXIT_OK
 
@@ -143,6 +165,45 @@ def _date(text: str, field: str):
     if day is None:
         raise ValidationFailed({field: tr("{field}日期格式不对：“{text}”，应为 YYYY-MM-DD", field=field, text=text)})
     return day
+
+
+def _visits_import(args: argparse.Namespace) -> int:
+    from station_app.services.reception import apply_visit_import, preview_visit_import
+
+    db = _open_db(args)
+    preview = preview_visit_import(db, args.file)
+    for line in preview.report_lines():
+        print(line)
+    print(preview.summary())
+    if args.dry_run:
+        return EXIT_BAD_INPUT if preview.refused else EXIT_OK
+    if preview.refused and not args.skip_bad:
+        first = preview.refused[0]
+        print(tr("错误：{file} 第 {row} 行，{reason}；共 {n} 行被拒绝，未写入任何数据（可加 --skip-bad 导入其余各行）",
+                 file=args.file, row=first.row_number, reason="；".join(first.reasons), n=len(preview.refused)),
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    added = apply_visit_import(db, preview, allow_refused=args.skip_bad)
+    print(tr("导入完成：{n} 条接待记录。", n=added))
+    return EXIT_OK
+
+
+def _visits_export(args: argparse.Namespace) -> int:
+    from station_app.services.reception import VisitFilter, export_visits
+
+    flt = VisitFilter(start=_date(args.start, "--from ") if args.start else None,
+                      end=_date(args.end, "--to ") if args.end else None)
+    count = export_visits(_open_db(args), args.file, flt)
+    print(tr("已导出 {n} 条接待记录到 {file}", n=count, file=args.file))
+    return EXIT_OK
+
+
+def _forms(args: argparse.Namespace) -> int:
+    from station_app.services.referrals import forms_for
+
+    pages = forms_for(_open_db(args), [args.number], args.out)
+    print(tr("已写出三单 {pages} 页到 {file}", pages=pages, file=args.out))
+    return EXIT_OK
 
 
 def _roster_generate(args: argparse.Namespace) -> int:

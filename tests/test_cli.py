@@ -30,7 +30,9 @@ def digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("verb", [[], ["demo"], ["reps"], ["reps", "import"], ["reps", "export"], ["qr"]])
+@pytest.mark.parametrize("verb", [[], ["demo"], ["reps"], ["reps", "import"], ["reps", "export"], ["qr"],
+                                  ["visits", "import"], ["visits", "export"], ["forms"], ["roster", "generate"],
+                                  ["roster", "export"], ["roster", "plans"]])
 def test_every_verb_has_chinese_help(verb, capsys):
     with pytest.raises(SystemExit) as caught:
         main(verb + ["--help"])
@@ -150,3 +152,42 @@ def test_roster_verbs_generate_and_export(url, tmp_path, capsys):
     assert main(["--db", url, "roster", "generate", "周三代表活动日", "--from", f"{year}-02-30",
                  "--to", f"{year}-03-31"]) == 2
     assert f"{year}-02-30" in capsys.readouterr().err
+
+
+def test_visits_and_forms_verbs(url, tmp_path, capsys):
+    import pdfplumber
+    from openpyxl import load_workbook
+    from sqlalchemy import select
+
+    from station_app.db.models import Referral
+
+    main(["--db", url, "demo"])
+    capsys.readouterr()
+    assert main(["--db", url, "visits", "export", str(tmp_path / "v.xlsx")]) == 0
+    assert "条接待记录" in capsys.readouterr().out
+    assert sum(1 for _ in load_workbook(tmp_path / "v.xlsx", read_only=True).active.iter_rows()) > 4000
+    database = open_database(url)
+    with database.session() as s:
+        number = s.scalars(select(Referral.number).where(Referral.state == "办结")).first()
+    database.dispose()
+    assert main(["--db", url, "forms", number, "--out", str(tmp_path / "f.pdf")]) == 0
+    with pdfplumber.open(tmp_path / "f.pdf") as pdf:
+        text = "".join(page.extract_text() for page in pdf.pages)
+    assert number in text and "回访记录单" in text
+    assert main(["--db", url, "forms", "没有这个编号", "--out", str(tmp_path / "g.pdf")]) == 2
+    assert "没有这个编号" in capsys.readouterr().err and not (tmp_path / "g.pdf").exists()
+
+
+def test_visits_import_with_bad_rows_writes_nothing(url, tmp_path, capsys):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["来访时间", "姓名", "反映内容"])
+    wb.active.append(["2025-05-06 09:30", "赵六", "医保报销慢"])
+    wb.active.append(["昨天", "钱七", "问路灯"])
+    wb.save(tmp_path / "登记.xlsx")
+    assert main(["--db", url, "visits", "import", str(tmp_path / "登记.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "登记.xlsx" in err and "第 3 行" in err and "昨天" in err
+    assert main(["--db", url, "visits", "import", str(tmp_path / "登记.xlsx"), "--skip-bad"]) == 0
+    assert "导入完成：1 条" in capsys.readouterr().out

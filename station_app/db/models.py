@@ -281,6 +281,24 @@ class Visit(Record):
     recorded_by: Mapped[str] = mapped_column(String(64), default="")
 
 
+class VisitSearch(Base):
+    """Search index of the visits: one narrow row per visit, kept in visit time order.
+
+    Derived data, rewritten from ``Visit`` on every flush (``services.reception``), never edited.
+    A search as you type scans this small table newest first and stops after a page of matches,
+    instead of walking the wide visits table.
+    """
+
+    __tablename__ = "visit_search"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    visited_at: Mapped[dt.datetime] = mapped_column(DateTime, primary_key=True)
+    visit_id: Mapped[str] = mapped_column(String(36), ForeignKey("visits.id"), primary_key=True, index=True)
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: name, phone, address and content, lower-case
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
 class VisitRepresentative(Record):
     """A representative who received a visit."""
 
@@ -307,7 +325,11 @@ class Referral(Record):
     issued_on: Mapped[Optional[dt.date]] = mapped_column(Date)
     deadline: Mapped[Optional[dt.date]] = mapped_column(Date, index=True)
     state: Mapped[str] = mapped_column(String(10), default="待交办", index=True)
+    #: how many times it has been handed to a unit: 不满意 at follow-up sends it back (重办)
     rounds: Mapped[int] = mapped_column(Integer, default=1)
+    signed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    signed_by: Mapped[str] = mapped_column(String(50), default="")
+    closed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
 
 
 class ReferralFeedback(Record):

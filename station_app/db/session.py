@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from station_app.db import audit  # noqa: F401  (registers the audit hook on every Session)
+from station_app.db import audit, search_index  # noqa: F401  (register the audit and search hooks on every Session)
 from station_app.db.audit import OPERATOR
 
 log = logging.getLogger(__name__)

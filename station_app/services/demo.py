@@ -24,6 +24,7 @@ from station_app.db.models import (
     Station,
     Unavailability,
     WindowUnit,
+    new_id,
 )
 from station_app.db.session import Database
 from station_app.i18n import tr
@@ -67,6 +68,8 @@ class DemoSummary:
     without_fixed_income: int
     duty_turns: int = 0
     uncovered: int = 0
+    visits: int = 0
+    referrals: int = 0
 
 
 class _Ids:
@@ -90,7 +93,11 @@ def fill_demo(db: Database, seed: int = 2025, today: dt.date | None = None, with
     if not with_duty:
         return registry_summary
     turns, uncovered = _fill_duty(db, random.Random(seed + 2), today)
-    return DemoSummary(**{**registry_summary.__dict__, "duty_turns": turns, "uncovered": uncovered})
+    fake = Faker("zh_CN")
+    fake.seed_instance(seed + 3)
+    visits, referral_count = _fill_visits(db, random.Random(seed + 3), fake, today)
+    return DemoSummary(**{**registry_summary.__dict__, "duty_turns": turns, "uncovered": uncovered, "visits": visits,
+                          "referrals": referral_count})
 
 
 def _fill_registry(db: Database, seed: int) -> DemoSummary:
@@ -218,3 +225,163 @@ def _fill_duty(db: Database, rng: random.Random, today: dt.date) -> tuple[int, i
             else:
                 turn.attendance, turn.attended_at = "出勤", at
     return len(turns), uncovered
+
+
+# --- Reception and referrals -------------------------------------------------------------------
+
+TOPICS: dict[str, tuple[str, ...]] = {
+    "城乡建设": ("{village}村口的路灯坏了{n}个月，晚上出行不便，希望尽快修好。", "{town}老旧小区楼道墙皮脱落、下水管道堵塞，希望纳入改造。",
+             "{village}村内排水沟淤塞，一下雨就漫到路上。"),
+    "交通出行": ("{town}到县城的公交车班次太少，早上七点前没有车。", "{village}通村道路坑洼不平，雨天积水严重。",
+             "县二中门口上下学时段拥堵，希望增设交通协管员。"),
+    "社会保障": ("家中老人申请低保已经{n}个月没有结果，想问问进度。", "灵活就业人员养老保险缴费基数怎么确定？", "异地就医报销手续繁琐，材料要交好几次。"),
+    "教育医疗": ("孩子上小学的划片范围有变化，不知道该去哪所学校。", "{town}卫生院没有儿科医生，孩子看病要跑县城。", "{village}卫生室常用药品不全。"),
+    "生态环境": ("{village}附近养殖场气味很大，夏天尤其严重。", "有人往{town}的河道里倾倒建筑垃圾。", "{town}工业园一家工厂夜间噪音扰民。"),
+    "营商环境": ("办理食品经营许可证需要跑好几趟，希望一次办好。", "承包的工程完工{n}个月，工程款仍被拖欠。", "个体户门头牌匾审批时间太长。"),
+    "政务服务": ("不动产登记窗口排队时间太长，上午排不上号。", "社保卡丢失补办需要哪些材料？", "希望政务服务中心中午也能办理业务。"),
+    "矛盾纠纷": ("与邻居因宅基地边界发生纠纷，村里调解未成。", "土地流转租金已经拖欠{n}个月未付。", "小区物业费上涨，业主意见很大。"),
+    "农业农村": ("小麦种植补贴什么时候发放？", "{village}灌溉机井损坏，春灌用水困难。", "农机购置补贴怎么申请？"),
+    "其他": ("想了解怎样联系本镇的人大代表。", "建议在{town}增设便民服务点。", "咨询代表建议的办理流程。"),
+}
+UNITS_BY_TOPIC = {
+    "城乡建设": "县住房和城乡建设局", "交通出行": "县交通运输局", "社会保障": "县人力资源和社会保障局", "教育医疗": "县卫生健康委员会",
+    "生态环境": "县生态环境分局", "营商环境": "县市场监督管理局", "政务服务": "县人民政府办公室", "矛盾纠纷": "有关乡镇人民政府",
+    "农业农村": "县农业农村局", "其他": "县人民政府办公室",
+}
+
+
+def _fill_visits(db: Database, rng: random.Random, fake: Faker, today: dt.date) -> tuple[int, int]:
+    """Twelve months of visits: about 20 a working day at the monitoring station, a few at the township station."""
+    from station_app.db.models import Referral, Visit, VisitRepresentative
+    from station_app.services import referrals
+    from station_app.services.work_calendar import WorkCalendar
+
+    outcomes = (("当场解决", 0.40), ("解释答复", 0.33), ("交办", 0.14), ("转为代表建议", 0.08), ("其他", 0.05))
+    channels = (("站内接待", 0.6), ("电话", 0.12), ("扫码/线上", 0.12), ("流动/摆摊", 0.1), ("网格走访", 0.06))
+
+    def pick(weighted: tuple[tuple[str, float], ...]) -> str:
+        roll, total = rng.random(), 0.0
+        for value, weight in weighted:
+            total += weight
+            if roll < total:
+                return value
+        return weighted[-1][0]
+
+    start = today - dt.timedelta(days=365)
+    visits = referral_count = 0
+    with db.transaction() as session:
+        work = WorkCalendar.load(session)
+        settings = settings_service.load(session)
+        stations = {s.code: s for s in session.scalars(select(Station))}
+        duty: dict[tuple[str, dt.date], list[str]] = {}
+        for rep_id, day, station_id in session.execute(
+                select(DutyAssignment.representative_id, DutySlot.day, Station.id)
+                .join(DutySlot, DutyAssignment.slot_id == DutySlot.id)
+                .join(roster.DutyPlan, DutySlot.plan_id == roster.DutyPlan.id)
+                .join(Station, roster.DutyPlan.station_id == Station.id)
+                .where(DutyAssignment.representative_id.is_not(None), DutyAssignment.voided_at.is_(None),
+                       DutyAssignment.attendance.in_(("出勤", "待签到")))):
+            duty.setdefault((station_id, day), []).append(rep_id)
+        members = {s.id: list(session.scalars(select(Representative.id).where(Representative.station_id == s.id)))
+                   for s in stations.values()}
+        day = start
+        while day < today:
+            if work.is_workday(day):
+                for code, per_day in (("DHJD", rng.randint(15, 26)), ("DHCG", rng.choice((0, 1, 1, 2, 3)))):
+                    station = stations[code]
+                    on_duty = duty.get((station.id, day)) or rng.sample(members[station.id], 2)
+                    for _ in range(per_day):
+                        category = rng.choice(settings.categories)
+                        text = rng.choice(TOPICS.get(category, TOPICS["其他"])).format(
+                            village=rng.choice(TOWNSHIPS)[:2] + rng.choice("东西南北前后") + "村",
+                            town=rng.choice(TOWNSHIPS), n=rng.randint(2, 8))
+                        at = dt.datetime.combine(day, dt.time(rng.randint(8, 16), rng.randrange(0, 60, 5)))
+                        anonymous = rng.random() < 0.1
+                        visit = Visit(id=new_id(), station_id=station.id, visited_at=at,
+                                      citizen_name="" if anonymous else fake.last_name() + rng.choice(MALE_GIVEN + FEMALE_GIVEN),
+                                      phone="" if anonymous else fake.phone_number(),
+                                      address=rng.choice(TOWNSHIPS) + rng.choice("东西南北前后") + "村",
+                                      people_count=rng.choice((1, 1, 1, 1, 2, 2, 3, 5)), channel=pick(channels),
+                                      category=category, content=text, outcome=pick(outcomes), recorded_by="演示")
+                        session.add(visit)
+                        for rep_id in rng.sample(on_duty, min(len(on_duty), rng.choice((1, 1, 2)))):
+                            session.add(VisitRepresentative(visit_id=visit.id, representative_id=rep_id))
+                        visits += 1
+                        if visit.outcome == "交办":
+                            referral = referrals.open_referral(session, visit, settings, UNITS_BY_TOPIC[category],
+                                                               "请于期限内办理并书面反馈办理结果。", day, work=work,
+                                                               at=at)
+                            _advance_referral(session, rng, referral, work, today)
+                            referral_count += 1
+            day += dt.timedelta(days=1)
+    return visits, referral_count
+
+
+def _advance_referral(session, rng: random.Random, referral, work, today: dt.date) -> None:
+    """Move a demo referral along the loop as far as its age allows, with the odd return, re-handling, delay."""
+    from station_app.db.models import ReferralFeedback, ReferralFollowUp
+    from station_app.services.referrals import add_working_days, apply_move
+
+    day = referral.issued_on
+
+    def later(days: int) -> dt.date | None:
+        nonlocal day
+        nxt = add_working_days(work, day, days)
+        if nxt >= today:
+            return None
+        day = nxt
+        return nxt
+
+    def at(d: dt.date) -> dt.datetime:
+        return dt.datetime.combine(d, dt.time(10, 0))
+
+    signed = later(rng.randint(1, 3))
+    if signed is None:
+        return
+    if rng.random() < 0.06:
+        apply_move(session, referral, "退回", "不属于本单位职责范围，建议交有关乡镇人民政府办理", at(signed))
+        if rng.random() < 0.3:
+            return  # still waiting to be re-assigned
+        again = later(2)
+        if again is None:
+            return
+        old = referral.unit_name
+        apply_move(session, referral, "改派", f"由 {old} 改派 有关乡镇人民政府", at(again))
+        referral.unit_name = "有关乡镇人民政府"
+        referral.issued_on = again
+        referral.deadline = add_working_days(work, again, 30)
+        signed = later(1)
+        if signed is None:
+            return
+    apply_move(session, referral, "签收", f"{referral.unit_name} 签收", at(signed))
+    referral.signed_on = signed
+    for _round in range(2):
+        slow = rng.random() < 0.12          # the ones that end up overdue
+        answered = later(rng.randint(35, 45) if slow else rng.randint(8, 25))
+        if answered is None:
+            return
+        solved = rng.random() < 0.85
+        apply_move(session, referral, "反馈", "已解决" if solved else "未解决", at(answered))
+        session.add(ReferralFeedback(referral_id=referral.id, handler="承办科室负责人", replied_on=answered, solved=solved,
+                                     result="经实地核查，已安排专人办理，并向反映人说明情况。" if solved
+                                     else "因涉及多部门，正在协调解决，已向反映人解释。"))
+        followed = later(rng.randint(2, 6))
+        if followed is None:
+            return
+        unhappy = not solved or rng.random() < 0.05
+        satisfaction = "不满意" if unhappy and _round == 0 else rng.choice(("满意", "满意", "满意", "基本满意"))
+        apply_move(session, referral, "回访", f"电话回访，{satisfaction}", at(followed))
+        session.add(ReferralFollowUp(referral_id=referral.id, followed_on=followed, by_whom="站长", method="电话",
+                                     citizen_words="问题已得到处理" if satisfaction != "不满意" else "问题还没有解决",
+                                     satisfaction=satisfaction))
+        if satisfaction == "不满意":
+            apply_move(session, referral, "重办", "群众不满意，重新交办", at(followed))
+            referral.rounds += 1
+            referral.deadline = add_working_days(work, followed, 30)
+            continue
+        closed = later(1)
+        if closed is None:
+            return
+        apply_move(session, referral, "办结", "", at(closed))
+        referral.closed_on = closed
+        return

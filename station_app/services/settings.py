@@ -20,6 +20,12 @@ DEFAULT_QR_TEMPLATE = (
 DEFAULT_STATION_QR_TEMPLATE = "{station}\n地址：{address}\n电话：{station_phone}"
 QR_PLACEHOLDERS = ("id", "name", "phone", "station", "station_code", "level", "title", "delegation", "group")
 STATION_QR_PLACEHOLDERS = ("station", "station_code", "address", "station_phone")
+DEFAULT_CATEGORIES = "城乡建设\n交通出行\n社会保障\n教育医疗\n生态环境\n营商环境\n政务服务\n矛盾纠纷\n农业农村\n其他"
+DEFAULT_UNITS = (
+    "县人民政府办公室\n县发展和改革委员会\n县教育局\n县公安局\n县民政局\n县人力资源和社会保障局\n县自然资源局\n"
+    "县住房和城乡建设局\n县城市管理局\n县交通运输局\n县水利局\n县农业农村局\n县卫生健康委员会\n县市场监督管理局\n"
+    "县医疗保障局\n县生态环境分局\n县监察委员会\n县人民法院\n县人民检察院\n有关乡镇人民政府"
+)
 
 
 @dataclass
@@ -35,9 +41,32 @@ class StationSettings:
     referral_abbr: str = "监"
     referral_deadline_days: int = 30
     subsidy_rate: int = 100
+    #: one per line: the categories a visit can be filed under, and the units a problem can be referred to
+    visit_categories: str = DEFAULT_CATEGORIES
+    referral_units: str = DEFAULT_UNITS
 
     def replace(self, **changes: object) -> "StationSettings":
         return dataclasses.replace(self, **changes)
+
+    @property
+    def categories(self) -> list[str]:
+        return _lines(self.visit_categories)
+
+    @property
+    def units(self) -> list[str]:
+        return _lines(self.referral_units)
+
+    def referral_number(self, year: int, seq: int) -> str:
+        return self.referral_number_template.format_map({"abbr": self.referral_abbr, "year": year, "seq": seq})
+
+
+def _lines(text: str) -> list[str]:
+    seen: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and line not in seen:
+            seen.append(line)
+    return seen
 
 
 def _placeholders(template: str) -> set[str]:
@@ -67,6 +96,13 @@ def validate(settings: StationSettings) -> dict[str, str]:
             errors[key] = tr("模板中有不认识的占位符：{names}（可用：{allowed}）",
                              names="、".join(sorted("{" + n + "}" for n in unknown)),
                              allowed="、".join("{" + n + "}" for n in allowed))
+    number_fields = _placeholders(settings.referral_number_template)
+    if "seq" not in number_fields or number_fields - {"abbr", "year", "seq"}:
+        errors["referral_number_template"] = tr("编号格式须含 {seq}，只能用 {abbr}、{year}、{seq}")
+    if not _lines(settings.visit_categories):
+        errors["visit_categories"] = tr("至少要有一个问题类别")
+    if not _lines(settings.referral_units):
+        errors["referral_units"] = tr("至少要有一个承办单位")
     if settings.subsidy_rate < 0:
         errors["subsidy_rate"] = tr("补贴标准不能为负数")
     if settings.referral_deadline_days <= 0:

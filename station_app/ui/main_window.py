@@ -1,7 +1,7 @@
 """The main window: navigation on the left, one page per capability, station and database below."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,6 +19,8 @@ from station_app.services import settings as settings_service
 from station_app.ui.attendance_page import AttendancePage
 from station_app.ui.calendar_page import CalendarPage
 from station_app.ui.qr_page import QrPage
+from station_app.ui.reception_page import ReceptionPage
+from station_app.ui.referrals_page import ReferralsPage
 from station_app.ui.registry_page import RegistryPage
 from station_app.ui.roster_page import RosterPage
 from station_app.ui.settings_page import SettingsPage
@@ -37,17 +39,21 @@ class MainWindow(QMainWindow):
         self.db = db
         self.resize(1280, 800)
         self.nav = QListWidget()
-        self.nav.setFixedWidth(170)
+        self.nav.setFixedWidth(200)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.nav.setStyleSheet(NAV_STYLE)
         self.nav.setIconSize(QSize(20, 20))
         self.pages = QStackedWidget()
         self.registry = RegistryPage(db)
+        self.reception = ReceptionPage(db)
+        self.referrals = ReferralsPage(db)
         self.roster = RosterPage(db)
         self.attendance = AttendancePage(db)
         self.qr = QrPage(db)
         self.calendar = CalendarPage(db)
         self.settings = SettingsPage(db)
-        for title, page in ((tr("代表名册"), self.registry), (tr("排班"), self.roster), (tr("签到与空岗"), self.attendance),
+        for title, page in ((tr("接待登记"), self.reception), (tr("三单办理"), self.referrals),
+                            (tr("代表名册"), self.registry), (tr("排班"), self.roster), (tr("签到与空岗"), self.attendance),
                             (tr("代表二维码"), self.qr), (tr("节假日与闭站"), self.calendar), (tr("设置"), self.settings)):
             self.add_page(title, page)
         central = QWidget()
@@ -59,13 +65,19 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.station_label = QLabel()
         self.db_label = QLabel()
+        self.overdue_label = QLabel()
+        self.overdue_label.setStyleSheet("color:#c62828; font-weight:bold;")
+        self.statusBar().addPermanentWidget(self.overdue_label)
         self.statusBar().addPermanentWidget(self.station_label)
         self.statusBar().addPermanentWidget(self.db_label)
         self.nav.currentRowChanged.connect(self.show_page)
         self.registry.representatives.changed.connect(self.qr.refresh)
+        self.referrals.counts_changed.connect(self.show_overdue)
+        self.reception.referral_opened.connect(self.referrals.refresh)
         self.settings.saved.connect(self.update_status)
         self.nav.setCurrentRow(0)
         self.update_status()
+        self.referrals.refresh_overdue()
 
     def add_page(self, title: str, page: QWidget) -> None:
         self.pages.addWidget(page)
@@ -80,6 +92,17 @@ class MainWindow(QMainWindow):
             self.roster.reload_plans()
         elif page is self.attendance:
             self.attendance.currentWidget().refresh()
+        elif page is self.reception:
+            self.reception.entry.reload_choices()
+        elif page is self.referrals:
+            self.referrals.list.reload_units()
+
+    def show_overdue(self, count: int) -> None:
+        """The overdue count stays in sight: on the navigation entry and in the status bar."""
+        item = self.nav.item(self.pages.indexOf(self.referrals))
+        item.setText(tr("三单办理（超期 {n}）", n=count) if count else tr("三单办理"))
+        self.overdue_label.setText(tr("超期交办单 {n} 件", n=count) if count else "")
+        self.overdue_label.setVisible(bool(count))
 
     def update_status(self) -> None:
         settings = settings_service.read(self.db)

@@ -58,7 +58,7 @@ def make_table(model: RowTableModel) -> QTableView:
     view.setAlternatingRowColors(True)
     view.verticalHeader().setDefaultSectionSize(28)
     view.horizontalHeader().setHighlightSections(False)
-    for number, column in enumerate(model.columns):
+    for number, column in enumerate(getattr(model, "columns", ())):
         view.setColumnWidth(number, column.width)
     view.horizontalHeader().setStretchLastSection(True)
     return view

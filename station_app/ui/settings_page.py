@@ -41,6 +41,8 @@ LABELS = {
     "referral_abbr": tr("编号简称"),
     "referral_deadline_days": tr("交办办理期限（工作日）"),
     "subsidy_rate": tr("误工补贴标准（元/天）"),
+    "visit_categories": tr("问题类别（每行一个）"),
+    "referral_units": tr("承办单位（每行一个）"),
 }
 HINTS = {
     "qr_template": tr("可用占位符：") + " ".join("{" + p + "}" for p in QR_PLACEHOLDERS)
@@ -67,7 +69,7 @@ class SettingsPage(QWidget):
             if field.type in ("int", int):
                 widget = QSpinBox()
                 widget.setRange(0, 100000)
-            elif field.name.endswith("qr_template"):
+            elif field.name.endswith("qr_template") or field.name in ("visit_categories", "referral_units"):
                 widget = QPlainTextEdit()
                 widget.setFixedHeight(120)
             else:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+import datetime as dt
+
 import zxingcpp
 from PIL import Image
 from sqlalchemy import func, select
@@ -21,7 +23,7 @@ from station_app.services.validation import gender_from_id, id_number_error, pho
 
 
 def test_demo_county_has_the_real_figures(db):
-    summary = fill_demo(db)
+    summary = fill_demo(db, today=dt.date(2026, 11, 20))
     with db.session() as s:
         monitoring = s.scalars(select(Station).where(Station.kind == "人大代表监督站")).one()
         at_monitoring = s.scalars(select(Representative).where(Representative.station_id == monitoring.id)).all()
@@ -46,7 +48,7 @@ def test_demo_county_has_the_real_figures(db):
 def test_demo_is_repeatable_for_the_same_seed(tmp_path):
     def people(name: str) -> list[tuple[str, str, str]]:
         database = open_database(f"sqlite:///{tmp_path / name}")
-        fill_demo(database, seed=7)
+        fill_demo(database, seed=7, with_duty=False)
         with database.session() as s:
             rows = sorted(s.execute(select(Representative.id, Representative.name, Representative.phone)).all())
         database.dispose()
@@ -56,7 +58,7 @@ def test_demo_is_repeatable_for_the_same_seed(tmp_path):
 
 
 def test_payload_template_fills_every_placeholder(db):
-    fill_demo(db)
+    fill_demo(db, with_duty=False)
     settings = settings_service.read(db).replace(
         qr_template="{id}|{name}|{phone}|{station}|{station_code}|{level}|{title}|{delegation}|{group}")
     with db.session() as s:
@@ -69,7 +71,7 @@ def test_payload_template_fills_every_placeholder(db):
 
 
 def test_a_bad_template_stops_the_export_before_any_file(db, tmp_path):
-    fill_demo(db)
+    fill_demo(db, with_duty=False)
     with db.transaction() as s:
         settings_service.store(s, settings_service.load(s).replace(qr_template="{name} {wechat}"))
     with pytest.raises(ValidationFailed) as caught:
@@ -79,7 +81,7 @@ def test_a_bad_template_stops_the_export_before_any_file(db, tmp_path):
 
 
 def test_default_vcard_codes_scan_back_exactly_and_the_poster_is_written(db, tmp_path):
-    fill_demo(db)
+    fill_demo(db, with_duty=False)
     with db.session() as s:
         reps = s.scalars(select(Representative).limit(3)).all()
         settings = settings_service.load(s)
@@ -89,3 +91,20 @@ def test_default_vcard_codes_scan_back_exactly_and_the_poster_is_written(db, tmp
     assert decoded == sorted(expected.values())
     assert all("BEGIN:VCARD" in text and "ORG:" in text for text in decoded)
     assert output.cards_pdf.exists() and output.poster_pdf.exists()
+
+
+def test_demo_has_a_year_of_duty_visits_and_referrals_in_every_state(db):
+    from station_app.db.models import DutyAssignment, Referral, Visit
+
+    today = dt.date(2026, 11, 20)
+    summary = fill_demo(db, today=today)
+    with db.session() as s:
+        visits = s.scalars(select(Visit)).all()
+        referrals = s.scalars(select(Referral)).all()
+        attendance = set(s.scalars(select(DutyAssignment.attendance)))
+    assert summary.visits == len(visits) and 4000 < len(visits) < 7000
+    assert min(v.visited_at for v in visits).date() >= today - dt.timedelta(days=366)
+    assert {r.state for r in referrals} == {"待交办", "已交办", "已反馈", "已回访", "办结", "退回"}
+    assert any(r.rounds > 1 for r in referrals)
+    assert any(r.state in ("待交办", "已交办") and r.deadline < today for r in referrals)
+    assert {"出勤", "缺勤", "请假", "替班", "待签到"} <= attendance

@@ -1,0 +1,46 @@
+"""Open the reception list on a 200,000-visit database, type searches, and report times and memory as JSON."""
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from station_app.app import make_application  # noqa: E402
+from station_app.db.session import open_database  # noqa: E402
+from station_app.ui.reception_page import VisitListTab  # noqa: E402
+
+app = make_application()
+db = open_database(sys.argv[1])
+started = time.perf_counter()
+tab = VisitListTab(db)
+tab.resize(1300, 800)
+tab.show()
+app.processEvents()
+opened = time.perf_counter() - started
+
+keystrokes, counts = [], []
+for word in ("路", "路灯", "路灯坏", "王", "王伟", "138", "1389", "东关", "东关街道", "低保", "工程款", "zz不存在", ""):
+    started = time.perf_counter()
+    tab.search.blockSignals(True)
+    tab.search.setText(word)
+    tab.search.blockSignals(False)
+    tab.search_typed()     # what the debounce timer calls after the keystroke
+    app.processEvents()
+    keystrokes.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    tab._count_timer.stop()
+    tab.count_when_idle()  # what follows once typing stops
+    counts.append(time.perf_counter() - started)
+scrolled = time.perf_counter()
+for _ in range(5):
+    tab.model.fetchMore()
+app.processEvents()
+fetch = (time.perf_counter() - scrolled) / 5
+rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"open_ms": opened * 1000, "search_ms_max": max(keystrokes) * 1000,
+                  "search_ms_median": statistics.median(keystrokes) * 1000, "fetch_page_ms": fetch * 1000, "count_ms_max": max(counts) * 1000,
+                  "rss_mb": rss_mb, "rows": tab.model.total}))
+db.dispose()

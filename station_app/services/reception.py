@@ -1,0 +1,435 @@
+"""接待登记 — citizens received at (or reaching) the station: record, search, void, import, export.
+
+A visit whose outcome is 交办 opens a referral in the same transaction (``services.referrals``).
+Searching reads one page at a time, so the list stays fast at 200,000 visits.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from station_app.db.models import (
+    CHANNELS,
+    OUTCOMES,
+    Referral,
+    Representative,
+    Station,
+    Visit,
+    VisitRepresentative,
+    VisitSearch,
+)
+from station_app.db.session import Database
+from station_app.i18n import tr
+from station_app.io.excel import Column, SheetSpec, read_table, write_workbook
+from station_app.services import referrals
+from station_app.services import settings as settings_service
+from station_app.services.errors import NotFound, StationError, ValidationFailed
+from station_app.services.registry import void_record
+from station_app.services.validation import normalize_name, normalize_phone, phone_error
+from station_app.services.work_calendar import parse_day
+
+REFER = "交办"
+
+
+@dataclass
+class ReferralInput:
+    unit: str = ""
+    requirement: str = ""
+    #: working days from today; None takes the settings' default
+    deadline_days: int | None = None
+
+
+@dataclass
+class VisitInput:
+    visited_at: dt.datetime | None = None
+    citizen_name: str = ""
+    phone: str = ""
+    address: str = ""
+    people_count: int = 1
+    channel: str = CHANNELS[0]
+    category: str = ""
+    content: str = ""
+    outcome: str = OUTCOMES[0]
+    outcome_note: str = ""
+    representative_ids: list[str] = field(default_factory=list)
+    referral: ReferralInput | None = None
+
+
+@dataclass(frozen=True)
+class VisitSaved:
+    visit_id: str
+    referral_id: str | None = None
+    referral_number: str = ""
+
+
+def clean_visit(data: VisitInput, categories: Sequence[str], now: dt.datetime | None = None,
+                open_referral: bool = True) -> tuple[VisitInput, dict[str, str]]:
+    """Normalise what was typed; say, field by field, what is wrong.
+
+    ``open_referral`` False (an import of old logs) keeps 交办 as an outcome without asking for a unit.
+    """
+    now = now or dt.datetime.now()
+    errors: dict[str, str] = {}
+    cleaned = replace(data, citizen_name=normalize_name(data.citizen_name), phone=normalize_phone(data.phone),
+                      address=(data.address or "").strip(), content=(data.content or "").strip(),
+                      outcome_note=(data.outcome_note or "").strip(), visited_at=data.visited_at or now,
+                      representative_ids=list(dict.fromkeys(data.representative_ids)))
+    if cleaned.visited_at > now + dt.timedelta(minutes=5):
+        errors["visited_at"] = tr("接待时间不能晚于现在")
+    elif cleaned.visited_at.year < 2000:
+        errors["visited_at"] = tr("接待时间不对")
+    if message := phone_error(cleaned.phone):
+        errors["phone"] = tr(message)
+    if not 1 <= cleaned.people_count <= 500:
+        errors["people_count"] = tr("人数应在 1 到 500 之间")
+    if cleaned.channel not in CHANNELS:
+        errors["channel"] = tr("渠道应为：{choices}", choices="、".join(CHANNELS))
+    if cleaned.category not in categories:
+        errors["category"] = tr("请选择问题类别（可在“设置”中增加）")
+    if not cleaned.content:
+        errors["content"] = tr("请填写群众反映的问题")
+    if cleaned.outcome not in OUTCOMES:
+        errors["outcome"] = tr("办理结果应为：{choices}", choices="、".join(OUTCOMES))
+    if cleaned.outcome == REFER and open_referral:
+        ref = cleaned.referral or ReferralInput()
+        if not ref.unit.strip():
+            errors["unit"] = tr("交办须选择承办单位")
+        if ref.deadline_days is not None and not 1 <= ref.deadline_days <= 365:
+            errors["deadline_days"] = tr("办理期限应为 1 到 365 个工作日")
+        cleaned.referral = replace(ref, unit=ref.unit.strip(), requirement=ref.requirement.strip())
+    else:
+        cleaned.referral = None
+    return cleaned, errors
+
+
+def local_station(session: Session) -> Station | None:
+    """This PC's station: the one whose code the settings name."""
+    code = settings_service.load(session).station_code
+    return session.scalars(select(Station).where(Station.code == code, Station.voided_at.is_(None))).first()
+
+
+def record_visit(db: Database, data: VisitInput, now: dt.datetime | None = None) -> VisitSaved:
+    """Save a visit (and, for 交办, its referral with a new number) in one transaction."""
+    with db.transaction() as session:
+        settings = settings_service.load(session)
+        cleaned, errors = clean_visit(data, settings.categories, now)
+        if errors:
+            raise ValidationFailed(errors)
+        known = set(session.scalars(select(Representative.id).where(Representative.id.in_(cleaned.representative_ids))))
+        if missing := [i for i in cleaned.representative_ids if i not in known]:
+            raise ValidationFailed({"representatives": tr("找不到接待代表：{ids}", ids="、".join(missing))})
+        station = local_station(session)
+        visit = Visit(station_id=station.id if station else None, visited_at=cleaned.visited_at,
+                      citizen_name=cleaned.citizen_name, phone=cleaned.phone, address=cleaned.address,
+                      people_count=cleaned.people_count, channel=cleaned.channel, category=cleaned.category,
+                      content=cleaned.content, outcome=cleaned.outcome, outcome_note=cleaned.outcome_note,
+                      recorded_by=session.info.get("operator") or db.operator or "")
+        session.add(visit)
+        session.flush()
+        session.add_all(VisitRepresentative(visit_id=visit.id, representative_id=rep_id)
+                        for rep_id in cleaned.representative_ids)
+        if cleaned.referral is None:
+            return VisitSaved(visit.id)
+        ref = cleaned.referral
+        referral = referrals.open_referral(session, visit, settings, ref.unit, ref.requirement,
+                                           cleaned.visited_at.date(), ref.deadline_days)
+        return VisitSaved(visit.id, referral.id, referral.number)
+
+
+def void_visit(db: Database, visit_id: str, reason: str) -> None:
+    """作废 — a visit recorded by mistake stays in the database, marked void with the reason."""
+    with db.session() as session:
+        open_refs = session.scalars(select(Referral.number).where(
+            Referral.visit_id == visit_id, Referral.voided_at.is_(None), Referral.state != "办结")).all()
+    if open_refs:
+        raise StationError(tr("这次接待有未办结的交办单 {numbers}，请先在“三单办理”中作废或办结",
+                              numbers="、".join(open_refs)))
+    void_record(db, Visit, visit_id, reason)
+
+
+# --- Searching -------------------------------------------------------------------------------
+
+
+@dataclass
+class VisitFilter:
+    text: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    channel: str = ""
+    category: str = ""
+    outcome: str = ""
+    representative_id: str = ""
+    include_voided: bool = False
+    #: a column of VisitRow to sort by, and its direction
+    sort: str = "visited_at"
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    id: str
+    visited_at: dt.datetime
+    citizen_name: str
+    phone: str
+    address: str
+    people_count: int
+    channel: str
+    category: str
+    content: str
+    outcome: str
+    voided: bool
+
+
+SORTABLE = {"visited_at": Visit.visited_at, "citizen_name": Visit.citizen_name, "phone": Visit.phone,
+            "address": Visit.address, "people_count": Visit.people_count, "channel": Visit.channel,
+            "category": Visit.category, "outcome": Visit.outcome, "content": Visit.content}
+
+
+def _filtered(query: Select, flt: VisitFilter) -> Select:
+    if not flt.include_voided:
+        query = query.where(Visit.voided_at.is_(None))
+    if flt.start:
+        query = query.where(Visit.visited_at >= dt.datetime.combine(flt.start, dt.time.min))
+    if flt.end:
+        query = query.where(Visit.visited_at < dt.datetime.combine(flt.end + dt.timedelta(days=1), dt.time.min))
+    for column, value in ((Visit.channel, flt.channel), (Visit.category, flt.category), (Visit.outcome, flt.outcome)):
+        if value:
+            query = query.where(column == value)
+    if flt.representative_id:
+        query = query.where(Visit.id.in_(select(VisitRepresentative.visit_id).where(
+            VisitRepresentative.representative_id == flt.representative_id)))
+    words = flt.text.lower().split()
+    if words:
+        # Driven by the narrow search table, newest first, so a page of matches stops the scan early.
+        query = query.join(VisitSearch, VisitSearch.visit_id == Visit.id)
+        for word in words:
+            query = query.where(func.instr(VisitSearch.text, word) > 0)
+    return query
+
+
+def count_visits(session: Session, flt: VisitFilter, cap: int | None = None) -> int:
+    """How many visits match; with ``cap``, stop counting there (a search box needs no more)."""
+    inner = _filtered(select(Visit.id), flt)
+    if cap is not None:
+        inner = inner.limit(cap)
+    return session.scalar(select(func.count()).select_from(inner.subquery())) or 0
+
+
+def visit_page(session: Session, flt: VisitFilter, offset: int, limit: int) -> list[VisitRow]:
+    column = SORTABLE.get(flt.sort, Visit.visited_at)
+    if column is Visit.visited_at and flt.text.split():
+        column = VisitSearch.visited_at
+    order = [column.desc() if flt.descending else column.asc()]
+    if column not in (Visit.visited_at, VisitSearch.visited_at):
+        order.append(Visit.visited_at.desc())
+    query = _filtered(select(Visit.id, Visit.visited_at, Visit.citizen_name, Visit.phone, Visit.address,
+                             Visit.people_count, Visit.channel, Visit.category, Visit.content, Visit.outcome,
+                             Visit.voided_at), flt).order_by(*order).offset(offset).limit(limit)
+    return [VisitRow(*row[:10], row[10] is not None) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class VisitDetail:
+    visit: VisitRow
+    outcome_note: str
+    recorded_by: str
+    void_reason: str
+    representatives: tuple[str, ...]
+    referrals: tuple[referrals.ReferralSummary, ...]
+
+
+def visit_detail(session: Session, visit_id: str) -> VisitDetail:
+    visit = session.get(Visit, visit_id)
+    if visit is None:
+        raise NotFound(tr("找不到这条接待记录"))
+    names = tuple(session.scalars(select(Representative.name).join(
+        VisitRepresentative, VisitRepresentative.representative_id == Representative.id).where(
+        VisitRepresentative.visit_id == visit_id, VisitRepresentative.voided_at.is_(None))))
+    row = VisitRow(visit.id, visit.visited_at, visit.citizen_name, visit.phone, visit.address, visit.people_count,
+                   visit.channel, visit.category, visit.content, visit.outcome, visit.is_voided)
+    return VisitDetail(row, visit.outcome_note, visit.recorded_by, visit.void_reason or "", names,
+                       tuple(referrals.summaries_for_visit(session, visit_id)))
+
+
+# --- Import and export -----------------------------------------------------------------------
+
+VISIT_HEADERS: dict[str, tuple[str, ...]] = {
+    "visited_at": ("接待时间", "来访时间", "日期", "时间"),
+    "citizen_name": ("来访人", "姓名", "来访人姓名", "群众姓名"),
+    "phone": ("联系电话", "电话", "手机"),
+    "address": ("住址", "地址", "村(社区)", "村（社区）", "所在村"),
+    "people_count": ("人数", "来访人数"),
+    "channel": ("渠道", "接待方式", "来访方式"),
+    "category": ("问题类别", "类别", "分类"),
+    "content": ("反映问题", "反映内容", "诉求内容", "主要内容", "问题"),
+    "representatives": ("接待代表", "接待人", "代表"),
+    "outcome": ("办理结果", "处理结果", "办理情况", "结果"),
+    "outcome_note": ("备注", "说明"),
+}
+VISIT_WIDTHS = {"visited_at": 17, "citizen_name": 10, "phone": 14, "address": 22, "people_count": 6, "channel": 10,
+                "category": 10, "content": 50, "representatives": 16, "outcome": 12, "outcome_note": 24}
+
+
+def _parse_time(text: str) -> dt.datetime | None:
+    text = (text or "").strip()
+    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日%H:%M"):
+        try:
+            return dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    day = parse_day(text)
+    return dt.datetime.combine(day, dt.time(9, 0)) if day else None
+
+
+@dataclass
+class VisitImportRow:
+    row_number: int
+    summary: str
+    action: str                     # 新增 / 拒绝
+    reasons: list[str] = field(default_factory=list)
+    data: VisitInput | None = None
+
+
+@dataclass
+class VisitImportPreview:
+    path: Path
+    rows: list[VisitImportRow]
+    skipped: list[tuple[int, str]]
+
+    @property
+    def refused(self) -> list[VisitImportRow]:
+        return [r for r in self.rows if r.action == "拒绝"]
+
+    def report_lines(self) -> list[str]:
+        return ([tr("{file} 第 {row} 行（{summary}）：{reasons}", file=self.path.name, row=r.row_number,
+                    summary=r.summary, reasons="；".join(r.reasons)) for r in self.refused]
+                + [tr("{file} 第 {row} 行：{reason}", file=self.path.name, row=n, reason=why) for n, why in self.skipped])
+
+    def summary(self) -> str:
+        return tr("共 {total} 行：可导入 {ok}，拒绝 {bad}，跳过 {skip}", total=len(self.rows) + len(self.skipped),
+                  ok=len(self.rows) - len(self.refused), bad=len(self.refused), skip=len(self.skipped))
+
+
+_VISIT_LABELS = {key: headers[0] for key, headers in VISIT_HEADERS.items()}
+
+
+def preview_visit_import(db: Database, path: Path | str, now: dt.datetime | None = None) -> VisitImportPreview:
+    """Read an old paper log typed into Excel and say, row by row, what importing it would do. Writes nothing.
+
+    Imported visits are history: an outcome of 交办 is kept as the outcome, without opening a referral.
+    """
+    path = Path(path)
+    table = read_table(path, VISIT_HEADERS, required=("visited_at", "content"))
+    with db.session() as session:
+        settings = settings_service.load(session)
+        reps: dict[str, list[str]] = {}
+        for rep_id, name in session.execute(select(Representative.id, Representative.name).where(
+                Representative.voided_at.is_(None))):
+            reps.setdefault(name, []).append(rep_id)
+    categories = settings.categories
+    rows = []
+    for sheet_row in table.rows:
+        values = sheet_row.values
+        errors: dict[str, str] = {}
+        visited_at = _parse_time(values["visited_at"])
+        if visited_at is None:
+            errors["visited_at"] = tr("时间“{text}”看不懂，应为 2025-03-05 09:30 或 2025-03-05", text=values["visited_at"])
+        count_text = values["people_count"] or "1"
+        try:
+            people = int(float(count_text))
+        except ValueError:
+            people = 1
+            errors["people_count"] = tr("人数“{text}”不是数字", text=count_text)
+        rep_ids = []
+        for name in filter(None, (normalize_name(n) for n in values["representatives"].replace("，", "、").replace(
+                ",", "、").replace(" ", "、").split("、"))):
+            found = reps.get(name, [])
+            if len(found) != 1:
+                errors["representatives"] = (tr("名册中没有代表“{name}”", name=name) if not found
+                                             else tr("名册中有 {n} 位“{name}”", n=len(found), name=name))
+            else:
+                rep_ids.append(found[0])
+        category = values["category"] or "其他"
+        data = VisitInput(visited_at=visited_at, citizen_name=values["citizen_name"], phone=values["phone"],
+                          address=values["address"], people_count=people, channel=values["channel"] or CHANNELS[0],
+                          category=category if category in categories else "其他", content=values["content"],
+                          outcome=values["outcome"] or "其他", outcome_note=values["outcome_note"],
+                          representative_ids=rep_ids)
+        cleaned, field_errors = clean_visit(data, categories + ["其他"], now, open_referral=False)
+        for key, message in field_errors.items():
+            errors.setdefault(key, message)
+        summary = f"{cleaned.citizen_name or tr('匿名')} {values['visited_at']}"
+        reasons = [f"{tr(_VISIT_LABELS.get(k, k))}：{v}" for k, v in errors.items()]
+        rows.append(VisitImportRow(sheet_row.row_number, summary, "拒绝" if reasons else "新增", reasons,
+                                   None if reasons else cleaned))
+    return VisitImportPreview(path, rows, list(table.skipped))
+
+
+def apply_visit_import(db: Database, preview: VisitImportPreview, *, allow_refused: bool = False) -> int:
+    if preview.refused and not allow_refused:
+        first = preview.refused[0]
+        raise StationError(tr("{file} 有 {n} 行不能导入，未写入任何数据。第一处：第 {row} 行，{reason}",
+                              file=preview.path.name, n=len(preview.refused), row=first.row_number,
+                              reason="；".join(first.reasons)))
+    added = 0
+    with db.transaction() as session:
+        station = local_station(session)
+        operator = session.info.get("operator") or db.operator or ""
+        for row in preview.rows:
+            if row.data is None:
+                continue
+            d = row.data
+            visit = Visit(station_id=station.id if station else None, visited_at=d.visited_at,
+                          citizen_name=d.citizen_name, phone=d.phone, address=d.address, people_count=d.people_count,
+                          channel=d.channel, category=d.category, content=d.content, outcome=d.outcome,
+                          outcome_note=d.outcome_note, recorded_by=operator)
+            session.add(visit)
+            session.flush()
+            session.add_all(VisitRepresentative(visit_id=visit.id, representative_id=r) for r in d.representative_ids)
+            added += 1
+    return added
+
+
+def export_visits(db: Database, path: Path | str, flt: VisitFilter | None = None) -> int:
+    """The same columns the import reads (streamed, so 200,000 visits fit); returns the rows written."""
+    flt = flt or VisitFilter()
+    with db.session() as session:
+        total = count_visits(session, flt)
+        station = settings_service.load(session).station_name
+        reps_of: dict[str, list[str]] = {}
+        for visit_id, name in session.execute(select(VisitRepresentative.visit_id, Representative.name).join(
+                Representative, VisitRepresentative.representative_id == Representative.id).where(
+                VisitRepresentative.voided_at.is_(None))):
+            reps_of.setdefault(visit_id, []).append(name)
+
+        def records() -> Iterable[dict[str, object]]:
+            query = _filtered(select(Visit), flt).order_by(Visit.visited_at).execution_options(yield_per=2000)
+            for visit in session.scalars(query):
+                yield {"visited_at": visit.visited_at, "citizen_name": visit.citizen_name, "phone": visit.phone,
+                       "address": visit.address, "people_count": visit.people_count, "channel": visit.channel,
+                       "category": visit.category, "content": visit.content,
+                       "representatives": "、".join(reps_of.get(visit.id, [])), "outcome": visit.outcome,
+                       "outcome_note": visit.outcome_note}
+
+        columns = [Column(key, headers[0], VISIT_WIDTHS[key],
+                          "datetime" if key == "visited_at" else "int" if key == "people_count" else "text")
+                   for key, headers in VISIT_HEADERS.items()]
+        write_workbook(Path(path), [SheetSpec("接待登记", columns, records(), heading=f"{station}接待群众登记表",
+                                              landscape=True)])
+    return total
+
+
+def representatives_for_reception(session: Session, day: dt.date) -> list[tuple[str, str, str, bool]]:
+    """(id, name, delegation or group, on duty today) — today's duty first, then everyone else."""
+    from station_app.services import roster
+
+    on_duty = {p.key[2:] for view in roster.day_views(session, None, day, day) for slot in view.slots
+               for p in slot.people if p.key.startswith("r:") and p.attendance != "替班"}
+    people = [(key[2:], name, unit, key[2:] in on_duty) for key, name, unit in roster.people_for_picking(session)
+              if key.startswith("r:")]
+    return sorted(people, key=lambda p: not p[3])

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from station_app.db.models import Referral, Representative, Station, Visit, VisitRepresentative, VisitSearch
+from station_app.services import reception, referrals
+from station_app.services import settings as settings_service
+from station_app.services.errors import StationError, ValidationFailed
+from station_app.services.reception import ReferralInput, VisitFilter, VisitInput
+
+NOW = dt.datetime(2026, 3, 4, 9, 30)
+
+
+@pytest.fixture
+def station(db):
+    settings_service.save(db, settings_service.StationSettings(station_name="东河县人大代表监督站", station_code="DHJD",
+                                                               referral_abbr="东监"))
+    with db.transaction() as s:
+        station = Station(name="东河县人大代表监督站", code="DHJD")
+        s.add(station)
+        reps = [Representative(name=n, level="县", station=station, pinyin=p)
+                for n, p in (("张三", "zhang san|zhangsan|zs"), ("李四", "li si|lisi|ls"))]
+        s.add_all(reps)
+    with db.session() as s:
+        return {r.name: r.id for r in s.scalars(select(Representative))}
+
+
+def visit(**changes) -> VisitInput:
+    base = VisitInput(visited_at=NOW, citizen_name="王　大妈", phone="１３８００１３８０００", address="城关镇东街村",
+                      people_count=1, channel="站内接待", category="城乡建设", content="村口路灯坏了三个月没人修",
+                      outcome="当场解决")
+    for key, value in changes.items():
+        setattr(base, key, value)
+    return base
+
+
+def test_a_visit_is_saved_with_its_representatives_and_search_index(db, station):
+    saved = reception.record_visit(db, visit(representative_ids=[station["张三"], station["李四"]]), now=NOW)
+    with db.session() as s:
+        row = s.get(Visit, saved.visit_id)
+        assert (row.citizen_name, row.phone, row.recorded_by) == ("王大妈", "13800138000", "测试员")
+        (index,) = s.scalars(select(VisitSearch).where(VisitSearch.visit_id == row.id)).all()
+        assert "路灯" in index.text and "13800138000" in index.text and index.visited_at == NOW
+        assert s.scalar(select(func.count()).select_from(VisitRepresentative)) == 2
+        assert row.station_id is not None
+    assert saved.referral_id is None
+
+
+def test_bad_fields_are_named_and_nothing_is_written(db, station):
+    with pytest.raises(ValidationFailed) as caught:
+        reception.record_visit(db, visit(phone="123", content="", category="不存在", people_count=0,
+                                         visited_at=NOW + dt.timedelta(days=1)), now=NOW)
+    assert set(caught.value.errors) == {"phone", "content", "category", "people_count", "visited_at"}
+    with pytest.raises(ValidationFailed) as caught:
+        reception.record_visit(db, visit(outcome="交办", referral=ReferralInput(unit="")), now=NOW)
+    assert "unit" in caught.value.errors
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Visit)) == 0
+
+
+def test_referral_numbers_follow_the_template_per_year_and_are_never_reused(db, station):
+    first = reception.record_visit(db, visit(outcome="交办", referral=ReferralInput("县住房和城乡建设局", "一周内修复")), now=NOW)
+    assert first.referral_number == "东监交〔2026〕1号"
+    referrals.void_referral(db, first.referral_id, "重复登记")
+    second = reception.record_visit(db, visit(outcome="交办", referral=ReferralInput("县交通运输局")), now=NOW)
+    assert second.referral_number == "东监交〔2026〕2号"
+    next_year = dt.datetime(2027, 1, 4, 9, 0)
+    third = reception.record_visit(db, visit(visited_at=next_year, outcome="交办",
+                                             referral=ReferralInput("县交通运输局")), now=next_year)
+    assert third.referral_number == "东监交〔2027〕1号"
+
+
+def test_search_filters_and_sorting_page_by_page(db, station):
+    for i in range(30):
+        reception.record_visit(db, visit(visited_at=NOW - dt.timedelta(days=i), citizen_name=f"群众{i:02d}",
+                                         channel="电话" if i % 3 == 0 else "站内接待",
+                                         content=f"第{i}件事" + ("，低保" if i % 5 == 0 else ""),
+                                         representative_ids=[station["张三"]] if i < 4 else []), now=NOW)
+    with db.session() as s:
+        assert reception.count_visits(s, VisitFilter()) == 30
+        assert reception.count_visits(s, VisitFilter(text="低保")) == 6
+        assert reception.count_visits(s, VisitFilter(text="低保", channel="电话")) == 2
+        assert reception.count_visits(s, VisitFilter(representative_id=station["张三"])) == 4
+        assert reception.count_visits(s, VisitFilter(start=NOW.date() - dt.timedelta(days=6), end=NOW.date())) == 7
+        assert reception.count_visits(s, VisitFilter(), cap=10) == 10
+        page = reception.visit_page(s, VisitFilter(), 0, 5)
+        assert [r.citizen_name for r in page] == [f"群众{i:02d}" for i in range(5)]
+        by_name = reception.visit_page(s, VisitFilter(sort="citizen_name", descending=False), 10, 3)
+        assert [r.citizen_name for r in by_name] == ["群众10", "群众11", "群众12"]
+        assert reception.count_visits(s, VisitFilter(text="100%")) == 0
+
+
+def test_voiding_keeps_the_visit_and_needs_the_referral_closed_first(db, station):
+    plain = reception.record_visit(db, visit(), now=NOW)
+    reception.void_visit(db, plain.visit_id, "重复录入")
+    with db.session() as s:
+        assert reception.count_visits(s, VisitFilter()) == 0
+        assert reception.count_visits(s, VisitFilter(include_voided=True)) == 1
+        assert reception.visit_detail(s, plain.visit_id).void_reason == "重复录入"
+    referred = reception.record_visit(db, visit(outcome="交办", referral=ReferralInput("县交通运输局")), now=NOW)
+    with pytest.raises(StationError, match="未办结的交办单"):
+        reception.void_visit(db, referred.visit_id, "误录")
+
+
+def test_importing_an_old_paper_log_and_exporting_it_again(db, station, tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["东河县人大代表监督站接待群众登记表（2025年）"])
+    ws.append(["序号", "来访时间", "姓名", "联系电话", "住址", "人数", "接待方式", "问题类别", "反映内容", "接待代表", "处理结果"])
+    ws.append([1, dt.datetime(2025, 5, 6, 9, 30), "赵六", "13912345678", "南湖镇", 2, "站内接待", "社会保障", "医保报销慢", "张三、李四", "交办"])
+    ws.append([2, "2025年5月7日", "钱七", "", "清水镇", "", "电话", "没有的类别", "问路灯", "", "解释答复"])
+    ws.append([3, "五月八号", "孙八", "12345", "", 1, "站内接待", "其他", "", "王五", "当场解决"])
+    ws.append(["合计", "", "", "", "", 3])
+    wb.save(tmp_path / "旧登记.xlsx")
+    preview = reception.preview_visit_import(db, tmp_path / "旧登记.xlsx", now=NOW)
+    assert [(r.row_number, r.action) for r in preview.rows] == [(3, "新增"), (4, "新增"), (5, "拒绝")]
+    reasons = "；".join(preview.refused[0].reasons)
+    assert "五月八号" in reasons and "联系电话" in reasons and "王五" in reasons and "反映问题" in reasons
+    with pytest.raises(StationError, match="旧登记.xlsx"):
+        reception.apply_visit_import(db, preview)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Visit)) == 0
+    assert reception.apply_visit_import(db, preview, allow_refused=True) == 2
+    with db.session() as s:
+        first = s.scalars(select(Visit).order_by(Visit.visited_at)).first()
+        assert (first.outcome, first.people_count, first.category) == ("交办", 2, "社会保障")
+        assert s.scalar(select(func.count()).select_from(Referral)) == 0
+    assert reception.export_visits(db, tmp_path / "导出.xlsx") == 2
+    rows = list(load_workbook(tmp_path / "导出.xlsx").active.iter_rows(values_only=True))
+    header = next(r for r in rows if r and r[0] == "接待时间")
+    zhao = next(r for r in rows if r and "赵六" in r)
+    assert zhao[header.index("接待代表")] == "张三、李四" and zhao[header.index("联系电话")] == "13912345678"
+    again = reception.preview_visit_import(db, tmp_path / "导出.xlsx", now=NOW)
+    assert not again.refused and len(again.rows) == 2
+
+
+def test_representatives_on_duty_today_come_first(db, station):
+    people = reception.representatives_for_reception(db.session(), NOW.date())
+    assert {p[1] for p in people} == {"张三", "李四"} and not any(p[3] for p in people)

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import func, select
+
+from station_app.db.models import Referral, Representative, Station, Visit, VisitRepresentative
+from station_app.services import reception, referrals
+from station_app.services import settings as settings_service
+from station_app.services.reception import ReferralInput, VisitInput
+from station_app.ui.reception_page import PAGE, EntryForm, VisitListTab
+from station_app.ui.referrals_page import ReferralListTab
+
+
+@pytest.fixture
+def station(db):
+    settings_service.save(db, settings_service.StationSettings(station_name="东河县人大代表监督站", station_code="DHJD",
+                                                               referral_abbr="东监"))
+    with db.transaction() as s:
+        station = Station(name="东河县人大代表监督站", code="DHJD")
+        s.add(station)
+        s.add(Representative(name="张三", level="县", station=station, pinyin="zhang san|zhangsan|zs"))
+        s.add(Representative(name="李四", level="县", station=station, pinyin="li si|lisi|ls"))
+
+
+def shown(qtbot, widget):
+    with qtbot.waitActive(widget):
+        widget.show()
+        widget.activateWindow()
+
+
+def test_a_visit_is_recorded_from_the_keyboard_alone(app, qtbot, db, station):
+    form = EntryForm(db)
+    qtbot.addWidget(form)
+    shown(qtbot, form)
+    assert form.citizen_name.hasFocus()
+    form.citizen_name.setText("王大妈")                      # Chinese comes from the input method
+    qtbot.keyClick(form.citizen_name, Qt.Key.Key_Tab)
+    assert form.phone.hasFocus()
+    qtbot.keyClicks(form.phone, "13803931234")
+    qtbot.keyClick(form.phone, Qt.Key.Key_Tab)
+    assert form.address.hasFocus()
+    form.address.setText("城关镇东街村")
+    qtbot.keyClick(form.address, Qt.Key.Key_Tab)
+    assert form.people_count.hasFocus()
+    qtbot.keyClicks(form.people_count, "2")                 # Tab selected the 1, so typing replaces it
+    assert form.people_count.value() == 2
+    qtbot.keyClick(form.people_count, Qt.Key.Key_Tab)
+    assert form.channel.hasFocus()
+    qtbot.keyClick(form.channel, Qt.Key.Key_Tab)
+    assert form.category.hasFocus()
+    qtbot.keyClick(form.category, Qt.Key.Key_Down)
+    qtbot.keyClick(form.category, Qt.Key.Key_Tab)
+    assert form.content.hasFocus()
+    form.content.setPlainText("村口路灯坏了")
+    qtbot.keyClick(form.content, Qt.Key.Key_Tab)
+    assert form.representatives.edit.hasFocus()
+    qtbot.keyClicks(form.representatives.edit, "zs")
+    qtbot.keyClick(form.representatives.edit, Qt.Key.Key_Return)
+    assert form.representatives.ids() and "张三" in form.representatives.chosen_label.text()
+    qtbot.keyClick(form.representatives.edit, Qt.Key.Key_Tab)
+    assert form.outcome.hasFocus()
+    qtbot.keyClick(form.outcome, Qt.Key.Key_Tab)
+    qtbot.keyClick(form.outcome_note, Qt.Key.Key_Return)    # Enter saves
+    with db.session() as s:
+        visit = s.scalars(select(Visit)).one()
+        reps = s.scalars(select(VisitRepresentative)).all()
+    assert (visit.citizen_name, visit.phone, visit.people_count, visit.outcome) == ("王大妈", "13803931234", 2, "当场解决")
+    assert visit.category == settings_service.read(db).categories[0] and len(reps) == 1
+    assert "已保存" in form.message.text()
+    assert form.citizen_name.text() == "" and form.citizen_name.hasFocus()    # ready for the next person
+
+
+def test_choosing_refer_asks_for_the_unit_and_numbers_the_referral(app, qtbot, db, station):
+    form = EntryForm(db)
+    qtbot.addWidget(form)
+    assert not form.referral_box.isVisibleTo(form)
+    form.category.setCurrentIndex(0)
+    form.content.setPlainText("工程款被拖欠")
+    form.outcome.setCurrentIndex(2)
+    assert form.referral_box.isVisibleTo(form)
+    form.save()
+    assert "承办单位" in form.errors["unit"].text()
+    form.unit.setCurrentText("县住房和城乡建设局")
+    form.save()
+    assert "东监交〔" in form.message.text()
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Referral)) == 1
+
+
+def test_errors_show_beside_their_fields_and_nothing_is_saved(app, qtbot, db, station):
+    form = EntryForm(db)
+    qtbot.addWidget(form)
+    form.phone.setText("12345")
+    form.save()
+    assert form.errors["phone"].text() and form.errors["content"].text() and form.errors["category"].text()
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Visit)) == 0
+
+
+def test_the_list_reads_page_by_page_and_searches(app, qtbot, db, station):
+    base = dt.datetime(2026, 3, 4, 9, 0)
+    for i in range(PAGE + 50):
+        reception.record_visit(db, VisitInput(visited_at=base - dt.timedelta(hours=i), citizen_name=f"群众{i}",
+                                              category="其他", content="路灯坏了" if i % 10 == 0 else "问政策"),
+                               now=base)
+    tab = VisitListTab(db)
+    qtbot.addWidget(tab)
+    assert tab.model.rowCount() == PAGE and tab.model.canFetchMore()
+    assert tab.count.text() == f"共 {PAGE + 50} 条"
+    tab.model.fetchMore()
+    assert tab.model.rowCount() == PAGE + 50 and not tab.model.canFetchMore()
+    qtbot.keyClicks(tab.search, "lu")
+    tab.search.setText("路灯")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 25)
+    assert tab.model.index(0, 7).data() == "路灯坏了"
+
+
+def test_referral_page_offers_only_the_allowed_next_steps(app, qtbot, db, station, monkeypatch):
+    saved = reception.record_visit(db, VisitInput(visited_at=dt.datetime(2026, 3, 4, 9), category="其他",
+                                                  content="路灯坏了", outcome="交办",
+                                                  referral=ReferralInput("县住房和城乡建设局")),
+                                   now=dt.datetime(2026, 3, 4, 9, 30))
+    tab = ReferralListTab(db)
+    qtbot.addWidget(tab)
+    enabled = {a for a, b in tab.action_buttons.items() if b.isEnabled()}
+    assert enabled == {"签收", "退回", "延期", "作废"}
+    assert saved.referral_number in tab.detail.toPlainText()
+    monkeypatch.setattr("station_app.ui.referrals_page.FormDialog.exec",
+                        lambda self: (self.widgets["by"].setText("刘科长"), self.save(), self.result())[-1])
+    tab.act("签收")
+    with db.session() as s:
+        assert s.get(Referral, saved.referral_id).state == "已交办"
+    enabled = {a for a, b in tab.action_buttons.items() if b.isEnabled()}
+    assert enabled == {"反馈", "退回", "延期", "作废"}
+    assert "签收" in tab.detail.toPlainText()
