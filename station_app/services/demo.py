@@ -28,9 +28,8 @@ from station_app.db.models import (
 )
 from station_app.db.session import Database
 from station_app.i18n import tr
-from station_app.services import roster
+from station_app.services import roster, work_calendar
 from station_app.services import settings as settings_service
-from station_app.services import work_calendar
 from station_app.services.errors import StationError
 from station_app.services.registry import pinyin_key
 
@@ -252,7 +251,7 @@ UNITS_BY_TOPIC = {
 
 def _fill_visits(db: Database, rng: random.Random, fake: Faker, today: dt.date) -> tuple[int, int]:
     """Twelve months of visits: about 20 a working day at the monitoring station, a few at the township station."""
-    from station_app.db.models import Referral, Visit, VisitRepresentative
+    from station_app.db.models import Visit, VisitRepresentative
     from station_app.services import referrals
     from station_app.services.work_calendar import WorkCalendar
 

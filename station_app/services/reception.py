@@ -88,13 +88,13 @@ def clean_visit(data: VisitInput, categories: Sequence[str], now: dt.datetime | 
     if not 1 <= cleaned.people_count <= 500:
         errors["people_count"] = tr("人数应在 1 到 500 之间")
     if cleaned.channel not in CHANNELS:
-        errors["channel"] = tr("渠道应为：{choices}", choices="、".join(CHANNELS))
+        errors["channel"] = tr("渠道应为：{choices}", choices="、".join(tr(c) for c in CHANNELS))
     if cleaned.category not in categories:
         errors["category"] = tr("请选择问题类别（可在“设置”中增加）")
     if not cleaned.content:
         errors["content"] = tr("请填写群众反映的问题")
     if cleaned.outcome not in OUTCOMES:
-        errors["outcome"] = tr("办理结果应为：{choices}", choices="、".join(OUTCOMES))
+        errors["outcome"] = tr("办理结果应为：{choices}", choices="、".join(tr(o) for o in OUTCOMES))
     if cleaned.outcome == REFER and open_referral:
         ref = cleaned.referral or ReferralInput()
         if not ref.unit.strip():

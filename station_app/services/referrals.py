@@ -121,9 +121,9 @@ def apply_move(session: Session, referral: Referral, action: str, note: str = ""
         raise StationError(tr("交办单 {number} 已作废", number=referral.number))
     allowed, target = MOVES[action]
     if referral.state not in allowed:
-        raise StationError(tr("交办单 {number} 当前为“{state}”，不能{action}（只有“{allowed}”时可以）",
+        raise StationError(tr("交办单 {number} 当前为“{state}”，不能{action}（只有在{allowed}时可以）",
                               number=referral.number, state=tr(referral.state), action=tr(action),
-                              allowed="”或“".join(tr(s) for s in allowed)))
+                              allowed="、".join(tr("“{state}”", state=tr(s)) for s in allowed)))
     before = referral.state
     if target:
         referral.state = target
@@ -390,12 +390,13 @@ def _print_data(session: Session, referral: Referral, station: str) -> ReferralP
     reps = "、".join(session.scalars(select(Representative.name).join(
         VisitRepresentative, VisitRepresentative.representative_id == Representative.id).where(
         VisitRepresentative.visit_id == referral.visit_id))) if visit else ""
+    # The latest round: by its own date first, as several rounds can be written in one transaction.
     feedback = session.scalars(select(ReferralFeedback).where(
         ReferralFeedback.referral_id == referral.id, ReferralFeedback.voided_at.is_(None)).order_by(
-        ReferralFeedback.created_at.desc())).first()
+        ReferralFeedback.replied_on.desc(), ReferralFeedback.created_at.desc())).first()
     follow = session.scalars(select(ReferralFollowUp).where(
         ReferralFollowUp.referral_id == referral.id, ReferralFollowUp.voided_at.is_(None)).order_by(
-        ReferralFollowUp.created_at.desc())).first()
+        ReferralFollowUp.followed_on.desc(), ReferralFollowUp.created_at.desc())).first()
     history = tuple(f"{e.at:%Y年%m月%d日} {e.action} {e.note}".strip() for e in session.scalars(
         select(ReferralEvent).where(ReferralEvent.referral_id == referral.id).order_by(ReferralEvent.at)))
     return ReferralPrint(

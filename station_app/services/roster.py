@@ -14,7 +14,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-
 from pathlib import Path
 
 from sqlalchemy import select
@@ -687,7 +686,7 @@ def mark_attendance(
 ) -> None:
     """签到 — present, absent or on leave, with the time; only on or after the duty day."""
     if status not in MARKABLE:
-        raise ValidationFailed({"status": tr("签到状态应为：{choices}", choices="、".join(MARKABLE))})
+        raise ValidationFailed({"status": tr("签到状态应为：{choices}", choices="、".join(tr(m) for m in MARKABLE))})
     with db.transaction() as session:
         assignment = _assignment(session, assignment_id)
         if assignment.slot.day > (today or dt.date.today()):

@@ -97,11 +97,13 @@ class FormDialog(QDialog):
         if spec.kind in ("choice", "editable"):
             combo = QComboBox()
             combo.setEditable(spec.kind == "editable")
-            combo.addItems(list(spec.choices))
+            for choice in spec.choices:
+                # A pick-one list shows the choice in the interface language and keeps the stored value as data.
+                combo.addItem(tr(choice) if spec.kind == "choice" and choice else choice, choice)
             text = "" if value is None else str(value)
-            if text and combo.findText(text) < 0:
-                combo.addItem(text)
-            combo.setCurrentIndex(combo.findText(text) if text else -1)
+            if text and combo.findData(text) < 0:
+                combo.addItem(text, text)
+            combo.setCurrentIndex(combo.findData(text) if text else -1)
             return combo
         if spec.kind == "multiline":
             edit = QPlainTextEdit("" if value is None else str(value))
@@ -117,7 +119,9 @@ class FormDialog(QDialog):
             if isinstance(widget, QCheckBox):
                 result[key] = widget.isChecked()
             elif isinstance(widget, QComboBox):
-                result[key] = widget.currentText().strip()
+                data = widget.currentData()
+                editable_text = widget.currentText().strip()
+                result[key] = editable_text if widget.isEditable() or data is None else data
             elif isinstance(widget, QPlainTextEdit):
                 result[key] = widget.toPlainText()
             else:

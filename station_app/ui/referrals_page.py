@@ -43,6 +43,9 @@ from station_app.ui.table_model import RowTableModel, TableColumn
 
 STATES = ("待交办", "已交办", "已反馈", "已回访", "办结", "退回")
 DATE_FIELDS = ("signed_on", "replied_on", "followed_on")
+#: button labels, apart from the action names (办结, 退回 are states too and read differently on a button)
+ACTION_LABELS = {"签收": "单位签收…", "反馈": "登记反馈…", "回访": "登记回访…", "办结": "确认办结",
+                 "退回": "单位退回…", "改派": "改派他单位…", "延期": "延长期限…", "作废": "作废…"}
 
 
 def _days_left(r: ReferralSummary) -> str:
@@ -104,8 +107,8 @@ class ReferralListTab(QWidget):
         self.detail = QTextBrowser()
         self.action_buttons: dict[str, QPushButton] = {}
         actions = QGridLayout()
-        for number, action in enumerate(("签收", "反馈", "回访", "办结", "退回", "改派", "延期", "作废")):
-            button = QPushButton(tr(action) + ("…" if action not in ("办结",) else ""))
+        for number, (action, label) in enumerate(ACTION_LABELS.items()):
+            button = QPushButton(tr(label))
             button.clicked.connect(lambda _=False, a=action: self.act(a))
             self.action_buttons[action] = button
             actions.addWidget(button, number // 4, number % 4)

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-import pytest
 import datetime as dt
 
+import pytest
 import zxingcpp
 from PIL import Image
 from sqlalchemy import func, select

@@ -6,27 +6,12 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from station_app.db.models import Referral, Representative, Station, Visit, VisitRepresentative, VisitSearch
+from station_app.db.models import Referral, Visit, VisitRepresentative, VisitSearch
 from station_app.services import reception, referrals
-from station_app.services import settings as settings_service
 from station_app.services.errors import StationError, ValidationFailed
 from station_app.services.reception import ReferralInput, VisitFilter, VisitInput
 
 NOW = dt.datetime(2026, 3, 4, 9, 30)
-
-
-@pytest.fixture
-def station(db):
-    settings_service.save(db, settings_service.StationSettings(station_name="东河县人大代表监督站", station_code="DHJD",
-                                                               referral_abbr="东监"))
-    with db.transaction() as s:
-        station = Station(name="东河县人大代表监督站", code="DHJD")
-        s.add(station)
-        reps = [Representative(name=n, level="县", station=station, pinyin=p)
-                for n, p in (("张三", "zhang san|zhangsan|zs"), ("李四", "li si|lisi|ls"))]
-        s.add_all(reps)
-    with db.session() as s:
-        return {r.name: r.id for r in s.scalars(select(Representative))}
 
 
 def visit(**changes) -> VisitInput:
@@ -38,8 +23,8 @@ def visit(**changes) -> VisitInput:
     return base
 
 
-def test_a_visit_is_saved_with_its_representatives_and_search_index(db, station):
-    saved = reception.record_visit(db, visit(representative_ids=[station["张三"], station["李四"]]), now=NOW)
+def test_a_visit_is_saved_with_its_representatives_and_search_index(db, reception_station):
+    saved = reception.record_visit(db, visit(representative_ids=[reception_station["张三"], reception_station["李四"]]), now=NOW)
     with db.session() as s:
         row = s.get(Visit, saved.visit_id)
         assert (row.citizen_name, row.phone, row.recorded_by) == ("王大妈", "13800138000", "测试员")
@@ -50,7 +35,7 @@ def test_a_visit_is_saved_with_its_representatives_and_search_index(db, station)
     assert saved.referral_id is None
 
 
-def test_bad_fields_are_named_and_nothing_is_written(db, station):
+def test_bad_fields_are_named_and_nothing_is_written(db, reception_station):
     with pytest.raises(ValidationFailed) as caught:
         reception.record_visit(db, visit(phone="123", content="", category="不存在", people_count=0,
                                          visited_at=NOW + dt.timedelta(days=1)), now=NOW)
@@ -62,7 +47,7 @@ def test_bad_fields_are_named_and_nothing_is_written(db, station):
         assert s.scalar(select(func.count()).select_from(Visit)) == 0
 
 
-def test_referral_numbers_follow_the_template_per_year_and_are_never_reused(db, station):
+def test_referral_numbers_follow_the_template_per_year_and_are_never_reused(db, reception_station):
     first = reception.record_visit(db, visit(outcome="交办", referral=ReferralInput("县住房和城乡建设局", "一周内修复")), now=NOW)
     assert first.referral_number == "东监交〔2026〕1号"
     referrals.void_referral(db, first.referral_id, "重复登记")
@@ -74,17 +59,17 @@ def test_referral_numbers_follow_the_template_per_year_and_are_never_reused(db, 
     assert third.referral_number == "东监交〔2027〕1号"
 
 
-def test_search_filters_and_sorting_page_by_page(db, station):
+def test_search_filters_and_sorting_page_by_page(db, reception_station):
     for i in range(30):
         reception.record_visit(db, visit(visited_at=NOW - dt.timedelta(days=i), citizen_name=f"群众{i:02d}",
                                          channel="电话" if i % 3 == 0 else "站内接待",
                                          content=f"第{i}件事" + ("，低保" if i % 5 == 0 else ""),
-                                         representative_ids=[station["张三"]] if i < 4 else []), now=NOW)
+                                         representative_ids=[reception_station["张三"]] if i < 4 else []), now=NOW)
     with db.session() as s:
         assert reception.count_visits(s, VisitFilter()) == 30
         assert reception.count_visits(s, VisitFilter(text="低保")) == 6
         assert reception.count_visits(s, VisitFilter(text="低保", channel="电话")) == 2
-        assert reception.count_visits(s, VisitFilter(representative_id=station["张三"])) == 4
+        assert reception.count_visits(s, VisitFilter(representative_id=reception_station["张三"])) == 4
         assert reception.count_visits(s, VisitFilter(start=NOW.date() - dt.timedelta(days=6), end=NOW.date())) == 7
         assert reception.count_visits(s, VisitFilter(), cap=10) == 10
         page = reception.visit_page(s, VisitFilter(), 0, 5)
@@ -94,7 +79,7 @@ def test_search_filters_and_sorting_page_by_page(db, station):
         assert reception.count_visits(s, VisitFilter(text="100%")) == 0
 
 
-def test_voiding_keeps_the_visit_and_needs_the_referral_closed_first(db, station):
+def test_voiding_keeps_the_visit_and_needs_the_referral_closed_first(db, reception_station):
     plain = reception.record_visit(db, visit(), now=NOW)
     reception.void_visit(db, plain.visit_id, "重复录入")
     with db.session() as s:
@@ -106,7 +91,7 @@ def test_voiding_keeps_the_visit_and_needs_the_referral_closed_first(db, station
         reception.void_visit(db, referred.visit_id, "误录")
 
 
-def test_importing_an_old_paper_log_and_exporting_it_again(db, station, tmp_path):
+def test_importing_an_old_paper_log_and_exporting_it_again(db, reception_station, tmp_path):
     wb = Workbook()
     ws = wb.active
     ws.append(["东河县人大代表监督站接待群众登记表（2025年）"])
@@ -138,6 +123,6 @@ def test_importing_an_old_paper_log_and_exporting_it_again(db, station, tmp_path
     assert not again.refused and len(again.rows) == 2
 
 
-def test_representatives_on_duty_today_come_first(db, station):
+def test_representatives_on_duty_today_come_first(db, reception_station):
     people = reception.representatives_for_reception(db.session(), NOW.date())
     assert {p[1] for p in people} == {"张三", "李四"} and not any(p[3] for p in people)

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from station_app.db.models import Referral, ReferralEvent
 from station_app.services import reception, referrals
 from station_app.services.errors import StationError, ValidationFailed
-from station_app.services.reception import ReferralInput, VisitInput
+from station_app.services.reception import ReferralInput
 from station_app.services.work_calendar import WorkCalendar
-from tests.services.test_reception import NOW, station, visit  # noqa: F401  (fixture)
+from tests.services.test_reception import NOW, visit
 
 
 def refer(db, unit="县住房和城乡建设局", when=NOW, days=None):
@@ -23,7 +23,7 @@ def state(db, referral_id):
         return s.get(Referral, referral_id).state
 
 
-def test_deadline_counts_working_days_across_the_spring_festival(db, station):
+def test_deadline_counts_working_days_across_the_spring_festival(db, reception_station):
     referral_id = refer(db, when=dt.datetime(2026, 2, 11, 10, 0), days=5)
     with db.session() as s:
         deadline = s.get(Referral, referral_id).deadline
@@ -34,7 +34,7 @@ def test_deadline_counts_working_days_across_the_spring_festival(db, station):
     assert referrals.add_working_days(work, dt.date(2026, 3, 6), 1) == dt.date(2026, 3, 9)
 
 
-def test_the_whole_loop_with_a_dissatisfied_citizen_and_re_handling(db, station):
+def test_the_whole_loop_with_a_dissatisfied_citizen_and_re_handling(db, reception_station):
     rid = refer(db)
     referrals.sign(db, rid, dt.date(2026, 3, 5), "刘科长")
     referrals.record_feedback(db, rid, "刘科长", dt.date(2026, 3, 20), "已安排施工队维修", solved=True)
@@ -54,7 +54,7 @@ def test_the_whole_loop_with_a_dissatisfied_citizen_and_re_handling(db, station)
     assert len(detail.feedback) == 2
 
 
-def test_only_allowed_moves_are_possible(db, station):
+def test_only_allowed_moves_are_possible(db, reception_station):
     rid = refer(db)
     with pytest.raises(StationError, match="当前为“待交办”，不能反馈"):
         referrals.record_feedback(db, rid, "刘", dt.date(2026, 3, 5), "已办", True)
@@ -68,7 +68,7 @@ def test_only_allowed_moves_are_possible(db, station):
     assert events == ["交办"]
 
 
-def test_a_unit_returns_it_and_it_is_reassigned_with_its_number_kept(db, station):
+def test_a_unit_returns_it_and_it_is_reassigned_with_its_number_kept(db, reception_station):
     rid = refer(db)
     with pytest.raises(ValidationFailed):
         referrals.return_referral(db, rid, " ")
@@ -81,7 +81,7 @@ def test_a_unit_returns_it_and_it_is_reassigned_with_its_number_kept(db, station
     assert "不属于本单位职责" in detail.events[1].note and "改派" == detail.events[2].action
 
 
-def test_extension_needs_a_reason_and_a_later_date(db, station):
+def test_extension_needs_a_reason_and_a_later_date(db, reception_station):
     rid = refer(db)
     with db.session() as s:
         old = s.get(Referral, rid).deadline
@@ -94,7 +94,7 @@ def test_extension_needs_a_reason_and_a_later_date(db, station):
         assert s.get(Referral, rid).deadline == old + dt.timedelta(days=10)
 
 
-def test_overdue_and_due_soon_by_unit(db, station):
+def test_overdue_and_due_soon_by_unit(db, reception_station):
     late = refer(db, "县住房和城乡建设局", days=5)
     soon = refer(db, "县交通运输局", days=20)
     answered = refer(db, "县住房和城乡建设局", days=5)

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from station_app.db.models import Referral, Representative, Station, Visit, VisitRepresentative
-from station_app.services import reception, referrals
+from station_app.services import reception
 from station_app.services import settings as settings_service
 from station_app.services.reception import ReferralInput, VisitInput
 from station_app.ui.reception_page import PAGE, EntryForm, VisitListTab

@@ -1,0 +1,23 @@
+"""Fixtures shared by the reception and referral tests."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from station_app.db.models import Representative, Station
+from station_app.services import settings as settings_service
+
+
+@pytest.fixture
+def reception_station(db):
+    """This PC's station (东监 numbering) with two representatives; returns their ids by name."""
+    settings_service.save(db, settings_service.StationSettings(station_name="东河县人大代表监督站", station_code="DHJD",
+                                                               referral_abbr="东监"))
+    with db.transaction() as s:
+        station = Station(name="东河县人大代表监督站", code="DHJD")
+        s.add(station)
+        reps = [Representative(name=n, level="县", station=station, pinyin=p)
+                for n, p in (("张三", "zhang san|zhangsan|zs"), ("李四", "li si|lisi|ls"))]
+        s.add_all(reps)
+    with db.session() as s:
+        return {r.name: r.id for r in s.scalars(select(Representative))}
