@@ -78,7 +78,7 @@ class ReferralListTab(QWidget):
     COLUMNS = [
         TableColumn(tr("编号"), lambda r: r.number, 150),
         TableColumn(tr("承办单位"), lambda r: r.unit, 150),
-        TableColumn(tr("状态"), lambda r: tr(r.state) + (tr("（第{n}次）", n=r.rounds) if r.rounds > 1 else ""), 90),
+        TableColumn(tr("状态"), lambda r: tr(r.state) + (tr("（第{n}次）", n=r.rounds) if r.rounds > 1 else ""), 125),
         TableColumn(tr("交办日期"), lambda r: r.issued_on, 90),
         TableColumn(tr("期限"), lambda r: r.deadline, 90),
         TableColumn(tr("剩余"), _days_left, 120),
