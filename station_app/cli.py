@@ -74,6 +74,21 @@ def build_parser() -> argparse.ArgumentParser:
     forms.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
     forms.set_defaults(run=_forms)
 
+    ref = verbs.add_parser("referral", help=tr("查看交办单，或办理下一步"), description=tr(
+        "查看交办单（show），或办理下一步：sign 签收、feedback 反馈、follow-up 回访、close 办结、return 退回、"
+        "reassign 改派、extend 延期。只允许当前状态下合规的一步。"))
+    ref.add_argument("number", metavar="REFERRAL_NO", help=tr("交办单编号"))
+    ref.add_argument("action", choices=tuple(REFERRAL_ACTIONS), metavar="ACTION",
+                     help="show | " + " | ".join(a for a in REFERRAL_ACTIONS if a != "show"))
+    ref.add_argument("--date", metavar="YYYY-MM-DD", help=tr("日期（默认今天）；延期时为新的期限"))
+    ref.add_argument("--by", default="", help=tr("签收人、承办人或回访人"))
+    ref.add_argument("--note", default="", help=tr("办理情况、群众意见、退回或延期理由"))
+    ref.add_argument("--solved", action=argparse.BooleanOptionalAction, default=True, help=tr("反馈时：是否已解决"))
+    ref.add_argument("--method", choices=("电话", "上门"), default="电话", help=tr("回访方式"))
+    ref.add_argument("--satisfaction", choices=("满意", "基本满意", "不满意"), help=tr("回访时：满意度"))
+    ref.add_argument("--unit", default="", help=tr("改派时：新的承办单位"))
+    ref.set_defaults(run=_referral)
+
     roster = verbs.add_parser("roster", help=tr("排班：生成、导出、查看方案"), description=tr("排班：生成、导出、查看方案"))
     roster_verbs = roster.add_subparsers(dest="roster_verb", metavar=tr("操作"), required=True, parser_class=_Parser)
     gen = roster_verbs.add_parser("generate", help=tr("按方案生成（或重新生成）一段时间的排班"), description=tr(
@@ -203,6 +218,48 @@ def _forms(args: argparse.Namespace) -> int:
 
     pages = forms_for(_open_db(args), [args.number], args.out)
     print(tr("已写出三单 {pages} 页到 {file}", pages=pages, file=args.out))
+    return EXIT_OK
+
+
+REFERRAL_ACTIONS = ("show", "sign", "feedback", "follow-up", "close", "return", "reassign", "extend")
+
+
+def _referral(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from station_app.services import referrals
+    from station_app.services.errors import ValidationFailed
+
+    db = _open_db(args)
+    day = _date(args.date, "--date ") if args.date else dt.date.today()
+    key = args.number
+    if args.action == "sign":
+        referrals.sign(db, key, day, args.by)
+    elif args.action == "feedback":
+        referrals.record_feedback(db, key, args.by, day, args.note, args.solved)
+    elif args.action == "follow-up":
+        if not args.satisfaction:
+            raise ValidationFailed({"satisfaction": tr("回访须写 --satisfaction 满意/基本满意/不满意")})
+        referrals.record_follow_up(db, key, day, args.by, args.method, args.note, args.satisfaction)
+    elif args.action == "close":
+        referrals.close(db, key, day)
+    elif args.action == "return":
+        referrals.return_referral(db, key, args.note)
+    elif args.action == "reassign":
+        referrals.reassign(db, key, args.unit, args.note)
+    elif args.action == "extend":
+        if not args.date:
+            raise ValidationFailed({"date": tr("延期须用 --date 写明新的期限")})
+        referrals.extend(db, key, day, args.note)
+    with db.session() as session:
+        detail = referrals.referral_detail(session, key)
+    s = detail.summary
+    print(tr("{number}　{unit}　{state}　期限 {deadline}", number=s.number, unit=s.unit, state=tr(s.state),
+             deadline=s.deadline))
+    for event in detail.events:
+        print(f"  {event.at:%Y-%m-%d %H:%M}  {tr(event.action)}  {event.note}")
+    if detail.actions:
+        print(tr("下一步可以：{actions}", actions="、".join(tr(a) for a in detail.actions)))
     return EXIT_OK
 
 

@@ -32,7 +32,7 @@ def digest(path) -> str:
 
 @pytest.mark.parametrize("verb", [[], ["demo"], ["reps"], ["reps", "import"], ["reps", "export"], ["qr"],
                                   ["visits", "import"], ["visits", "export"], ["forms"], ["roster", "generate"],
-                                  ["roster", "export"], ["roster", "plans"]])
+                                  ["roster", "export"], ["roster", "plans"], ["referral"]])
 def test_every_verb_has_chinese_help(verb, capsys):
     with pytest.raises(SystemExit) as caught:
         main(verb + ["--help"])
@@ -191,3 +191,29 @@ def test_visits_import_with_bad_rows_writes_nothing(url, tmp_path, capsys):
     assert "登记.xlsx" in err and "第 3 行" in err and "昨天" in err
     assert main(["--db", url, "visits", "import", str(tmp_path / "登记.xlsx"), "--skip-bad"]) == 0
     assert "导入完成：1 条" in capsys.readouterr().out
+
+
+def test_referral_moves_from_the_command_line_follow_the_same_rules(url, tmp_path, capsys):
+    import datetime as dt
+
+    from station_app.services import reception
+    from station_app.services import settings as settings_service
+    from station_app.services.reception import ReferralInput, VisitInput
+
+    database = open_database(url)
+    settings_service.save(database, settings_service.StationSettings(station_code="DHJD", referral_abbr="东监"))
+    saved = reception.record_visit(database, VisitInput(
+        visited_at=dt.datetime(2026, 3, 4, 9), category="其他", content="路灯坏了", outcome="交办",
+        referral=ReferralInput("县住房和城乡建设局")), now=dt.datetime(2026, 3, 4, 10))
+    database.dispose()
+    number = saved.referral_number
+    assert main(["--db", url, "referral", number, "close"]) == 2
+    assert "不能办结" in capsys.readouterr().err
+    assert main(["--db", url, "referral", number, "sign", "--date", "2026-03-05", "--by", "刘科长"]) == 0
+    assert main(["--db", url, "referral", number, "feedback", "--by", "刘科长", "--note", "已修复"]) == 0
+    assert main(["--db", url, "referral", number, "follow-up", "--by", "站长"]) == 2
+    assert "--satisfaction" in capsys.readouterr().err
+    assert main(["--db", url, "referral", number, "follow-up", "--by", "站长", "--satisfaction", "满意"]) == 0
+    assert main(["--db", url, "referral", number, "close"]) == 0
+    out = capsys.readouterr().out
+    assert "办结" in out and "签收" in out and "回访" in out
