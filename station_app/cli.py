@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -318,6 +319,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_window(args.db)
     try:
         return run(args)
+    except BrokenPipeError:  # the output went to a pager or `head` that stopped reading: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except _user_errors() as exc:
         print(tr("错误：{message}", message=exc), file=sys.stderr)
         return EXIT_BAD_INPUT
