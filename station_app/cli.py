@@ -130,22 +130,28 @@ def _demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _reps_import(args: argparse.Namespace) -> int:
-    from station_app.services.registry import apply_import, preview_import
-
-    db = _open_db(args)
-    preview = preview_import(db, args.file)
+def _checked_import(args: argparse.Namespace, preview) -> bool:
+    """Print the row report; say whether to go on writing (False: a dry run, or refused rows without --skip-bad)."""
     for line in preview.report_lines():
         print(line)
     print(preview.summary())
     if args.dry_run:
-        return EXIT_BAD_INPUT if preview.refused else EXIT_OK
+        return False
     if preview.refused and not args.skip_bad:
         first = preview.refused[0]
         print(tr("错误：{file} 第 {row} 行，{reason}；共 {n} 行被拒绝，未写入任何数据（可加 --skip-bad 导入其余各行）",
                  file=args.file, row=first.row_number, reason="；".join(first.reasons), n=len(preview.refused)),
               file=sys.stderr)
-        return EXIT_BAD_INPUT
+    return not preview.refused or args.skip_bad
+
+
+def _reps_import(args: argparse.Namespace) -> int:
+    from station_app.services.registry import apply_import, preview_import
+
+    db = _open_db(args)
+    preview = preview_import(db, args.file)
+    if not _checked_import(args, preview):
+        return EXIT_BAD_INPUT if preview.refused else EXIT_OK
     result = apply_import(db, preview, allow_refused=args.skip_bad)
     print(tr("导入完成：新增 {a}，更新 {u}，不变 {s}，拒绝 {r}。", a=result.added, u=result.updated,
              s=result.unchanged, r=result.refused))
@@ -188,17 +194,8 @@ def _visits_import(args: argparse.Namespace) -> int:
 
     db = _open_db(args)
     preview = preview_visit_import(db, args.file)
-    for line in preview.report_lines():
-        print(line)
-    print(preview.summary())
-    if args.dry_run:
+    if not _checked_import(args, preview):
         return EXIT_BAD_INPUT if preview.refused else EXIT_OK
-    if preview.refused and not args.skip_bad:
-        first = preview.refused[0]
-        print(tr("错误：{file} 第 {row} 行，{reason}；共 {n} 行被拒绝，未写入任何数据（可加 --skip-bad 导入其余各行）",
-                 file=args.file, row=first.row_number, reason="；".join(first.reasons), n=len(preview.refused)),
-              file=sys.stderr)
-        return EXIT_BAD_INPUT
     added = apply_visit_import(db, preview, allow_refused=args.skip_bad)
     print(tr("导入完成：{n} 条接待记录。", n=added))
     return EXIT_OK

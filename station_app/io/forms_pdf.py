@@ -41,7 +41,7 @@ from reportlab.platypus import (
 from station_app.config import APP_TITLE
 from station_app.i18n import tr
 from station_app.io.files import atomic_path
-from station_app.io.fonts import fit_font_size, register_pdf_fonts, text_width, wrap_text
+from station_app.io.fonts import draw_text, fit_font_size, register_pdf_fonts, text_width, wrap_text
 from station_app.io.qr_pdf import GREY, INK, RED
 
 FORMS = ("交办单", "反馈单", "回访单")
@@ -296,27 +296,6 @@ class _Text(Flowable):
 # Drawing helpers
 
 
-def _draw_text(canvas: Canvas, text: str, x: float, y: float, size: float, *, font: str, color: Color = INK,
-               align: str = "left", bold: bool = False) -> float:
-    """One line of text; ``bold`` thickens the strokes (the bundled font has no bold face).
-    Returns the text's width."""
-    width = text_width(text, size, font)
-    if align == "center":
-        x -= width / 2
-    elif align == "right":
-        x -= width
-    canvas.saveState()
-    canvas.setFillColor(color)
-    text_object = canvas.beginText(x, y)
-    text_object.setFont(font, size)
-    if bold:
-        canvas.setStrokeColor(color)
-        canvas.setLineWidth(size * 0.035)
-        text_object.setTextRenderMode(2)
-    text_object.textOut(text)
-    canvas.drawText(text_object)
-    canvas.restoreState()
-    return width
 
 
 class _Marker(Flowable):
@@ -368,7 +347,7 @@ class _Heading(Flowable):
         size = self.station_size
         for i, line in enumerate(self.station_lines):
             baseline = self.height - 1 * mm - size * 0.88 - i * size * 1.25
-            _draw_text(canvas, line, width / 2, baseline, size, font=font, color=RED, align="center", bold=True)
+            draw_text(canvas, line, width / 2, baseline, size, font=font, color=RED, align="center", bold=True)
         rule_y = self.height - self.rule_y_from_top
         canvas.saveState()
         canvas.setStrokeColor(RED)
@@ -381,12 +360,12 @@ class _Heading(Flowable):
         baseline = rule_y - 11.5 * mm
         for i, line in enumerate(self.title_lines):
             baseline = rule_y - 11.5 * mm - i * size * 1.3
-            _draw_text(canvas, line, width / 2, baseline, size, font=font, align="center", bold=True)
+            draw_text(canvas, line, width / 2, baseline, size, font=font, align="center", bold=True)
         baseline -= 7.5 * mm
         if self.number:
-            _draw_text(canvas, self.number, width, baseline, self.NUMBER_SIZE, font=font, align="right")
+            draw_text(canvas, self.number, width, baseline, self.NUMBER_SIZE, font=font, align="right")
         if self.left:
-            _draw_text(canvas, self.left, 0, baseline, self.NUMBER_SIZE, font=font, color=RED, bold=True)
+            draw_text(canvas, self.left, 0, baseline, self.NUMBER_SIZE, font=font, color=RED, bold=True)
 
 
 class _Choices(Flowable):
@@ -425,8 +404,8 @@ class _Choices(Flowable):
             box_y = baseline - 1.1
             canvas.rect(x, box_y, self.BOX, self.BOX, stroke=1, fill=0)
             if ticked:
-                _draw_text(canvas, "✔", x + self.BOX / 2, box_y + 1.4, 9, font=self.font, align="center")
-            _draw_text(canvas, label, x + self.BOX + 1.5, baseline, VALUE_SIZE, font=self.font)
+                draw_text(canvas, "✔", x + self.BOX / 2, box_y + 1.4, 9, font=self.font, align="center")
+            draw_text(canvas, label, x + self.BOX + 1.5, baseline, VALUE_SIZE, font=self.font)
         canvas.restoreState()
 
 
@@ -478,7 +457,7 @@ class _SignArea(Flowable):
             if self.seal:
                 seal = tr("（盖章）") if index == 0 else ""
                 x -= text_width(tr("（盖章）"), size, font)
-                _draw_text(canvas, seal, x, sign_y, size, font=font)
+                draw_text(canvas, seal, x, sign_y, size, font=font)
                 x -= 3 * mm
             labels = sum(text_width(signer, size, font) + 7 * mm for signer in signers)
             line_w = max(12 * mm, min(self.LINE_W, (x - labels) / len(signers)))
@@ -486,10 +465,10 @@ class _SignArea(Flowable):
                 x -= line_w
                 canvas.line(x, sign_y - 2.5, x + line_w, sign_y - 2.5)
                 x -= text_width(signer, size, font)
-                _draw_text(canvas, signer, max(0.0, x), sign_y, size, font=font)
+                draw_text(canvas, signer, max(0.0, x), sign_y, size, font=font)
                 x -= 7 * mm
         canvas.restoreState()
-        _draw_text(canvas, self.date, self.width - 2 * mm, date_y, size, font=font, align="right")
+        draw_text(canvas, self.date, self.width - 2 * mm, date_y, size, font=font, align="right")
 
 
 class _SignOff(Flowable):
@@ -508,8 +487,8 @@ class _SignOff(Flowable):
         size = fit_font_size(self.station, self.width * 0.6, LETTER_SIZE, 9, font)
         widest = max(text_width(self.station, size, font), text_width(self.date, LETTER_SIZE, font))
         centre = self.width - 8 * mm - widest / 2
-        _draw_text(self.canv, self.station, centre, self.height - 14 * mm, size, font=font, align="center")
-        _draw_text(self.canv, self.date, centre, self.height - 22 * mm, LETTER_SIZE, font=font, align="center")
+        draw_text(self.canv, self.station, centre, self.height - 14 * mm, size, font=font, align="center")
+        draw_text(self.canv, self.date, centre, self.height - 22 * mm, LETTER_SIZE, font=font, align="center")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -800,13 +779,13 @@ def _form_canvas(font: str, pages: list[int]) -> type[Canvas]:
                 count = bounds[index + 1] - first
                 for page in range(first, first + count):
                     self.__dict__.update(self._held[page - 1])
-                    _draw_text(self, tr("第 {page} 页 / 共 {pages} 页", page=page - first + 1, pages=count),
+                    draw_text(self, tr("第 {page} 页 / 共 {pages} 页", page=page - first + 1, pages=count),
                                PAGE_W / 2, 9 * mm, 8.5, font=font, color=GREY, align="center")
                     if page > first:
                         top = PAGE_H - MARGIN_TOP + 4 * mm
-                        _draw_text(self, tr("{title}（续）", title=title), MARGIN_X, top, 9, font=font, color=GREY)
+                        draw_text(self, tr("{title}（续）", title=title), MARGIN_X, top, 9, font=font, color=GREY)
                         if number:
-                            _draw_text(self, number, PAGE_W - MARGIN_X, top, 9, font=font, color=GREY,
+                            draw_text(self, number, PAGE_W - MARGIN_X, top, 9, font=font, color=GREY,
                                        align="right")
                     super().showPage()
             super().save()

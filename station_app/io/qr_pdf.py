@@ -20,6 +20,9 @@ from station_app.config import APP_TITLE
 from station_app.i18n import tr
 from station_app.io.files import atomic_path
 from station_app.io.fonts import (
+    INK,
+    clip_line,
+    draw_text,
     fit_font_size,
     register_pdf_fonts,
     text_width,
@@ -29,7 +32,6 @@ from station_app.io.qr import QUIET_ZONE, qr_matrix
 
 PAGE_W, PAGE_H = A4
 
-INK = HexColor("#1a1a1a")
 GREY = HexColor("#5c5c5c")
 LIGHT = HexColor("#9a9a9a")
 BORDER = HexColor("#c8c8c8")
@@ -86,33 +88,8 @@ def draw_qr(canvas: Canvas, payload: str, x: float, y: float, box: float) -> flo
     return module
 
 
-def _draw_text(canvas: Canvas, text: str, x: float, y: float, size: float, *, font: str,
-               color: Color = INK, align: str = "left", bold: bool = False) -> None:
-    """One line of text; ``bold`` thickens the strokes (the bundled font has no bold face)."""
-    width = text_width(text, size, font)
-    if align == "center":
-        x -= width / 2
-    elif align == "right":
-        x -= width
-    canvas.saveState()
-    canvas.setFillColor(color)
-    text_object = canvas.beginText(x, y)
-    text_object.setFont(font, size)
-    if bold:
-        canvas.setStrokeColor(color)
-        canvas.setLineWidth(size * 0.035)
-        text_object.setTextRenderMode(2)
-    text_object.textOut(text)
-    canvas.drawText(text_object)
-    canvas.restoreState()
 
 
-def _clip_line(text: str, size: float, width: float, font: str) -> str:
-    if text_width(text, size, font) <= width:
-        return text
-    while text and text_width(text + "…", size, font) > width:
-        text = text[:-1]
-    return text + "…"
 
 
 def _draw_block(canvas: Canvas, text: str, x: float, y: float, width: float, *, size: float,
@@ -122,7 +99,7 @@ def _draw_block(canvas: Canvas, text: str, x: float, y: float, width: float, *, 
     ending in "…" if still too long). ``y`` is the first baseline; returns the last baseline."""
     size, lines = _layout_block(text, width, size=size, min_size=min_size, max_lines=max_lines, font=font)
     for i, line in enumerate(lines):
-        _draw_text(canvas, line, x, y - i * size * leading, size, font=font, color=color, align=align, bold=bold)
+        draw_text(canvas, line, x, y - i * size * leading, size, font=font, color=color, align=align, bold=bold)
     return y - (len(lines) - 1) * size * leading
 
 
@@ -132,7 +109,7 @@ def _layout_block(text: str, width: float, *, size: float, min_size: float, max_
     lines = wrap_text(text, size, width, font)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
-        lines[-1] = _clip_line(lines[-1] + "…", size, width, font)
+        lines[-1] = clip_line(lines[-1] + "…", size, width, font)
     return size, lines
 
 
@@ -185,11 +162,11 @@ def _draw_cards_page(canvas: Canvas, cards: Sequence[QrCard], *, title: str, pag
     hint = tr("沿虚线剪开")
     hint_w = text_width(hint, 8, font)
     title_size = fit_font_size(title, right - left - 2 * hint_w - 12 * mm, 13, 9, font)
-    _draw_text(canvas, _clip_line(title, title_size, right - left - 2 * hint_w - 12 * mm, font),
+    draw_text(canvas, clip_line(title, title_size, right - left - 2 * hint_w - 12 * mm, font),
                PAGE_W / 2, PAGE_H - 13 * mm, title_size, font=font, align="center", bold=True)
-    _draw_text(canvas, hint, right, PAGE_H - 13 * mm, 8, font=font, color=LIGHT, align="right")
+    draw_text(canvas, hint, right, PAGE_H - 13 * mm, 8, font=font, color=LIGHT, align="right")
     # Footer: page number.
-    _draw_text(canvas, tr("第 {page} 页 / 共 {pages} 页", page=page, pages=pages), PAGE_W / 2, 12 * mm, 9,
+    draw_text(canvas, tr("第 {page} 页 / 共 {pages} 页", page=page, pages=pages), PAGE_W / 2, 12 * mm, 9,
                font=font, color=GREY, align="center")
 
     for index, card in enumerate(cards):
@@ -217,7 +194,7 @@ def _draw_card(canvas: Canvas, card: QrCard, x: float, y: float, *, font: str) -
     box_x = x + CARD_W - CARD_QR_INSET - box
     box_y = y + CARD_H - CARD_QR_INSET - box
     draw_qr(canvas, card.payload, box_x, box_y, box)
-    _draw_text(canvas, tr("扫一扫 找代表"), box_x + box / 2, y + 5.5 * mm, 9.5, font=font, color=GREY,
+    draw_text(canvas, tr("扫一扫 找代表"), box_x + box / 2, y + 5.5 * mm, 9.5, font=font, color=GREY,
                align="center")
 
     text_x = x + 6 * mm
@@ -248,17 +225,17 @@ def _draw_name(canvas: Canvas, name: str, x: float, y: float, width: float, *, f
     broken after the middle dot when it has one. Returns the last baseline."""
     size = fit_font_size(name, width, 22, 14, font)
     if text_width(name, size, font) <= width:
-        _draw_text(canvas, name, x, y, size, font=font, bold=True)
+        draw_text(canvas, name, x, y, size, font=font, bold=True)
         return y
     dot = next((i for i, ch in enumerate(name) if ch in "·•‧・."), -1)
     if 0 < dot < len(name) - 1:
         lines = [name[:dot + 1], name[dot + 1:]]
         size = min(fit_font_size(line, width, 18, 11, font) for line in lines)
-        lines = [_clip_line(line, size, width, font) for line in lines]
+        lines = [clip_line(line, size, width, font) for line in lines]
     else:
         size, lines = _layout_block(name, width, size=18, min_size=13, max_lines=2, font=font)
     for i, line in enumerate(lines):
-        _draw_text(canvas, line, x, y - i * size * 1.2, size, font=font, bold=True)
+        draw_text(canvas, line, x, y - i * size * 1.2, size, font=font, bold=True)
     return y - (len(lines) - 1) * size * 1.2
 
 
@@ -309,7 +286,7 @@ def _draw_poster(canvas: Canvas, *, font: str, station_name: str, station_payloa
             lines = halves
     top = PAGE_H - POSTER_MARGIN - 11 * mm
     for i, line in enumerate(lines):
-        _draw_text(canvas, line, PAGE_W / 2, top - i * size * 1.2, size, font=font, color=RED, align="center",
+        draw_text(canvas, line, PAGE_W / 2, top - i * size * 1.2, size, font=font, color=RED, align="center",
                    bold=True)
     last = top - (len(lines) - 1) * size * 1.2
     rule_y = last - 7 * mm
@@ -332,7 +309,7 @@ def _draw_poster(canvas: Canvas, *, font: str, station_name: str, station_payloa
     box_top = rule_y - 4 * mm - spare * 0.2
     draw_qr(canvas, station_payload, (PAGE_W - box) / 2, box_top - box, box)
     caption_y = box_top - box - 7 * mm
-    _draw_text(canvas, tr("手机扫一扫 就能找代表"), PAGE_W / 2, caption_y, 18, font=font, align="center", bold=True)
+    draw_text(canvas, tr("手机扫一扫 就能找代表"), PAGE_W / 2, caption_y, 18, font=font, align="center", bold=True)
 
     heading_y = caption_y - 13 * mm - spare * 0.15
     grid_top = heading_y - 6 * mm
@@ -360,8 +337,8 @@ def _draw_poster(canvas: Canvas, *, font: str, station_name: str, station_payloa
 
 def _draw_section_heading(canvas: Canvas, heading: str, y: float, *, font: str) -> None:
     size = fit_font_size(heading, 120 * mm, 16, 11, font)
-    heading = _clip_line(heading, size, 120 * mm, font)
-    _draw_text(canvas, heading, PAGE_W / 2, y, size, font=font, align="center", bold=True)
+    heading = clip_line(heading, size, 120 * mm, font)
+    draw_text(canvas, heading, PAGE_W / 2, y, size, font=font, align="center", bold=True)
     half = text_width(heading, size, font) / 2 + 5 * mm
     mid = y + size * 0.35
     canvas.saveState()
@@ -395,12 +372,12 @@ def _draw_duty_cell(canvas: Canvas, card: QrCard, x: float, y: float, *, font: s
     width = CELL_W - 2 * pad - 3 * mm
     baseline = box_top - CELL_QR_BOX - 3.8 * mm
     size = fit_font_size(card.name, width, 12, 9, font)
-    _draw_text(canvas, _clip_line(card.name, size, width, font), center, baseline, size, font=font,
+    draw_text(canvas, clip_line(card.name, size, width, font), center, baseline, size, font=font,
                align="center", bold=True)
     baseline -= 4.4 * mm
     if card.level:
         size = fit_font_size(card.level, width, 8.5, 7, font)
-        _draw_text(canvas, _clip_line(card.level, size, width, font), center, baseline, size, font=font,
+        draw_text(canvas, clip_line(card.level, size, width, font), center, baseline, size, font=font,
                    color=GREY, align="center")
         baseline -= 3.5 * mm
     if card.delegation:
@@ -415,7 +392,7 @@ def _draw_no_duty(canvas: Canvas, top: float, *, font: str) -> None:
     canvas.setDash(4, 3)
     canvas.roundRect(POSTER_MARGIN + 20 * mm, top - height, PAGE_W - 2 * POSTER_MARGIN - 40 * mm, height, 3 * mm)
     canvas.restoreState()
-    _draw_text(canvas, tr("暂无值班安排"), PAGE_W / 2, top - height / 2 - 2 * mm, 16, font=font, color=GREY,
+    draw_text(canvas, tr("暂无值班安排"), PAGE_W / 2, top - height / 2 - 2 * mm, 16, font=font, color=GREY,
                align="center")
 
 
@@ -434,8 +411,8 @@ def _footer_top(footer: str, font: str) -> float:
 def _draw_poster_footer(canvas: Canvas, footer: str, page: int, pages: int, *, font: str) -> None:
     size, lines = _footer_lines(footer, font)
     for i, line in enumerate(lines):
-        _draw_text(canvas, line, PAGE_W / 2, POSTER_FOOTER_Y + (len(lines) - 1 - i) * size * 1.3, size,
+        draw_text(canvas, line, PAGE_W / 2, POSTER_FOOTER_Y + (len(lines) - 1 - i) * size * 1.3, size,
                    font=font, color=GREY, align="center")
     if pages > 1:
-        _draw_text(canvas, tr("第 {page} 页 / 共 {pages} 页", page=page, pages=pages), PAGE_W - POSTER_MARGIN,
+        draw_text(canvas, tr("第 {page} 页 / 共 {pages} 页", page=page, pages=pages), PAGE_W - POSTER_MARGIN,
                    POSTER_FOOTER_Y, 8, font=font, color=LIGHT, align="right")

@@ -41,7 +41,7 @@ from reportlab.platypus import (
 from station_app.config import APP_TITLE
 from station_app.i18n import tr
 from station_app.io.files import atomic_path
-from station_app.io.fonts import fit_font_size, register_pdf_fonts, text_width, wrap_text
+from station_app.io.fonts import clip_line, draw_text, fit_font_size, register_pdf_fonts, text_width, wrap_text
 from station_app.io.qr_pdf import BORDER, GREY, INK, LIGHT, RED
 
 PAGE_SIZE = landscape(A4)
@@ -118,33 +118,8 @@ class Box(NamedTuple):
 # Shared drawing helpers
 
 
-def _draw_text(canvas: Canvas, text: str, x: float, y: float, size: float, *, font: str,
-               color: Color = INK, align: str = "left", bold: bool = False) -> None:
-    """One line of text; ``bold`` thickens the strokes (the bundled font has no bold face)."""
-    width = text_width(text, size, font)
-    if align == "center":
-        x -= width / 2
-    elif align == "right":
-        x -= width
-    canvas.saveState()
-    canvas.setFillColor(color)
-    text_object = canvas.beginText(x, y)
-    text_object.setFont(font, size)
-    if bold:
-        canvas.setStrokeColor(color)
-        canvas.setLineWidth(size * 0.035)
-        text_object.setTextRenderMode(2)
-    text_object.textOut(text)
-    canvas.drawText(text_object)
-    canvas.restoreState()
 
 
-def _clip_line(text: str, size: float, width: float, font: str) -> str:
-    if text_width(text, size, font) <= width:
-        return text
-    while text and text_width(text + "…", size, font) > width:
-        text = text[:-1]
-    return text + "…"
 
 
 def _draw_heading(canvas: Canvas, title: str, subtitle: str | None, *, top: float, left: float, right: float,
@@ -156,11 +131,11 @@ def _draw_heading(canvas: Canvas, title: str, subtitle: str | None, *, top: floa
     width = right - left
     size = fit_font_size(title, width, 18, 12, font)
     baseline = top - 15
-    _draw_text(canvas, _clip_line(title, size, width, font), (left + right) / 2, baseline, size, font=font,
+    draw_text(canvas, clip_line(title, size, width, font), (left + right) / 2, baseline, size, font=font,
                color=RED, align="center", bold=True)
     if subtitle:
         sub_size = fit_font_size(subtitle, width, 10, 8, font)
-        _draw_text(canvas, _clip_line(subtitle, sub_size, width, font), (left + right) / 2,
+        draw_text(canvas, clip_line(subtitle, sub_size, width, font), (left + right) / 2,
                    baseline - 6.5 * mm, sub_size, font=font, color=GREY, align="center")
     rule_y = top - _heading_height(subtitle is not None) + 1.4 * mm
     canvas.saveState()
@@ -449,7 +424,7 @@ def _draw_token(canvas: Canvas, token: _Token, x: float, baseline: float, *, fon
         canvas.roundRect(x + 0.25, baseline - 0.24 * size - 0.9, token.width - 0.5, size * 1.005 + 1.8, 1.1,
                          stroke=1, fill=1)
         canvas.restoreState()
-        _draw_text(canvas, token.text, x + 1.2, baseline, size, font=font, color=token.color)
+        draw_text(canvas, token.text, x + 1.2, baseline, size, font=font, color=token.color)
     elif token.kind == "label":
         size = token.size
         canvas.saveState()
@@ -457,9 +432,9 @@ def _draw_token(canvas: Canvas, token: _Token, x: float, baseline: float, *, fon
         canvas.roundRect(x, baseline - 0.24 * size - 0.9, token.width + 3.2, size * 1.005 + 1.8, 1.1,
                          stroke=0, fill=1)
         canvas.restoreState()
-        _draw_text(canvas, token.text, x + 1.6, baseline, size, font=font, color=token.color)
+        draw_text(canvas, token.text, x + 1.6, baseline, size, font=font, color=token.color)
     else:
-        _draw_text(canvas, token.text, x, baseline, token.size, font=font, color=token.color)
+        draw_text(canvas, token.text, x, baseline, token.size, font=font, color=token.color)
 
 
 def _draw_cell(canvas: Canvas, box: Box, day: int, pday: PrintedDay | None, *, weekend: bool,
@@ -482,13 +457,13 @@ def _draw_cell(canvas: Canvas, box: Box, day: int, pday: PrintedDay | None, *, w
     off = pday is not None and pday.off
     number_color = RED if off else (GREY if weekend and pday is None else INK)
     header_base = top - 0.765 * DAY_SIZE - 0.6
-    _draw_text(canvas, str(day), left, header_base, DAY_SIZE, font=font, color=number_color, bold=True)
+    draw_text(canvas, str(day), left, header_base, DAY_SIZE, font=font, color=number_color, bold=True)
     if pday is None:
         return
 
     layout = _layout_cell(pday, box)
     if pday.note and layout.note_in_header:
-        _draw_text(canvas, pday.note, right, header_base, layout.note_size, font=font,
+        draw_text(canvas, pday.note, right, header_base, layout.note_size, font=font,
                    color=RED if off else GREY, align="right")
     y = top - HEADER_H
     for line in layout.lines:
@@ -569,11 +544,11 @@ def _new_canvas(path: Path, title: str, font: str, page_size: tuple[float, float
 def _draw_footer(canvas: Canvas, footer: str, page: int, pages: int, *, font: str) -> None:
     width, _ = PAGE_SIZE
     label = _page_label(page, pages)
-    _draw_text(canvas, label, width - MARGIN_X, FOOTER_Y, 8, font=font, color=GREY, align="right")
+    draw_text(canvas, label, width - MARGIN_X, FOOTER_Y, 8, font=font, color=GREY, align="right")
     if footer:
         room = width - 2 * MARGIN_X - text_width(label, 8, font) - 10 * mm
         size = fit_font_size(footer, room, 8, 6.5, font)
-        _draw_text(canvas, _clip_line(footer, size, room, font), MARGIN_X, FOOTER_Y, size, font=font, color=GREY)
+        draw_text(canvas, clip_line(footer, size, room, font), MARGIN_X, FOOTER_Y, size, font=font, color=GREY)
 
 
 def _draw_calendar_page(canvas: Canvas, *, title: str, plan: str, year: int, month: int,
@@ -591,7 +566,7 @@ def _draw_calendar_page(canvas: Canvas, *, title: str, plan: str, year: int, mon
     canvas.rect(left, grid_top, right - left, WEEKDAY_ROW_H, stroke=0, fill=1)
     canvas.restoreState()
     for col, name in enumerate(_weekday_names()):
-        _draw_text(canvas, name, left + (col + 0.5) * col_w, grid_top + WEEKDAY_ROW_H / 2 - 3.3, 9.5, font=font,
+        draw_text(canvas, name, left + (col + 0.5) * col_w, grid_top + WEEKDAY_ROW_H / 2 - 3.3, 9.5, font=font,
                    color=GREY if col >= 5 else INK, align="center", bold=True)
 
     for row, week in enumerate(weeks):
@@ -622,7 +597,7 @@ def _draw_calendar_page(canvas: Canvas, *, title: str, plan: str, year: int, mon
 def _draw_legend(canvas: Canvas, extra_marks: list[str], *, left: float, right: float, font: str) -> None:
     size = 8
     x = left
-    _draw_text(canvas, tr("说明："), x, LEGEND_Y, size, font=font, color=GREY)
+    draw_text(canvas, tr("说明："), x, LEGEND_Y, size, font=font, color=GREY)
     x += text_width(tr("说明："), size, font)
     marks = [("调班", tr("调班")), ("替班", tr("替班")), ("手工", tr("手工指派"))]
     marks += [(mark, mark) for mark in extra_marks]
@@ -631,7 +606,7 @@ def _draw_legend(canvas: Canvas, extra_marks: list[str], *, left: float, right: 
         token = _Token(tag, round(size * 0.9, 2), color, 0, kind="tag")
         _draw_token(canvas, token, x, LEGEND_Y, font=font)
         x += token.width + 2
-        _draw_text(canvas, tr("＝{mark}", mark=label), x, LEGEND_Y, size, font=font, color=GREY)
+        draw_text(canvas, tr("＝{mark}", mark=label), x, LEGEND_Y, size, font=font, color=GREY)
         x += text_width(tr("＝{mark}", mark=label), size, font) + 4 * mm
     items = [
         (tr("缺 {count} 人", count="N"), RED, tr("＝{mark}", mark=tr("尚未排满的人数"))),
@@ -639,9 +614,9 @@ def _draw_legend(canvas: Canvas, extra_marks: list[str], *, left: float, right: 
     ]
     for sample, color, text in items:
         sample_size = size if color == RED else size * 0.8
-        _draw_text(canvas, sample, x, LEGEND_Y, sample_size, font=font, color=color)
+        draw_text(canvas, sample, x, LEGEND_Y, sample_size, font=font, color=color)
         x += text_width(sample, sample_size, font) + 1
-        _draw_text(canvas, text, x, LEGEND_Y, size, font=font, color=GREY)
+        draw_text(canvas, text, x, LEGEND_Y, size, font=font, color=GREY)
         x += text_width(text, size, font) + 4 * mm
     # Swatch: grey days.
     canvas.saveState()
@@ -653,7 +628,7 @@ def _draw_legend(canvas: Canvas, extra_marks: list[str], *, left: float, right: 
     x += 5 * mm + 1.5
     text = tr("＝{mark}", mark=tr("休息日、节假日或闭站"))
     if x + text_width(text, size, font) <= right:
-        _draw_text(canvas, text, x, LEGEND_Y, size, font=font, color=GREY)
+        draw_text(canvas, text, x, LEGEND_Y, size, font=font, color=GREY)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -702,7 +677,7 @@ def _draw_counts_page(canvas: Canvas, rows: list[tuple[str, str, str, str, bool]
         canvas.rect(x0, top - COUNT_HEAD_H, block_w, COUNT_HEAD_H, stroke=0, fill=1)
         canvas.restoreState()
         for i, header in enumerate(headers):
-            _draw_text(canvas, header, (col_x[i] + col_x[i + 1]) / 2, top - COUNT_HEAD_H / 2 - 3.2, 9, font=font,
+            draw_text(canvas, header, (col_x[i] + col_x[i + 1]) / 2, top - COUNT_HEAD_H / 2 - 3.2, 9, font=font,
                        align="center", bold=True)
         last_is_total = has_total and block * per_block + len(chunk) == len(rows)
         for r, (name, scheduled, attended, missed, warn) in enumerate(chunk):
@@ -715,11 +690,11 @@ def _draw_counts_page(canvas: Canvas, rows: list[tuple[str, str, str, str, bool]
                 canvas.rect(x0, row_top - COUNT_ROW_H, block_w, COUNT_ROW_H, stroke=0, fill=1)
                 canvas.restoreState()
             size = fit_font_size(name, name_w - 6, 9, 6.5, font)
-            _draw_text(canvas, _clip_line(name, size, name_w - 6, font), x0 + 3, baseline, size, font=font,
+            draw_text(canvas, clip_line(name, size, name_w - 6, font), x0 + 3, baseline, size, font=font,
                        bold=total)
             for i, value in enumerate((scheduled, attended, missed)):
                 color = RED if i == 2 and warn else INK
-                _draw_text(canvas, value, (col_x[i + 1] + col_x[i + 2]) / 2, baseline, 9, font=font, color=color,
+                draw_text(canvas, value, (col_x[i + 1] + col_x[i + 2]) / 2, baseline, 9, font=font, color=color,
                            align="center", bold=total)
         canvas.saveState()
         canvas.setStrokeColor(BORDER)
@@ -809,7 +784,7 @@ def write_empty_posts_pdf(path: Path | str, *, station: str, year: int, month: i
             initialFontName=font, initialFontSize=10, pageCompression=1)
 
         def later_pages(canvas: Canvas, _doc) -> None:
-            _draw_text(canvas, _clip_line(tr("{title}（续）", title=title), 8, A4[0] - 2 * EP_MARGIN_X, font),
+            draw_text(canvas, clip_line(tr("{title}（续）", title=title), 8, A4[0] - 2 * EP_MARGIN_X, font),
                        EP_MARGIN_X, A4[1] - EP_MARGIN_TOP + 3 * mm, 8, font=font, color=GREY)
 
         document.build(story, onLaterPages=later_pages, canvasmaker=_numbered_canvas(font, pages))
@@ -833,7 +808,7 @@ def _numbered_canvas(font: str, pages: list[int]) -> type[Canvas]:
             pages.append(total)
             for state in self._held:
                 self.__dict__.update(state)
-                _draw_text(self, _page_label(self._pageNumber, total), A4[0] / 2, 9 * mm, 8.5, font=font,
+                draw_text(self, _page_label(self._pageNumber, total), A4[0] / 2, 9 * mm, 8.5, font=font,
                            color=GREY, align="center")
                 super().showPage()
             super().save()
@@ -909,5 +884,5 @@ class _NoPosts(Flowable):
         canvas.setFillColor(HexColor("#f7f7f7"))
         canvas.roundRect(0, 0, self.width, 20 * mm, 2 * mm, stroke=1, fill=1)
         canvas.restoreState()
-        _draw_text(canvas, self.text, self.width / 2, 10 * mm - 5, 15, font=self.font, color=INK, align="center",
+        draw_text(canvas, self.text, self.width / 2, 10 * mm - 5, 15, font=self.font, color=INK, align="center",
                    bold=True)
