@@ -12,11 +12,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,6 +21,9 @@ from station_app.db.audit import OPERATOR
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: The newest migration. Checking a database against it needs no Alembic import, which keeps start-up
+#: fast; a test keeps it equal to Alembic's own head.
+SCHEMA_HEAD = "0003"
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -47,7 +46,9 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine):
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -55,14 +56,21 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def head_revision() -> str:
+    """Alembic's own head, read from the migration scripts."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return ScriptDirectory.from_config(config).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision stamped in the database, or None for a database Alembic has not touched."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def sqlite_path(engine: Engine) -> Path | None:
@@ -87,9 +95,11 @@ def upgrade(engine: Engine) -> Path | None:
     Returns the path of the copy, if one was made.
     """
     current = current_revision(engine)
-    head = head_revision()
+    head = SCHEMA_HEAD
     if current == head:
         return None
+    from alembic import command  # imported only when there is something to upgrade: it is slow to import
+
     backup = None
     path = sqlite_path(engine)
     if path is not None and path.exists() and inspect(engine).get_table_names():

@@ -331,6 +331,13 @@ class OverdueReport:
         return {unit: (a, b) for unit, (a, b) in sorted(units.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))}
 
 
+def overdue_count(session: Session, today: dt.date | None = None) -> int:
+    """How many referrals are past their deadline with the unit's answer still owed (one quick count)."""
+    return session.scalar(select(func.count()).select_from(Referral).where(
+        Referral.voided_at.is_(None), Referral.state.in_(AWAITING_UNIT),
+        Referral.deadline < (today or dt.date.today()))) or 0
+
+
 def overdue_report(session: Session, today: dt.date | None = None) -> OverdueReport:
     """超期: past the deadline with no answer; 临期: due within three working days."""
     today = today or dt.date.today()

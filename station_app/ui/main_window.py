@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from station_app import config
 from station_app.db.session import Database
 from station_app.i18n import tr
+from station_app.services import referrals as referrals_service
 from station_app.services import settings as settings_service
 from station_app.ui.attendance_page import AttendancePage
 from station_app.ui.calendar_page import CalendarPage
@@ -77,7 +78,8 @@ class MainWindow(QMainWindow):
         self.settings.saved.connect(self.update_status)
         self.nav.setCurrentRow(0)
         self.update_status()
-        self.referrals.refresh_overdue()
+        with db.session() as session:
+            self.show_overdue(referrals_service.overdue_count(session))
 
     def add_page(self, title: str, page: QWidget) -> None:
         self.pages.addWidget(page)
@@ -95,7 +97,8 @@ class MainWindow(QMainWindow):
         elif page is self.reception:
             self.reception.entry.reload_choices()
         elif page is self.referrals:
-            self.referrals.list.reload_units()
+            self.referrals.list.reload_units(refresh=False)
+            self.referrals.refresh()
 
     def show_overdue(self, count: int) -> None:
         """The overdue count stays in sight: on the navigation entry and in the status bar."""

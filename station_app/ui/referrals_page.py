@@ -151,9 +151,9 @@ class ReferralListTab(QWidget):
         self.print_button.clicked.connect(self.print_selected)
         self.pdf_button.clicked.connect(self.save_selected)
         self.batch_button.clicked.connect(self.print_today)
-        self.reload_units()
+        self.reload_units(refresh=False)  # the list loads when the page is first shown
 
-    def reload_units(self) -> None:
+    def reload_units(self, refresh: bool = True) -> None:
         with self.db.session() as session:
             units = settings_service.load(session).units
         self.unit.blockSignals(True)
@@ -162,7 +162,8 @@ class ReferralListTab(QWidget):
         for unit in units:
             self.unit.addItem(unit, unit)
         self.unit.blockSignals(False)
-        self.refresh()
+        if refresh:
+            self.refresh()
 
     def refresh(self) -> None:
         current = self.selected_ids()
@@ -341,7 +342,6 @@ class OverdueTab(QWidget):
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
         self.reminder_button.clicked.connect(self.print_reminder)
-        self.refresh()
 
     def refresh(self) -> referrals.OverdueReport:
         with self.db.session() as session:

@@ -105,3 +105,9 @@ def test_a_database_of_revision_0001_is_upgraded_keeping_every_row(tmp_path):
         turn = s.scalars(select(DutyAssignment)).one()
         assert (turn.attendance, turn.replaces_id) == ("出勤", None)
     database.dispose()
+
+
+def test_the_start_up_head_constant_is_alembics_head():
+    from station_app.db.session import SCHEMA_HEAD
+
+    assert SCHEMA_HEAD == head_revision()

@@ -125,6 +125,8 @@ def test_referral_page_offers_only_the_allowed_next_steps(app, qtbot, db, statio
                                    now=dt.datetime(2026, 3, 4, 9, 30))
     tab = ReferralListTab(db)
     qtbot.addWidget(tab)
+    assert tab.model.rowCount() == 0          # nothing is read until the page is shown
+    tab.reload_units()                        # what showing the page does
     enabled = {a for a, b in tab.action_buttons.items() if b.isEnabled()}
     assert enabled == {"签收", "退回", "延期", "作废"}
     assert saved.referral_number in tab.detail.toPlainText()
