@@ -72,6 +72,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.station_label)
         self.statusBar().addPermanentWidget(self.db_label)
         self.nav.currentRowChanged.connect(self.show_page)
+        # Wide enough for the longest entry in either language (the overdue count included).
+        longest = max(self.nav.fontMetrics().horizontalAdvance(self.nav.item(i).text() + tr("（超期 {n}）", n=99))
+                      for i in range(self.nav.count()))
+        self.nav.setFixedWidth(max(200, longest + 48))
         self.registry.representatives.changed.connect(self.qr.refresh)
         self.referrals.counts_changed.connect(self.show_overdue)
         self.reception.referral_opened.connect(self.referrals.refresh)

@@ -112,7 +112,10 @@ class MonthGrid(QTableWidget):
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setWordWrap(True)
             label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-            label.setMargin(4)
+            label.setMargin(3)
+            font = label.font()
+            font.setPointSizeF(font.pointSizeF() * 0.88)  # a busy monitoring-station day has seven names
+            label.setFont(font)
             background = "#f5f5f5" if view.off or day.month != month else "white"
             if any(slot.missing for slot in view.slots):
                 background = "#ffebee"
