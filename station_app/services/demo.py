@@ -198,7 +198,9 @@ def _fill_duty(db: Database, rng: random.Random, today: dt.date) -> tuple[int, i
     with db.transaction() as session:
         turns = session.scalars(select(DutyAssignment).join(DutySlot, DutyAssignment.slot_id == DutySlot.id)
                                 .where(DutySlot.day < today, DutyAssignment.voided_at.is_(None))
-                                .order_by(DutySlot.day, DutyAssignment.id)).all()
+                                # by who, not by id: assignment ids are random, the demo must not be
+                                .order_by(DutySlot.day, DutySlot.slot_name, DutyAssignment.representative_id,
+                                          DutyAssignment.window_unit_id)).all()
         by_station = {station.id: set(ids) for station, ids in reps.items()}
         on_day: dict[dt.date, set[str]] = {}
         for turn in turns:
@@ -279,7 +281,8 @@ def _fill_visits(db: Database, rng: random.Random, fake: Faker, today: dt.date) 
                 .join(roster.DutyPlan, DutySlot.plan_id == roster.DutyPlan.id)
                 .join(Station, roster.DutyPlan.station_id == Station.id)
                 .where(DutyAssignment.representative_id.is_not(None), DutyAssignment.voided_at.is_(None),
-                       DutyAssignment.attendance.in_(("出勤", "待签到")))):
+                       DutyAssignment.attendance.in_(("出勤", "待签到")))
+                .order_by(DutySlot.day, DutySlot.slot_name, DutyAssignment.representative_id)):
             duty.setdefault((station_id, day), []).append(rep_id)
         members = {s.id: list(session.scalars(select(Representative.id).where(Representative.station_id == s.id)))
                    for s in stations.values()}

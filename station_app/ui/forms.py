@@ -28,6 +28,16 @@ ERROR_STYLE = "color: #c62828;"
 ERROR_FIELD_STYLE = "border: 1px solid #c62828;"
 
 
+def ok_cancel(dialog: QDialog, on_ok: Callable[[], Any], ok_text: str = "") -> QDialogButtonBox:
+    """The dialog's two buttons, labelled in the interface language: ``ok_text`` (保存 by default) and 取消."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text or tr("保存"))
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 def error_label(key: str) -> QLabel:
     """The red text beside a field that says what is wrong with it."""
     label = QLabel()
@@ -78,11 +88,7 @@ class FormDialog(QDialog):
         self.general_error = QLabel()
         self.general_error.setStyleSheet(ERROR_STYLE)
         self.general_error.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addWidget(self.general_error)

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from station_app.i18n import tr
 from station_app.services.registry import pinyin_key
+from station_app.ui.forms import ok_cancel
 
 
 class PersonPicker(QDialog):
@@ -36,11 +36,7 @@ class PersonPicker(QDialog):
         self.reason.setVisible(ask_reason)
         self.error = QLabel()
         self.error.setStyleSheet("color:#c62828;")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._accept, tr("确定"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -44,7 +43,7 @@ from station_app.services import registry, roster
 from station_app.services.errors import StationError, ValidationFailed
 from station_app.services.roster import DayView, PlanInput
 from station_app.services.work_calendar import WorkCalendar
-from station_app.ui.forms import ERROR_STYLE
+from station_app.ui.forms import ERROR_STYLE, ok_cancel
 from station_app.ui.person_picker import PersonPicker
 from station_app.ui.registry_page import make_table
 from station_app.ui.table_model import RowTableModel, TableColumn
@@ -227,11 +226,7 @@ class PlanDialog(QDialog):
             lists.addLayout(box)
         form.addRow(lists)
         form.addRow("", self.own_station)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -313,11 +308,7 @@ class GenerateDialog(QDialog):
         note = QLabel(tr("跳过法定节假日和闭站日，包含调休上班日。今天以前的日期、手工指派、调班、替班和已签到的安排都会保留。"))
         note.setWordWrap(True)
         note.setStyleSheet("color:#616161;")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("生成"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self.accept, tr("生成"))
         form = QFormLayout(self)
         form.addRow(tr("从"), self.start)
         form.addRow(tr("到"), self.end)

@@ -108,3 +108,21 @@ def test_demo_has_a_year_of_duty_visits_and_referrals_in_every_state(db):
     assert any(r.rounds > 1 for r in referrals)
     assert any(r.state in ("待交办", "已交办") and r.deadline < today for r in referrals)
     assert {"出勤", "缺勤", "请假", "替班", "待签到"} <= attendance
+
+
+def test_the_whole_demo_is_repeatable_for_the_same_day(tmp_path):
+    from station_app.db.models import DutyAssignment, DutySlot, Referral, Visit
+
+    def picture(name: str):
+        database = open_database(f"sqlite:///{tmp_path / name}")
+        fill_demo(database, today=dt.date(2026, 11, 20))
+        with database.session() as s:
+            turns = sorted(s.execute(select(DutySlot.day, DutySlot.slot_name, DutyAssignment.representative_id,
+                                            DutyAssignment.window_unit_id, DutyAssignment.attendance)
+                                     .join(DutySlot, DutyAssignment.slot_id == DutySlot.id)).all(), key=str)
+            visits = sorted(s.execute(select(Visit.visited_at, Visit.citizen_name, Visit.outcome)).all())
+            refs = sorted(s.execute(select(Referral.number, Referral.state, Referral.rounds)).all())
+        database.dispose()
+        return turns, visits, refs
+
+    assert picture("a.sqlite") == picture("b.sqlite")
