@@ -16,7 +16,11 @@ from sqlalchemy.orm import Session
 from station_app.db.models import (
     CHANNELS,
     OUTCOMES,
+    Delegation,
+    DutyAssignment,
+    DutySlot,
     Referral,
+    RepGroup,
     Representative,
     Station,
     Visit,
@@ -424,12 +428,29 @@ def export_visits(db: Database, path: Path | str, flt: VisitFilter | None = None
     return total
 
 
-def representatives_for_reception(session: Session, day: dt.date) -> list[tuple[str, str, str, bool]]:
-    """(id, name, delegation or group, on duty today) — today's duty first, then everyone else."""
-    from station_app.services import roster
+@dataclass(frozen=True)
+class ReceivingRepresentative:
+    """A representative who can be named as receiving a visit."""
 
-    on_duty = {p.key[2:] for view in roster.day_views(session, None, day, day) for slot in view.slots
-               for p in slot.people if p.key.startswith("r:") and p.attendance != "替班"}
-    people = [(key[2:], name, unit, key[2:] in on_duty) for key, name, unit in roster.people_for_picking(session)
-              if key.startswith("r:")]
-    return sorted(people, key=lambda p: not p[3])
+    id: str
+    name: str
+    unit: str            # delegation, or group
+    on_duty: bool        # on today's roster
+    pinyin: str          # stored with the person: typing 'zs' finds 张三 without computing pinyin here
+
+
+def representatives_for_reception(session: Session, day: dt.date) -> list[ReceivingRepresentative]:
+    """Active representatives in pinyin order, today's duty first."""
+    on_duty = set(session.scalars(
+        select(DutyAssignment.representative_id).join(DutySlot, DutyAssignment.slot_id == DutySlot.id).where(
+            DutySlot.day == day, DutyAssignment.voided_at.is_(None), DutyAssignment.representative_id.is_not(None),
+            DutyAssignment.attendance != "替班")))
+    rows = session.execute(
+        select(Representative.id, Representative.name, Delegation.name, RepGroup.name, Representative.pinyin)
+        .outerjoin(Delegation, Representative.delegation_id == Delegation.id)
+        .outerjoin(RepGroup, Representative.group_id == RepGroup.id)
+        .where(Representative.voided_at.is_(None), Representative.active.is_(True))
+        .order_by(Representative.pinyin))
+    people = [ReceivingRepresentative(rep_id, name, delegation or group or "", rep_id in on_duty, pinyin)
+              for rep_id, name, delegation, group, pinyin in rows]
+    return sorted(people, key=lambda p: not p.on_duty)

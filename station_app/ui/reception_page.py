@@ -42,7 +42,6 @@ from station_app.services import reception
 from station_app.services import settings as settings_service
 from station_app.services.errors import StationError, ValidationFailed
 from station_app.services.reception import ReferralInput, VisitFilter, VisitInput
-from station_app.services.registry import pinyin_key
 from station_app.ui.forms import ERROR_FIELD_STYLE, ask_void_reason, error_label
 from station_app.ui.registry_page import TablePane, make_table
 from station_app.ui.table_model import RowTableModel, TableColumn
@@ -76,9 +75,9 @@ class RepresentativeChooser(QWidget):
         self.edit.installEventFilter(self)
         self._show_chosen()
 
-    def set_people(self, people: list[tuple[str, str, str, bool]]) -> None:
-        self.people = [(rep_id, f"{name}　{unit}" + (tr("（今日值班）") if on_duty else ""),
-                        f"{name}{unit}{pinyin_key(name)}".lower()) for rep_id, name, unit, on_duty in people]
+    def set_people(self, people: list[reception.ReceivingRepresentative]) -> None:
+        self.people = [(p.id, f"{p.name}　{p.unit}" + (tr("（今日值班）") if p.on_duty else ""),
+                        f"{p.name}{p.unit}{p.pinyin}".lower()) for p in people]
 
     def _candidates(self, text: str) -> list[tuple[str, str]]:
         text = text.strip().lower()
@@ -526,8 +525,7 @@ class VisitListTab(QWidget):
         for combo, values in ((self.channel, [(tr(c), c) for c in CHANNELS]),
                               (self.category, [(c, c) for c in settings.categories]),
                               (self.outcome, [(tr(o), o) for o in OUTCOMES]),
-                              (self.representative, sorted(((name, rep_id) for rep_id, name, _u, _d in people),
-                                                           key=lambda p: pinyin_key(p[0])))):
+                              (self.representative, [(p.name, p.id) for p in sorted(people, key=lambda p: p.pinyin)])):
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(tr("全部"), "")

@@ -125,4 +125,4 @@ def test_importing_an_old_paper_log_and_exporting_it_again(db, reception_station
 
 def test_representatives_on_duty_today_come_first(db, reception_station):
     people = reception.representatives_for_reception(db.session(), NOW.date())
-    assert {p[1] for p in people} == {"张三", "李四"} and not any(p[3] for p in people)
+    assert [p.name for p in people] == ["李四", "张三"] and not any(p.on_duty for p in people)
