@@ -64,7 +64,7 @@ def instance_lock(db_url: str) -> QLockFile:
 
 
 def run_window(db_url: str | None = None) -> int:
-    from station_app.db.session import open_database
+    from station_app.services.context import open_context
     from station_app.ui.main_window import MainWindow
 
     config.setup_logging()
@@ -76,7 +76,7 @@ def run_window(db_url: str | None = None) -> int:
         return 1
     sys.excepthook = _show_unexpected
     try:
-        db = open_database(url)
+        ctx = open_context(url)
     except Exception as exc:
         log.exception("cannot open database %s", url)
         QMessageBox.critical(None, config.APP_TITLE, tr("无法打开数据库 {url}：{error}\n日志：{log}",
@@ -84,12 +84,12 @@ def run_window(db_url: str | None = None) -> int:
         return 1
     from station_app.services.work_calendar import seed_from_package
 
-    seed_from_package(db)  # a new database gets the official holidays in its editable table; later runs add nothing
-    window = MainWindow(db)
+    seed_from_package(ctx.db)  # a new database gets the official holidays in its editable table; later runs add nothing
+    window = MainWindow(ctx)
     window.show()
-    if db.backup_made:
-        window.statusBar().showMessage(tr("数据库已升级，升级前的副本保存在 {path}", path=db.backup_made), 15000)
+    if ctx.db.backup_made:
+        window.statusBar().showMessage(tr("数据库已升级，升级前的副本保存在 {path}", path=ctx.db.backup_made), 15000)
     code = app.exec()
-    db.dispose()
+    ctx.dispose()
     lock.unlock()
     return code

@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="station-app", description=tr("代表联络站工作台：不带命令时打开窗口。"))
     parser.add_argument("--db", metavar="URL", help=tr("数据库地址，默认为用户数据目录下的 SQLite 文件"))
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help=tr("提示语言：zh 中文（默认），en 英文"))
+    parser.add_argument("--operator", metavar="NAME", help=tr("操作员姓名，记入每条修改记录（默认取环境变量 STATION_APP_OPERATOR 或登录名）"))
     verbs = parser.add_subparsers(dest="verb", metavar=tr("命令"), parser_class=_Parser)
 
     demo = verbs.add_parser("demo", help=tr("向空数据库装入演示站点数据"), description=tr("向空数据库装入演示站点数据"))
@@ -109,10 +110,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open_db(args: argparse.Namespace):
-    from station_app.db.session import open_database
+def _context(args: argparse.Namespace):
+    """The service context every verb works with: the database (opened and upgraded) and the operator."""
+    from station_app.services.context import OperatorRef, open_context
 
-    return open_database(args.db or config.default_db_url())
+    return open_context(args.db or config.default_db_url(), OperatorRef.from_environment(args.operator))
+
+
+def _open_db(args: argparse.Namespace):
+    """Transitional: verbs whose services do not take the context yet."""
+    return _context(args).db
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -169,7 +176,7 @@ def _reps_export(args: argparse.Namespace) -> int:
 def _qr(args: argparse.Namespace) -> int:
     from station_app.services.qr import export_codes
 
-    output = export_codes(_open_db(args), args.out, args.rep, pngs=not args.no_png, cards=not args.no_cards,
+    output = export_codes(_context(args), args.out, args.rep, pngs=not args.no_png, cards=not args.no_cards,
                           poster=args.poster, on_duty_keys=args.on_duty)
     if output.pngs:
         print(tr("二维码图片 {n} 张：{dir}", n=len(output.pngs), dir=args.out))

@@ -9,6 +9,11 @@ import pytest
 
 from station_app.db.session import Database, open_database
 from station_app.i18n import set_language
+from station_app.services.context import OperatorRef, ServiceContext
+from station_app.vocab import Role
+
+#: the operator every test works as
+TESTER = OperatorRef(username="tester", display_name="测试员", role=Role.ADMIN)
 
 
 @pytest.fixture(autouse=True)
@@ -23,3 +28,9 @@ def db(tmp_path) -> Database:
     database = open_database(f"sqlite:///{tmp_path / 'test.sqlite'}", operator="测试员")
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def ctx(db) -> ServiceContext:
+    """The service context a test calls services with: the test database, signed in as 测试员."""
+    return ServiceContext(db, TESTER)

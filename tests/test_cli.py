@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from station_app.cli import main
 from station_app.db.models import Representative
 from station_app.db.session import open_database
+from station_app.services.context import ServiceContext
 from tests.workbooks import bad_rows_list, county_list
 
 
@@ -201,7 +202,8 @@ def test_referral_moves_from_the_command_line_follow_the_same_rules(url, tmp_pat
     from station_app.services.reception import ReferralInput, VisitInput
 
     database = open_database(url)
-    settings_service.save(database, settings_service.StationSettings(station_code="DHJD", referral_abbr="东监"))
+    settings_service.save(ServiceContext(database), settings_service.StationSettings(referral_abbr="东监"),
+                          settings_service.ThisStationInput(code="DHJD"))
     saved = reception.record_visit(database, VisitInput(
         visited_at=dt.datetime(2026, 3, 4, 9), category="其他", content="路灯坏了", outcome="交办",
         referral=ReferralInput("县住房和城乡建设局")), now=dt.datetime(2026, 3, 4, 10))

@@ -15,6 +15,7 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from station_app.db.models import AuditLog, Record, new_id, utcnow
+from station_app.vocab import AuditAction
 
 #: Set ``session.info[KEEP_TIMES] = True`` when merging records from elsewhere, so their own
 #: created/updated times are kept instead of being stamped with now.
@@ -95,13 +96,13 @@ def _write_audit_log(session: Session, _flush_context: Any) -> None:
     for obj in session.new:
         if isinstance(obj, Record):
             rows.append(dict(at=now, operator=operator, table_name=obj.__tablename__, record_id=obj.id,
-                             action="新增", before=None, after=snapshot(obj)))
+                             action=AuditAction.INSERT.value, before=None, after=snapshot(obj)))
     for obj in session.dirty:
         if not isinstance(obj, Record):
             continue
         before, after = _changes(obj)
         if after:
-            action = "作废" if after.get("voided_at") else "修改"
+            action = (AuditAction.VOID if after.get("voided_at") else AuditAction.UPDATE).value
             rows.append(dict(at=now, operator=operator, table_name=obj.__tablename__, record_id=obj.id,
                              action=action, before=before, after=after))
     if rows:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import Optional
 
 from sqlalchemy import (
@@ -31,17 +32,39 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-LEVELS = ("全国", "省", "市", "县", "乡")
-GENDERS = ("男", "女")
-REP_KINDS = ("人大代表", "议政代表")
-STATION_KINDS = ("人大代表监督站", "县级代表联络总站", "乡镇(街道)代表联络站", "产业/行业代表联络站", "驻外代表联络站")
-CHANNELS = ("站内接待", "流动/摆摊", "扫码/线上", "电话", "网格走访")
-OUTCOMES = ("当场解决", "解释答复", "交办", "转为代表建议", "其他")
-REFERRAL_STATES = ("待交办", "已交办", "已反馈", "已回访", "办结", "退回")
-SATISFACTION = ("满意", "基本满意", "不满意")
-ATTENDANCE = ("待签到", "出勤", "缺勤", "请假", "替班")
-BATCH_STATES = ("草稿", "已确认", "已发放")
-ROLES = ("管理员", "登记员")
+from station_app.vocab import (
+    FALLBACK_CATEGORY,
+    AssignmentSource,
+    Attendance,
+    BatchState,
+    Channel,
+    DayRule,
+    FollowUpMethod,
+    Gender,
+    Level,
+    Outcome,
+    ReferralState,
+    RepKind,
+    Role,
+    Rotation,
+    Satisfaction,
+    SlotName,
+    StationKind,
+    check_constraint,
+)
+
+# Aliases kept while the services move to the vocabulary's enums (``station_app.vocab``).
+LEVELS = Level.values()
+GENDERS = Gender.values()
+REP_KINDS = RepKind.values()
+STATION_KINDS = StationKind.values()
+CHANNELS = Channel.values()
+OUTCOMES = Outcome.values()
+REFERRAL_STATES = ReferralState.values()
+SATISFACTION = Satisfaction.values()
+ATTENDANCE = Attendance.values()
+BATCH_STATES = BatchState.values()
+ROLES = Role.values()
 
 
 def new_id() -> str:
@@ -83,7 +106,7 @@ class Station(Record):
 
     name: Mapped[str] = mapped_column(String(100), unique=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
-    kind: Mapped[str] = mapped_column(String(32), default=STATION_KINDS[0])
+    kind: Mapped[str] = mapped_column(String(32), default=StationKind.MONITORING)
     address: Mapped[str] = mapped_column(String(200), default="")
     contact: Mapped[str] = mapped_column(String(50), default="")
     phone: Mapped[str] = mapped_column(String(30), default="")
@@ -111,14 +134,14 @@ class Representative(Record):
 
     __tablename__ = "representatives"
     __table_args__ = (
-        CheckConstraint("level IN ('全国','省','市','县','乡')", name="ck_rep_level"),
-        CheckConstraint("gender IN ('男','女','')", name="ck_rep_gender"),
+        CheckConstraint(check_constraint("level", Level), name="ck_rep_level"),
+        CheckConstraint(check_constraint("gender", Gender, allow_empty=True), name="ck_rep_gender"),
         Index("ix_rep_name_phone", "name", "phone"),
     )
 
     name: Mapped[str] = mapped_column(String(50), index=True)
     gender: Mapped[str] = mapped_column(String(2), default="")
-    kind: Mapped[str] = mapped_column(String(10), default=REP_KINDS[0])
+    kind: Mapped[str] = mapped_column(String(10), default=RepKind.DEPUTY)
     level: Mapped[str] = mapped_column(String(4))
     delegation_id: Mapped[Optional[str]] = mapped_column(ForeignKey("delegations.id"), index=True)
     group_id: Mapped[Optional[str]] = mapped_column(ForeignKey("rep_groups.id"), index=True)
@@ -164,9 +187,9 @@ class DutyPlan(Record):
     station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     #: "weekdays" (chosen weekdays, e.g. [3] for Wednesday) or "workdays" (every official working day)
-    day_rule: Mapped[str] = mapped_column(String(20), default="weekdays")
+    day_rule: Mapped[str] = mapped_column(String(20), default=DayRule.WEEKDAYS)
     weekdays: Mapped[list] = mapped_column(JSON, default=list)
-    slots: Mapped[list] = mapped_column(JSON, default=lambda: ["全天"])
+    slots: Mapped[list] = mapped_column(JSON, default=lambda: [SlotName.WHOLE_DAY.value])
     #: representatives per slot
     headcount: Mapped[int] = mapped_column(Integer, default=2)
     #: window-unit heads per slot, on top of the representatives (monitoring stations)
@@ -176,7 +199,7 @@ class DutyPlan(Record):
     pool: Mapped[dict] = mapped_column(JSON, default=dict)
     #: "person" (one by one), or 编组排班 where a whole group takes the day together:
     #: "delegation" (by 代表团) or "rep_group" (by 代表小组)
-    rotation: Mapped[str] = mapped_column(String(10), default="person")
+    rotation: Mapped[str] = mapped_column(String(10), default=Rotation.PERSON)
     start_date: Mapped[Optional[dt.date]] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -191,7 +214,7 @@ class DutySlot(Record):
 
     plan_id: Mapped[str] = mapped_column(ForeignKey("duty_plans.id"), index=True)
     day: Mapped[dt.date] = mapped_column(Date, index=True)
-    slot_name: Mapped[str] = mapped_column(String(10), default="全天")
+    slot_name: Mapped[str] = mapped_column(String(10), default=SlotName.WHOLE_DAY)
     headcount: Mapped[int] = mapped_column(Integer, default=2)
 
     plan: Mapped[DutyPlan] = relationship()
@@ -210,12 +233,12 @@ class DutyAssignment(Record):
     slot_id: Mapped[str] = mapped_column(ForeignKey("duty_slots.id"), index=True)
     representative_id: Mapped[Optional[str]] = mapped_column(ForeignKey("representatives.id"), index=True)
     window_unit_id: Mapped[Optional[str]] = mapped_column(ForeignKey("window_units.id"), index=True)
-    #: 生成 (generator), 手工 (manual), 调班 (swap), 替班 (stand-in)
-    source: Mapped[str] = mapped_column(String(10), default="生成")
+    #: ``AssignmentSource``: by the generator, or by hand (manual, swap, stand-in)
+    source: Mapped[str] = mapped_column(String(10), default=AssignmentSource.GENERATED)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str] = mapped_column(Text, default="")
     made_by: Mapped[str] = mapped_column(String(64), default="")
-    attendance: Mapped[str] = mapped_column(String(10), default="待签到")
+    attendance: Mapped[str] = mapped_column(String(10), default=Attendance.PENDING)
     attended_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     substitute_id: Mapped[Optional[str]] = mapped_column(ForeignKey("representatives.id"))
     #: for a 替班 (stand-in) assignment: the assignment of the person it stands in for
@@ -242,7 +265,7 @@ class CalendarDay(Record):
     __tablename__ = "calendar_days"
 
     day: Mapped[dt.date] = mapped_column(Date, unique=True)
-    #: 节假日 (holiday) or 调休上班 (make-up working day)
+    #: ``CalendarKind``: a holiday, or a make-up working day
     kind: Mapped[str] = mapped_column(String(10))
     name: Mapped[str] = mapped_column(String(50), default="")
 
@@ -273,10 +296,10 @@ class Visit(Record):
     phone: Mapped[str] = mapped_column(String(30), default="")
     address: Mapped[str] = mapped_column(String(200), default="")
     people_count: Mapped[int] = mapped_column(Integer, default=1)
-    channel: Mapped[str] = mapped_column(String(10), default=CHANNELS[0])
-    category: Mapped[str] = mapped_column(String(20), default="其他")
+    channel: Mapped[str] = mapped_column(String(10), default=Channel.STATION)
+    category: Mapped[str] = mapped_column(String(20), default=FALLBACK_CATEGORY)
     content: Mapped[str] = mapped_column(Text, default="")
-    outcome: Mapped[str] = mapped_column(String(10), default=OUTCOMES[0])
+    outcome: Mapped[str] = mapped_column(String(10), default=Outcome.SOLVED)
     outcome_note: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(64), default="")
 
@@ -324,7 +347,7 @@ class Referral(Record):
     requirement: Mapped[str] = mapped_column(Text, default="")
     issued_on: Mapped[Optional[dt.date]] = mapped_column(Date)
     deadline: Mapped[Optional[dt.date]] = mapped_column(Date, index=True)
-    state: Mapped[str] = mapped_column(String(10), default="待交办", index=True)
+    state: Mapped[str] = mapped_column(String(10), default=ReferralState.PENDING, index=True)
     #: how many times it has been handed to a unit: 不满意 at follow-up sends it back (重办)
     rounds: Mapped[int] = mapped_column(Integer, default=1)
     signed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
@@ -352,9 +375,9 @@ class ReferralFollowUp(Record):
     referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), index=True)
     followed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
     by_whom: Mapped[str] = mapped_column(String(50), default="")
-    method: Mapped[str] = mapped_column(String(10), default="电话")
+    method: Mapped[str] = mapped_column(String(10), default=FollowUpMethod.PHONE)
     citizen_words: Mapped[str] = mapped_column(Text, default="")
-    satisfaction: Mapped[str] = mapped_column(String(10), default="满意")
+    satisfaction: Mapped[str] = mapped_column(String(10), default=Satisfaction.SATISFIED)
 
 
 class ReferralEvent(Record):
@@ -382,7 +405,7 @@ class SubsidyBatch(Record):
 
     station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"))
     month: Mapped[str] = mapped_column(String(7))
-    state: Mapped[str] = mapped_column(String(10), default="草稿")
+    state: Mapped[str] = mapped_column(String(10), default=BatchState.DRAFT)
     confirmed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     paid_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     meals: Mapped[int] = mapped_column(Integer, default=0)
@@ -396,7 +419,8 @@ class SubsidyLine(Record):
     batch_id: Mapped[str] = mapped_column(ForeignKey("subsidy_batches.id"), index=True)
     representative_id: Mapped[str] = mapped_column(ForeignKey("representatives.id"))
     days: Mapped[int] = mapped_column(Integer, default=0)
-    amount: Mapped[float] = mapped_column(Numeric(10, 2), default=0)
+    #: yuan, exact to the fen (``services.money``); never a float
+    amount: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0.00"))
     detail: Mapped[list] = mapped_column(JSON, default=list)
 
 
@@ -419,7 +443,7 @@ class Operator(Record):
 
     username: Mapped[str] = mapped_column(String(32), unique=True)
     display_name: Mapped[str] = mapped_column(String(50), default="")
-    role: Mapped[str] = mapped_column(String(10), default="登记员")
+    role: Mapped[str] = mapped_column(String(10), default=Role.CLERK)
     password_hash: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -434,7 +458,7 @@ class AuditLog(Base):
     operator: Mapped[str] = mapped_column(String(64), default="")
     table_name: Mapped[str] = mapped_column(String(64), index=True)
     record_id: Mapped[str] = mapped_column(String(36), index=True)
-    #: 新增, 修改, 作废
+    #: ``AuditAction``
     action: Mapped[str] = mapped_column(String(10))
     before: Mapped[Optional[dict]] = mapped_column(JSON)
     after: Mapped[Optional[dict]] = mapped_column(JSON)

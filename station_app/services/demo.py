@@ -21,6 +21,7 @@ from station_app.db.models import (
     DutySlot,
     RepGroup,
     Representative,
+    Setting,
     Station,
     Unavailability,
     WindowUnit,
@@ -30,6 +31,7 @@ from station_app.db.session import Database
 from station_app.i18n import tr
 from station_app.services import roster, work_calendar
 from station_app.services import settings as settings_service
+from station_app.services.context import LOCAL_STATION_KEY
 from station_app.services.errors import StationError
 from station_app.services.registry import pinyin_key
 
@@ -159,9 +161,8 @@ def _fill_registry(db: Database, seed: int) -> DemoSummary:
             units.append(WindowUnit(id=new_id(), name=name, station=monitoring, head_name=head,
                                     head_title=rng.choice(("局长", "副局长", "主任", "副主任")), head_phone=phone()))
         session.add_all(units)
-        settings_service.store(session, settings_service.StationSettings(
-            station_name=MONITORING_STATION, station_code="DHJD", station_address=monitoring.address,
-            station_phone=monitoring.phone, county_name=COUNTY, referral_abbr="东监"))
+        settings_service._store(session, settings_service.StationSettings(county_name=COUNTY, referral_abbr="东监"))
+        session.add(Setting(key=LOCAL_STATION_KEY, value=monitoring.id))
     return DemoSummary(stations=2, representatives=len(reps), delegations=len(delegations), groups=len(groups),
                        window_units=len(units), without_fixed_income=sum(not r.has_fixed_income for r in reps))
 

@@ -9,14 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from station_app.db.models import Delegation, Representative
-from station_app.db.session import Database
 from station_app.i18n import tr
 from station_app.io.qr import safe_filename, save_qr_png
 from station_app.io.qr_pdf import QrCard, write_cards_pdf, write_station_poster
 from station_app.services import settings as settings_service
-from station_app.services.errors import StationError, ValidationFailed
+from station_app.services.context import ServiceContext, StationRef
+from station_app.services.errors import NotFound, StationError, ValidationFailed
 from station_app.services.registry import find_representative
 from station_app.services.settings import StationSettings
+from station_app.vocab import Level, RepKind
 
 
 class _Blank(dict):
@@ -24,34 +25,50 @@ class _Blank(dict):
         return ""
 
 
-def payload_for(rep: Representative, settings: StationSettings) -> str:
+def payload_for(rep: Representative, settings: StationSettings, station: StationRef) -> str:
     """Fill the template: {id} {name} {phone} {station} {station_code} {level} {title} {delegation} {group}.
 
     {level} is the bare level (县); {title} is what the card says (县级人大代表, 议政代表).
     """
     values = _Blank(
-        id=rep.id, name=rep.name, phone=rep.phone, station=rep.station.name if rep.station else settings.station_name,
-        station_code=settings.station_code, level=rep.level, title=level_label(rep),
+        id=rep.id, name=rep.name, phone=rep.phone, station=rep.station.name if rep.station else station.name,
+        station_code=station.code, level=rep.level, title=level_label(rep),
         delegation=rep.delegation.name if rep.delegation else "", group=rep.group.name if rep.group else "",
     )
     return settings.qr_template.format_map(values)
 
 
-def station_payload(settings: StationSettings) -> str:
+def station_payload(settings: StationSettings, station: StationRef) -> str:
     return settings.station_qr_template.format_map(_Blank(
-        station=settings.station_name, station_code=settings.station_code,
-        address=settings.station_address, station_phone=settings.station_phone))
+        station=station.name, station_code=station.code, address=station.address, station_phone=station.phone))
 
 
 def level_label(rep: Representative) -> str:
-    if rep.kind == "议政代表":
-        return tr("议政代表")
-    return tr("{level}人大代表", level=rep.level if rep.level == "全国" else f"{rep.level}级")
+    if rep.kind == RepKind.DELIBERATIVE:
+        return RepKind.DELIBERATIVE.label
+    return tr("{level}人大代表", level=rep.level if rep.level == Level.NATIONAL else f"{rep.level}级")
 
 
-def card_for(rep: Representative, settings: StationSettings) -> QrCard:
+def card_for(rep: Representative, settings: StationSettings, station: StationRef) -> QrCard:
     return QrCard(name=rep.name, level=level_label(rep), delegation=rep.delegation.name if rep.delegation else "",
-                  payload=payload_for(rep, settings), note=rep.group.name if rep.group else "")
+                  payload=payload_for(rep, settings, station), note=rep.group.name if rep.group else "")
+
+
+@dataclass(frozen=True)
+class QrPreview:
+    """What the QR page shows for one representative."""
+
+    caption: str
+    payload: str
+
+
+def preview(ctx: ServiceContext, rep_id: str) -> QrPreview:
+    settings, station = settings_service.read(ctx), ctx.station
+    with ctx.read() as session:
+        rep = session.get(Representative, rep_id)
+        if rep is None:
+            raise NotFound(tr("找不到这位代表：{id}", id=rep_id))
+        return QrPreview(f"{rep.name}  {level_label(rep)}", payload_for(rep, settings, station))
 
 
 def _selected(session: Session, rep_keys: Sequence[str] | None) -> list[Representative]:
@@ -70,7 +87,7 @@ class QrOutput:
     poster_pdf: Path | None = None
 
 
-def export_codes(db: Database, out_dir: Path | str, rep_keys: Sequence[str] | None = None, *,
+def export_codes(ctx: ServiceContext, out_dir: Path | str, rep_keys: Sequence[str] | None = None, *,
                  pngs: bool = True, cards: bool = True, poster: bool = False,
                  on_duty_keys: Sequence[str] | None = None,
                  progress: Callable[[int, int], None] | None = None) -> QrOutput:
@@ -80,14 +97,14 @@ def export_codes(db: Database, out_dir: Path | str, rep_keys: Sequence[str] | No
     """
     out_dir = Path(out_dir)
     output = QrOutput()
-    with db.session() as session:
-        settings = settings_service.load(session)
-        _check_template(settings)
+    settings, station = settings_service.read(ctx), ctx.station
+    _check_template(settings)
+    with ctx.read() as session:
         reps = _selected(session, rep_keys)
         if not reps and (pngs or cards):
             raise StationError(tr("没有在任的代表，无法生成二维码"))
-        cards_list = [card_for(rep, settings) for rep in reps]
-        duty_cards = [card_for(rep, settings) for rep in _selected(session, on_duty_keys)] if on_duty_keys else []
+        cards_list = [card_for(rep, settings, station) for rep in reps]
+        duty_cards = [card_for(rep, settings, station) for rep in _selected(session, on_duty_keys)] if on_duty_keys else []
     if pngs:
         used: set[str] = set()
         for rep, card in zip(reps, cards_list):
@@ -100,13 +117,13 @@ def export_codes(db: Database, out_dir: Path | str, rep_keys: Sequence[str] | No
             if progress:
                 progress(len(output.pngs), len(reps))
     if cards:
-        output.cards_pdf = out_dir / safe_filename(f"{settings.station_name}_代表二维码卡片.pdf")
-        write_cards_pdf(cards_list, output.cards_pdf, title=tr("{station} 代表二维码", station=settings.station_name))
+        output.cards_pdf = out_dir / safe_filename(f"{station.name}_代表二维码卡片.pdf")
+        write_cards_pdf(cards_list, output.cards_pdf, title=tr("{station} 代表二维码", station=station.name))
     if poster:
-        output.poster_pdf = out_dir / safe_filename(f"{settings.station_name}_一站一码海报.pdf")
-        write_station_poster(output.poster_pdf, station_name=settings.station_name,
-                             station_payload=station_payload(settings), heading=tr("值班代表"),
-                             on_duty=duty_cards, footer=settings.station_address)
+        output.poster_pdf = out_dir / safe_filename(f"{station.name}_一站一码海报.pdf")
+        write_station_poster(output.poster_pdf, station_name=station.name,
+                             station_payload=station_payload(settings, station), heading=tr("值班代表"),
+                             on_duty=duty_cards, footer=station.address)
     return output
 
 

@@ -32,6 +32,7 @@ from station_app.i18n import tr
 from station_app.io.excel import Column, SheetSpec, read_table, write_workbook
 from station_app.services import referrals
 from station_app.services import settings as settings_service
+from station_app.services.context import UNNAMED_STATION, local_station
 from station_app.services.errors import NotFound, StationError, ValidationFailed
 from station_app.services.registry import void_record
 from station_app.services.validation import normalize_name, normalize_phone, phone_error
@@ -109,12 +110,6 @@ def clean_visit(data: VisitInput, categories: Sequence[str], now: dt.datetime | 
     else:
         cleaned.referral = None
     return cleaned, errors
-
-
-def local_station(session: Session) -> Station | None:
-    """This PC's station: the one whose code the settings name."""
-    code = settings_service.load(session).station_code
-    return session.scalars(select(Station).where(Station.code == code, Station.voided_at.is_(None))).first()
 
 
 def record_visit(db: Database, data: VisitInput, now: dt.datetime | None = None) -> VisitSaved:
@@ -404,7 +399,7 @@ def export_visits(db: Database, path: Path | str, flt: VisitFilter | None = None
     flt = flt or VisitFilter()
     with db.session() as session:
         total = count_visits(session, flt)
-        station = settings_service.load(session).station_name
+        station = (local_station(session) or UNNAMED_STATION).name
         reps_of: dict[str, list[str]] = {}
         for visit_id, name in session.execute(select(VisitRepresentative.visit_id, Representative.name).join(
                 Representative, VisitRepresentative.representative_id == Representative.id).where(

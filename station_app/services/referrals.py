@@ -40,6 +40,7 @@ from station_app.db.session import Database
 from station_app.i18n import tr
 from station_app.io.forms_pdf import FORMS, ReferralPrint, write_blank_form, write_forms, write_reminder
 from station_app.services import settings as settings_service
+from station_app.services.context import UNNAMED_STATION, local_station
 from station_app.services.errors import NotFound, StationError, ValidationFailed
 from station_app.services.settings import StationSettings
 from station_app.services.work_calendar import WorkCalendar
@@ -424,7 +425,7 @@ def _print_data(session: Session, referral: Referral, station: str) -> ReferralP
 def forms_for(db: Database, keys: Sequence[str], path: Path | str, forms: Sequence[str] = FORMS) -> int:
     """The three forms of each referral, filled as far as it has gone, in one PDF. Returns pages."""
     with db.session() as session:
-        station = settings_service.load(session).station_name
+        station = (local_station(session) or UNNAMED_STATION).name
         data = [_print_data(session, _find(session, key), station) for key in keys]
     if not data:
         raise StationError(tr("没有可打印的交办单"))
@@ -439,7 +440,7 @@ def issued_on_day(session: Session, day: dt.date) -> list[str]:
 
 def blank_form(db: Database, form: str, path: Path | str) -> int:
     with db.session() as session:
-        station = settings_service.load(session).station_name
+        station = (local_station(session) or UNNAMED_STATION).name
     return write_blank_form(Path(path), form, station)
 
 
@@ -447,7 +448,7 @@ def reminder_for_unit(db: Database, unit: str, path: Path | str, today: dt.date 
     """催办通知 to one unit, listing its overdue referrals."""
     today = today or dt.date.today()
     with db.session() as session:
-        station = settings_service.load(session).station_name
+        station = (local_station(session) or UNNAMED_STATION).name
         overdue = [r for r in overdue_report(session, today).overdue if r.unit == unit]
     if not overdue:
         raise StationError(tr("{unit} 没有超期的交办单", unit=unit))

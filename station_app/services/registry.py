@@ -24,6 +24,7 @@ from station_app.db.models import (
 from station_app.db.session import Database
 from station_app.i18n import tr
 from station_app.io.excel import Column, SheetSpec, read_table, write_workbook
+from station_app.services.context import UNNAMED_STATION, local_station
 from station_app.services.errors import NotFound, StationError, ValidationFailed
 from station_app.services.validation import (
     gender_from_id,
@@ -523,9 +524,7 @@ def export_representatives(db: Database, path: Path | str, flt: RepFilter | None
 
 
 def _station_title(session: Session) -> str:
-    from station_app.services import settings as settings_service
-
-    return settings_service.load(session).station_name
+    return (local_station(session) or UNNAMED_STATION).name
 
 
 # --- Window units and stations --------------------------------------------------------------

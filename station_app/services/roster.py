@@ -43,6 +43,7 @@ from station_app.io.roster_pdf import (
     write_month_roster_pdf,
 )
 from station_app.services import settings as settings_service
+from station_app.services.context import UNNAMED_STATION, local_station
 from station_app.services.errors import NotFound, StationError, ValidationFailed
 from station_app.services.roster_generator import Candidate, RosterInput, Uncovered, plan_roster
 from station_app.services.work_calendar import WorkCalendar, closed_days
@@ -1019,4 +1020,4 @@ def print_empty_posts(db: Database, year: int, month: int, path: Path | str, sta
 
 
 def settings_title(session: Session) -> str:
-    return settings_service.load(session).station_name
+    return (local_station(session) or UNNAMED_STATION).name

@@ -1,17 +1,31 @@
-"""站点设置 — the station's own settings, stored as key/value rows with typed defaults."""
+"""站点设置 — the station's own settings, stored as key/value rows with typed defaults.
+
+This station's name, code, kind, address and phone are not settings: they live in its row of the
+``stations`` table, which the setting ``local_station_id`` names (``services.context``). The
+settings page edits both through ``save()``, in one transaction.
+"""
 from __future__ import annotations
 
 import dataclasses
 import string
 from dataclasses import dataclass, fields
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from station_app.db.models import Setting
-from station_app.db.session import Database
+from station_app.db.models import Setting, Station
 from station_app.i18n import tr
+from station_app.services import money
+from station_app.services.context import (
+    LOCAL_STATION_KEY,
+    UNNAMED_STATION,
+    ServiceContext,
+    StationRef,
+    local_station,
+)
 from station_app.services.errors import ValidationFailed
+from station_app.vocab import StationKind
 
 DEFAULT_QR_TEMPLATE = (
     "BEGIN:VCARD\nVERSION:3.0\nN:{name};;;;\nFN:{name}\nTEL;TYPE=CELL:{phone}\nORG:{station}\n"
@@ -30,17 +44,14 @@ DEFAULT_UNITS = (
 
 @dataclass
 class StationSettings:
-    station_name: str = "未命名代表联络站"
-    station_code: str = "ZD01"
-    station_address: str = ""
-    station_phone: str = ""
     county_name: str = ""
     qr_template: str = DEFAULT_QR_TEMPLATE
     station_qr_template: str = DEFAULT_STATION_QR_TEMPLATE
     referral_number_template: str = "{abbr}交〔{year}〕{seq}号"
     referral_abbr: str = "监"
     referral_deadline_days: int = 30
-    subsidy_rate: int = 100
+    #: yuan per duty day, exact to the fen
+    subsidy_rate: Decimal = Decimal("100.00")
     #: one per line: the categories a visit can be filed under, and the units a problem can be referred to
     visit_categories: str = DEFAULT_CATEGORIES
     referral_units: str = DEFAULT_UNITS
@@ -78,10 +89,6 @@ def _placeholders(template: str) -> set[str]:
 
 def validate(settings: StationSettings) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if not settings.station_name.strip():
-        errors["station_name"] = tr("站点名称不能为空")
-    if not settings.station_code.strip():
-        errors["station_code"] = tr("站点代码不能为空")
     for key, allowed in (("qr_template", QR_PLACEHOLDERS), ("station_qr_template", STATION_QR_PLACEHOLDERS)):
         template = getattr(settings, key)
         if not template.strip():
@@ -110,36 +117,114 @@ def validate(settings: StationSettings) -> dict[str, str]:
     return errors
 
 
-def load(session: Session) -> StationSettings:
+def _load(session: Session) -> StationSettings:
     stored = {row.key: row.value for row in session.scalars(select(Setting).where(Setting.voided_at.is_(None)))}
     values: dict[str, object] = {}
     for field in fields(StationSettings):
         if field.name in stored:
             raw = stored[field.name]
-            values[field.name] = int(raw) if field.type in ("int", int) else raw
+            if field.type in ("int", int):
+                values[field.name] = int(raw)
+            elif field.type in ("Decimal", Decimal):
+                values[field.name] = money.yuan(raw)
+            else:
+                values[field.name] = raw
     return StationSettings(**values)
 
 
-def save(db: Database, settings: StationSettings) -> None:
+#: transitional: services not yet on the context read the settings inside their own session
+load = _load
+
+
+def read(ctx: ServiceContext) -> StationSettings:
+    with ctx.read() as session:
+        return _load(session)
+
+
+@dataclass
+class ThisStationInput:
+    """This PC's station as the settings page edits it."""
+
+    name: str = UNNAMED_STATION.name
+    code: str = UNNAMED_STATION.code
+    kind: str = UNNAMED_STATION.kind
+    address: str = ""
+    phone: str = ""
+
+    @classmethod
+    def of(cls, station: StationRef) -> "ThisStationInput":
+        return cls(station.name, station.code, station.kind, station.address, station.phone)
+
+
+def validate_station(station: ThisStationInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not station.name.strip():
+        errors["station_name"] = tr("站点名称不能为空")
+    if not station.code.strip():
+        errors["station_code"] = tr("站点代码不能为空")
+    if StationKind.parse(station.kind) is None:
+        errors["station_kind"] = tr("站点类型应为：{choices}", choices="、".join(k.label for k in StationKind))
+    return errors
+
+
+def save(ctx: ServiceContext, settings: StationSettings, station: ThisStationInput | None = None) -> None:
+    """Save the settings (and this station's own row, when given) in one transaction. Administrators only."""
     errors = validate(settings)
+    if station is not None:
+        errors.update(validate_station(station))
     if errors:
         raise ValidationFailed(errors)
-    with db.transaction() as session:
-        store(session, settings)
+    with ctx.write(admin_only=True) as session:
+        _store(session, settings)
+        if station is not None:
+            _store_station(session, station)
 
 
-def store(session: Session, settings: StationSettings) -> None:
+def save_this_station(ctx: ServiceContext, station: ThisStationInput) -> StationRef:
+    """Name this PC's station: its row of ``stations`` is updated, found by code, or added."""
+    errors = validate_station(station)
+    if errors:
+        raise ValidationFailed(errors)
+    with ctx.write(admin_only=True) as session:
+        _store_station(session, station)
+    return ctx.station
+
+
+def _store(session: Session, settings: StationSettings) -> None:
     """Write the settings that differ from what is stored, inside the caller's transaction."""
     existing = {row.key: row for row in session.scalars(select(Setting))}
     for field in fields(StationSettings):
-        value = str(getattr(settings, field.name))
-        row = existing.get(field.name)
-        if row is None:
-            session.add(Setting(key=field.name, value=value))
-        elif row.value != value:
-            row.value = value
+        _store_value(session, existing, field.name, str(getattr(settings, field.name)))
 
 
-def read(db: Database) -> StationSettings:
-    with db.session() as session:
-        return load(session)
+def _store_value(session: Session, existing: dict[str, Setting], key: str, value: str) -> None:
+    row = existing.get(key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    elif row.value != value or row.is_voided:
+        row.value = value
+        row.voided_at = None
+
+
+def _store_station(session: Session, station: ThisStationInput) -> None:
+    name, code = station.name.strip(), station.code.strip()
+    row = local_station(session)
+    if row is None:
+        # A station already in the registry with this code (or name) becomes this PC's own.
+        row = session.scalars(select(Station).where(Station.code == code, Station.voided_at.is_(None))).first() \
+            or session.scalars(select(Station).where(Station.name == name, Station.voided_at.is_(None))).first()
+    if row is None:
+        row = Station(name=name, code=code)
+        session.add(row)
+    else:
+        clash = session.scalars(select(Station).where(Station.id != row.id, Station.voided_at.is_(None),
+                                                      (Station.code == code) | (Station.name == name))).first()
+        if clash is not None:
+            field = "station_code" if clash.code == code else "station_name"
+            raise ValidationFailed({field: tr("名册中已有站点“{name}”（{code}），不能重名",
+                                              name=clash.name, code=clash.code)})
+    row.name, row.code, row.kind = name, code, station.kind
+    row.address, row.phone = station.address.strip(), station.phone.strip()
+    session.flush()
+    existing = {r.key: r for r in session.scalars(select(Setting).where(Setting.key == LOCAL_STATION_KEY))}
+    _store_value(session, existing, LOCAL_STATION_KEY, row.id)

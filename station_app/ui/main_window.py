@@ -13,10 +13,9 @@ from PySide6.QtWidgets import (
 )
 
 from station_app import config
-from station_app.db.session import Database
 from station_app.i18n import tr
 from station_app.services import referrals as referrals_service
-from station_app.services import settings as settings_service
+from station_app.services.context import ServiceContext
 from station_app.ui.attendance_page import AttendancePage
 from station_app.ui.calendar_page import CalendarPage
 from station_app.ui.qr_page import QrPage
@@ -35,9 +34,10 @@ QListWidget::item:hover:!selected { background: #37474f; }
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database) -> None:
+    def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
-        self.db = db
+        self.ctx = ctx
+        db = ctx.db  # pages not yet on the service context
         self.resize(1280, 800)
         self.nav = QListWidget()
         self.nav.setFixedWidth(200)
@@ -50,9 +50,9 @@ class MainWindow(QMainWindow):
         self.referrals = ReferralsPage(db)
         self.roster = RosterPage(db)
         self.attendance = AttendancePage(db)
-        self.qr = QrPage(db)
+        self.qr = QrPage(ctx)
         self.calendar = CalendarPage(db)
-        self.settings = SettingsPage(db)
+        self.settings = SettingsPage(ctx)
         for title, page in ((tr("接待登记"), self.reception), (tr("三单办理"), self.referrals),
                             (tr("代表名册"), self.registry), (tr("排班"), self.roster), (tr("签到与空岗"), self.attendance),
                             (tr("代表二维码"), self.qr), (tr("节假日与闭站"), self.calendar), (tr("设置"), self.settings)):
@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         self.settings.saved.connect(self.update_status)
         self.nav.setCurrentRow(0)
         self.update_status()
-        with db.session() as session:
+        with db.session() as session:  # until referrals take the context
             self.show_overdue(referrals_service.overdue_count(session))
 
     def add_page(self, title: str, page: QWidget) -> None:
@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
         self.overdue_label.setVisible(bool(count))
 
     def update_status(self) -> None:
-        settings = settings_service.read(self.db)
-        self.setWindowTitle(f"{config.APP_TITLE} — {settings.station_name}")
-        self.station_label.setText(tr("本站：{name}（{code}）", name=settings.station_name, code=settings.station_code))
-        self.db_label.setText(tr("数据库：{path}", path=self.db.display_name))
+        station = self.ctx.station
+        self.setWindowTitle(f"{config.APP_TITLE} — {station.name}")
+        self.station_label.setText(tr("本站：{name}（{code}）", name=station.name, code=station.code))
+        self.db_label.setText(tr("数据库：{path}", path=self.ctx.db.display_name))

@@ -22,14 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app.db.models import Representative
-from station_app.db.session import Database
 from station_app.i18n import tr
 from station_app.io.files import FileWriteError
 from station_app.io.qr import qr_image
 from station_app.services import qr as qr_service
 from station_app.services import registry
-from station_app.services import settings as settings_service
+from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError
 from station_app.services.registry import RepFilter
 from station_app.ui.registry_page import TablePane, make_table
@@ -45,9 +43,9 @@ class QrPage(QWidget):
         TableColumn(tr("联系电话"), lambda r: r.phone, 120),
     ]
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
-        self.db = db
+        self.ctx = ctx
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("搜索姓名、拼音首字母、代表团…"))
         self.search.setClearButtonEnabled(True)
@@ -111,7 +109,7 @@ class QrPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        with self.db.session() as session:
+        with self.ctx.db.session() as session:  # until the registry takes the context
             rows = registry.list_representatives(session, RepFilter(text=self.search.text()))
         self.model.set_rows(rows)
         self.pane.show_rows(len(rows), tr("没有在任的代表。\n请先在“代表名册”中导入或录入代表。"))
@@ -130,11 +128,8 @@ class QrPage(QWidget):
             self.caption.setText(tr("选中一位代表查看二维码"))
             self.payload.clear()
             return
-        with self.db.session() as session:
-            rep = session.get(Representative, ids[0])
-            settings = settings_service.load(session)
-            payload = qr_service.payload_for(rep, settings)
-            caption = f"{rep.name}  {qr_service.level_label(rep)}"
+        shown = qr_service.preview(self.ctx, ids[0])
+        caption, payload = shown.caption, shown.payload
         self.caption.setText(caption)
         self.payload.setPlainText(payload)
         try:
@@ -169,7 +164,7 @@ class QrPage(QWidget):
             dialog.setLabelText(tr("正在生成二维码图片：{done} / {total}", done=done, total=total))
 
         try:
-            self._run(lambda: qr_service.export_codes(self.db, folder, ids, pngs=self.with_png.isChecked(),
+            self._run(lambda: qr_service.export_codes(self.ctx, folder, ids, pngs=self.with_png.isChecked(),
                                                       cards=self.with_cards.isChecked(), progress=progress), folder)
         finally:
             dialog.close()
@@ -178,7 +173,7 @@ class QrPage(QWidget):
         folder = self._choose_folder()
         if folder is None:
             return
-        self._run(lambda: qr_service.export_codes(self.db, folder, pngs=False, cards=False, poster=True,
+        self._run(lambda: qr_service.export_codes(self.ctx, folder, pngs=False, cards=False, poster=True,
                                                   on_duty_keys=self.selected_ids()), folder)
 
     def _run(self, action, folder: Path) -> None:

@@ -1,10 +1,13 @@
-"""设置 page: the station's name and code, numbering, deadlines, subsidy rate, QR templates."""
+"""设置 page: this station (its row of the registry), numbering, deadlines, subsidy rate, QR templates."""
 from __future__ import annotations
 
 from dataclasses import fields
+from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -18,20 +21,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app.db.session import Database
 from station_app.i18n import tr
 from station_app.services import settings as settings_service
+from station_app.services.context import ServiceContext
 from station_app.services.errors import ValidationFailed
 from station_app.services.settings import (
     QR_PLACEHOLDERS,
     STATION_QR_PLACEHOLDERS,
     StationSettings,
+    ThisStationInput,
 )
+from station_app.vocab import StationKind
 from station_app.ui.forms import ERROR_FIELD_STYLE, error_label
 
+#: this station's own row: settings page field → ``ThisStationInput`` attribute
+STATION_FIELDS = {"station_name": "name", "station_code": "code", "station_kind": "kind",
+                  "station_address": "address", "station_phone": "phone"}
 LABELS = {
     "station_name": tr("本站名称"),
     "station_code": tr("站点代码"),
+    "station_kind": tr("本站类型"),
     "station_address": tr("本站地址"),
     "station_phone": tr("本站电话"),
     "county_name": tr("所属县（市、区）"),
@@ -55,34 +64,43 @@ HINTS = {
 class SettingsPage(QWidget):
     saved = Signal()
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
-        self.db = db
+        self.ctx = ctx
         self.widgets: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         inner = QWidget()
         grid = QGridLayout(inner)
         grid.setColumnStretch(1, 1)
         row = 0
-        for field in fields(StationSettings):
-            label = QLabel(LABELS[field.name])
-            if field.type in ("int", int):
+        keyed = [(key, None) for key in STATION_FIELDS] + [(field.name, field.type) for field in fields(StationSettings)]
+        for key, kind in keyed:
+            label = QLabel(LABELS[key])
+            if key == "station_kind":
+                widget = QComboBox()
+                for station_kind in StationKind:
+                    widget.addItem(station_kind.label, station_kind.value)
+            elif kind in ("int", int):
                 widget = QSpinBox()
                 widget.setRange(0, 100000)
-            elif field.name.endswith("qr_template") or field.name in ("visit_categories", "referral_units"):
+            elif kind in ("Decimal", Decimal):
+                widget = QDoubleSpinBox()
+                widget.setDecimals(2)
+                widget.setRange(0, 100000)
+            elif key.endswith("qr_template") or key in ("visit_categories", "referral_units"):
                 widget = QPlainTextEdit()
                 widget.setFixedHeight(120)
             else:
                 widget = QLineEdit()
-            error = error_label(field.name)
+            error = error_label(key)
             grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
             grid.addWidget(widget, row, 1)
             grid.addWidget(error, row, 2)
-            self.widgets[field.name] = widget
-            self.errors[field.name] = error
+            self.widgets[key] = widget
+            self.errors[key] = error
             row += 1
-            if field.name in HINTS:
-                hint = QLabel(HINTS[field.name])
+            if key in HINTS:
+                hint = QLabel(HINTS[key])
                 hint.setStyleSheet("color:#757575;")
                 hint.setWordWrap(True)
                 grid.addWidget(hint, row, 1, 1, 2)
@@ -106,28 +124,42 @@ class SettingsPage(QWidget):
         self.load()
 
     def load(self) -> None:
-        self.show_settings(settings_service.read(self.db))
+        self.show_settings(settings_service.read(self.ctx), ThisStationInput.of(self.ctx.station))
 
-    def show_settings(self, settings: StationSettings) -> None:
-        for key, widget in self.widgets.items():
-            value = getattr(settings, key)
-            if isinstance(widget, QSpinBox):
+    def show_settings(self, settings: StationSettings, station: ThisStationInput | None = None) -> None:
+        values = {key: getattr(settings, key) for key in (f.name for f in fields(StationSettings))}
+        if station is not None:
+            values.update({key: getattr(station, attr) for key, attr in STATION_FIELDS.items()})
+        for key, value in values.items():
+            widget = self.widgets[key]
+            if isinstance(widget, QComboBox):
+                widget.setCurrentIndex(max(0, widget.findData(value)))
+            elif isinstance(widget, QSpinBox):
                 widget.setValue(int(value))
+            elif isinstance(widget, QDoubleSpinBox):
+                widget.setValue(float(value))
             elif isinstance(widget, QPlainTextEdit):
                 widget.setPlainText(str(value))
             else:
                 widget.setText(str(value))
 
+    def _value(self, key: str) -> object:
+        widget = self.widgets[key]
+        if isinstance(widget, QComboBox):
+            return widget.currentData()
+        if isinstance(widget, QSpinBox):
+            return widget.value()
+        if isinstance(widget, QDoubleSpinBox):
+            return Decimal(f"{widget.value():.2f}")  # exact to the fen, as the spin box shows it
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText()
+        return widget.text().strip()
+
     def current(self) -> StationSettings:
-        values = {}
-        for key, widget in self.widgets.items():
-            if isinstance(widget, QSpinBox):
-                values[key] = widget.value()
-            elif isinstance(widget, QPlainTextEdit):
-                values[key] = widget.toPlainText()
-            else:
-                values[key] = widget.text().strip()
-        return StationSettings(**values)
+        return StationSettings(**{f.name: self._value(f.name) for f in fields(StationSettings)})
+
+    def current_station(self) -> ThisStationInput:
+        return ThisStationInput(**{attr: self._value(key) for key, attr in STATION_FIELDS.items()})
 
     def reset_templates(self) -> None:
         defaults = StationSettings()
@@ -136,7 +168,7 @@ class SettingsPage(QWidget):
 
     def save(self) -> None:
         try:
-            settings_service.save(self.db, self.current())
+            settings_service.save(self.ctx, self.current(), self.current_station())
         except ValidationFailed as exc:
             self.show_errors(exc.errors)
             return

@@ -9,13 +9,12 @@ from station_app.services import settings as settings_service
 
 
 @pytest.fixture
-def reception_station(db):
+def reception_station(db, ctx):
     """This PC's station (东监 numbering) with two representatives; returns their ids by name."""
-    settings_service.save(db, settings_service.StationSettings(station_name="东河县人大代表监督站", station_code="DHJD",
-                                                               referral_abbr="东监"))
+    settings_service.save(ctx, settings_service.StationSettings(referral_abbr="东监"),
+                          settings_service.ThisStationInput(name="东河县人大代表监督站", code="DHJD"))
     with db.transaction() as s:
-        station = Station(name="东河县人大代表监督站", code="DHJD")
-        s.add(station)
+        station = s.get(Station, ctx.station_id)
         reps = [Representative(name=n, level="县", station=station, pinyin=p)
                 for n, p in (("张三", "zhang san|zhangsan|zs"), ("李四", "li si|lisi|ls"))]
         s.add_all(reps)

@@ -57,36 +57,36 @@ def test_demo_is_repeatable_for_the_same_seed(tmp_path):
     assert people("a.sqlite") == people("b.sqlite")
 
 
-def test_payload_template_fills_every_placeholder(db):
+def test_payload_template_fills_every_placeholder(db, ctx):
     fill_demo(db, with_duty=False)
-    settings = settings_service.read(db).replace(
+    settings = settings_service.read(ctx).replace(
         qr_template="{id}|{name}|{phone}|{station}|{station_code}|{level}|{title}|{delegation}|{group}")
     with db.session() as s:
         rep = s.scalars(select(Representative).where(Representative.kind == "人大代表",
                                                      Representative.level == "县")).first()
-        payload = payload_for(rep, settings)
+        payload = payload_for(rep, settings, ctx.station)
     assert payload == (f"{rep.id}|{rep.name}|{rep.phone}|东河县人大代表监督站|DHJD|县|县级人大代表|"
                        f"{rep.delegation.name}|")
-    assert station_payload(settings).startswith("东河县人大代表监督站\n地址：东河县政务服务中心")
+    assert station_payload(settings, ctx.station).startswith("东河县人大代表监督站\n地址：东河县政务服务中心")
 
 
-def test_a_bad_template_stops_the_export_before_any_file(db, tmp_path):
+def test_a_bad_template_stops_the_export_before_any_file(db, ctx, tmp_path):
     fill_demo(db, with_duty=False)
-    with db.transaction() as s:
-        settings_service.store(s, settings_service.load(s).replace(qr_template="{name} {wechat}"))
+    with ctx.write() as s:
+        settings_service._store(s, settings_service.read(ctx).replace(qr_template="{name} {wechat}"))
     with pytest.raises(ValidationFailed) as caught:
-        export_codes(db, tmp_path / "out")
+        export_codes(ctx, tmp_path / "out")
     assert "{wechat}" in str(caught.value)
     assert not (tmp_path / "out").exists()
 
 
-def test_default_vcard_codes_scan_back_exactly_and_the_poster_is_written(db, tmp_path):
+def test_default_vcard_codes_scan_back_exactly_and_the_poster_is_written(db, ctx, tmp_path):
     fill_demo(db, with_duty=False)
+    settings = settings_service.read(ctx)
     with db.session() as s:
         reps = s.scalars(select(Representative).limit(3)).all()
-        settings = settings_service.load(s)
-        expected = {r.id: payload_for(r, settings) for r in reps}
-    output = export_codes(db, tmp_path, [r.id for r in reps], poster=True, on_duty_keys=[reps[0].id])
+        expected = {r.id: payload_for(r, settings, ctx.station) for r in reps}
+    output = export_codes(ctx, tmp_path, [r.id for r in reps], poster=True, on_duty_keys=[reps[0].id])
     decoded = sorted(zxingcpp.read_barcodes(Image.open(p))[0].text for p in output.pngs)
     assert decoded == sorted(expected.values())
     assert all("BEGIN:VCARD" in text and "ORG:" in text for text in decoded)

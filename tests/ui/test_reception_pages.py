@@ -9,18 +9,18 @@ from sqlalchemy import func, select
 from station_app.db.models import Referral, Representative, Station, Visit, VisitRepresentative
 from station_app.services import reception
 from station_app.services import settings as settings_service
+from station_app.services.context import ServiceContext
 from station_app.services.reception import ReferralInput, VisitInput
 from station_app.ui.reception_page import PAGE, EntryForm, VisitListTab
 from station_app.ui.referrals_page import ReferralListTab
 
 
 @pytest.fixture
-def station(db):
-    settings_service.save(db, settings_service.StationSettings(station_name="东河县人大代表监督站", station_code="DHJD",
-                                                               referral_abbr="东监"))
+def station(db, ctx):
+    settings_service.save(ctx, settings_service.StationSettings(referral_abbr="东监"),
+                          settings_service.ThisStationInput(name="东河县人大代表监督站", code="DHJD"))
     with db.transaction() as s:
-        station = Station(name="东河县人大代表监督站", code="DHJD")
-        s.add(station)
+        station = s.get(Station, ctx.station_id)
         s.add(Representative(name="张三", level="县", station=station, pinyin="zhang san|zhangsan|zs"))
         s.add(Representative(name="李四", level="县", station=station, pinyin="li si|lisi|ls"))
 
@@ -68,7 +68,7 @@ def test_a_visit_is_recorded_from_the_keyboard_alone(app, qtbot, db, station):
         visit = s.scalars(select(Visit)).one()
         reps = s.scalars(select(VisitRepresentative)).all()
     assert (visit.citizen_name, visit.phone, visit.people_count, visit.outcome) == ("王大妈", "13803931234", 2, "当场解决")
-    assert visit.category == settings_service.read(db).categories[0] and len(reps) == 1
+    assert visit.category == settings_service.read(ServiceContext(db)).categories[0] and len(reps) == 1
     assert "已保存" in form.message.text()
     assert form.citizen_name.text() == "" and form.citizen_name.hasFocus()    # ready for the next person
 

@@ -6,6 +6,7 @@ from PySide6.QtGui import QFontDatabase
 from station_app.services import registry
 from station_app.services.registry import RepFilter, RepresentativeInput
 from station_app.ui.forms import FormDialog
+from station_app.services.context import ServiceContext
 from station_app.ui.main_window import MainWindow
 from station_app.ui.registry_page import ImportDialog, RepresentativesTab
 from station_app.ui.table_model import RowTableModel, TableColumn
@@ -23,7 +24,7 @@ def test_table_model_sorts_chinese_by_pinyin_and_keeps_the_sort_on_refresh():
 
 
 def test_main_window_shows_the_pages_station_and_database(app, qtbot, db):
-    window = MainWindow(db)
+    window = MainWindow(ServiceContext(db))
     qtbot.addWidget(window)
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert titles == ["接待登记", "三单办理", "代表名册", "排班", "签到与空岗", "代表二维码", "节假日与闭站", "设置"]

@@ -10,25 +10,27 @@ from station_app.ui.qr_page import QrPage
 from station_app.ui.settings_page import SettingsPage
 
 
-def test_settings_page_refuses_an_unknown_placeholder_and_keeps_the_old_value(app, qtbot, db):
-    page = SettingsPage(db)
+def test_settings_page_refuses_an_unknown_placeholder_and_keeps_the_old_value(app, qtbot, ctx):
+    page = SettingsPage(ctx)
     qtbot.addWidget(page)
     page.widgets["station_name"].setText("东河县人大代表监督站")
     page.widgets["qr_template"].setPlainText("https://example.org/rep/{uid}")
     page.save()
     assert "{uid}" in page.errors["qr_template"].text()
-    assert settings_service.read(db).station_name == "未命名代表联络站"
+    assert ctx.station.name == "未命名代表联络站" and not ctx.station.configured
     page.widgets["qr_template"].setPlainText("https://example.org/rep/{id}")
     page.save()
-    stored = settings_service.read(db)
-    assert (stored.station_name, stored.qr_template) == ("东河县人大代表监督站", "https://example.org/rep/{id}")
+    stored = settings_service.read(ctx)
+    assert (ctx.station.name, stored.qr_template) == ("东河县人大代表监督站", "https://example.org/rep/{id}")
+    with ctx.read() as session:
+        assert [s.name for s in registry.list_stations(session)] == ["东河县人大代表监督站"]
 
 
-def test_qr_page_shows_the_payload_and_writes_codes_that_scan_back(app, qtbot, db, tmp_path, monkeypatch):
-    settings_service.save(db, settings_service.StationSettings(station_name="东河县人大代表监督站",
-                                                               qr_template="https://example.org/rep/{id}?n={name}"))
+def test_qr_page_shows_the_payload_and_writes_codes_that_scan_back(app, qtbot, db, ctx, tmp_path, monkeypatch):
+    settings_service.save(ctx, settings_service.StationSettings(qr_template="https://example.org/rep/{id}?n={name}"),
+                          settings_service.ThisStationInput(name="东河县人大代表监督站"))
     rep_id = registry.save_representative(db, RepresentativeInput(name="王伟", level="县", phone="13812345678"))
-    page = QrPage(db)
+    page = QrPage(ctx)
     qtbot.addWidget(page)
     assert page.payload.toPlainText() == f"https://example.org/rep/{rep_id}?n=王伟"
     assert page.code.pixmap() is not None and not page.code.pixmap().isNull()

@@ -1,0 +1,173 @@
+"""One import pipeline for every workbook the program reads.
+
+Each import goes the same way: read the workbook and find its header (``io.excel.read_table``:
+title rows, merged cells, full-width digits, blank and 合计 rows), clean and check every row
+against what is stored, show a preview with a row-by-row report, then commit all or nothing, or
+(on request) the accepted rows without the refused ones. The window and the command line show the
+same report.
+
+A kind of workbook plugs in as an ``Importer``: its columns, how one row is checked, how accepted
+rows are written. The registry, the visits log and the holiday table are importers today; the
+county merge will be the next.
+
+The commit checks every row again inside its write transaction, against what is stored then: if
+another import or another clerk changed the data since the preview, nothing is written and the
+clerk is asked to preview again, so two imports of one list never add the same people twice.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar
+
+from sqlalchemy.orm import Session
+
+from station_app.i18n import tr
+from station_app.io.excel import SheetRow, read_table
+from station_app.services.context import ServiceContext
+from station_app.services.errors import StationError
+from station_app.vocab import ImportAction
+
+T = TypeVar("T")
+Known = TypeVar("Known")
+
+
+@dataclass
+class ImportRow(Generic[T]):
+    """What importing one row would do, and why a refused row is refused."""
+
+    row_number: int
+    #: who or what the row is, for the report: a name, a date, "王大妈 2025-03-05 09:30"
+    label: str
+    action: ImportAction
+    reasons: list[str] = field(default_factory=list)
+    #: the cleaned record to write (None when refused)
+    data: T | None = None
+    #: the stored record an update changes
+    match_id: str | None = None
+    #: the row as read, so the commit can check it again
+    source: SheetRow | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self.action == ImportAction.REFUSE
+
+
+@dataclass
+class ImportPreview(Generic[T]):
+    """Every row of a workbook with what importing it would do. Nothing is written yet."""
+
+    path: Path
+    sheet: str
+    header_row: int
+    rows: list[ImportRow[T]]
+    #: (row number, reason) for rows left out on purpose: 合计 rows, repeated headers
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+    def count(self, action: ImportAction) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def refused(self) -> list[ImportRow[T]]:
+        return [row for row in self.rows if row.refused]
+
+    def report_lines(self) -> list[str]:
+        """'名册.xlsx 第 7 行（李四）：联系电话：…' for every refused row, then every skipped row."""
+        lines = [tr("{file} 第 {row} 行（{name}）：{reasons}", file=self.path.name, row=row.row_number,
+                    name=row.label or tr("无姓名"), reasons="；".join(row.reasons)) for row in self.refused]
+        lines += [tr("{file} 第 {row} 行：{reason}", file=self.path.name, row=number, reason=reason)
+                  for number, reason in self.skipped]
+        return lines
+
+    def summary(self) -> str:
+        return tr("共 {total} 行：新增 {new}，更新 {upd}，不变 {same}，拒绝 {bad}，跳过 {skip}",
+                  total=len(self.rows) + len(self.skipped), new=self.count(ImportAction.ADD),
+                  upd=self.count(ImportAction.UPDATE), same=self.count(ImportAction.SAME),
+                  bad=self.count(ImportAction.REFUSE), skip=len(self.skipped))
+
+    def refusal(self) -> str:
+        """One line for a refused import: the file, how many rows, and the first of them."""
+        first = self.refused[0]
+        return tr("{file} 有 {n} 行不能导入，未写入任何数据。第一处：第 {row} 行，{reason}",
+                  file=self.path.name, n=len(self.refused), row=first.row_number, reason="；".join(first.reasons))
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    updated: int
+    unchanged: int
+    refused: int
+    skipped: int = 0
+
+    def summary(self) -> str:
+        return tr("导入完成：新增 {a}，更新 {u}，不变 {s}，拒绝 {r}。", a=self.added, u=self.updated,
+                  s=self.unchanged, r=self.refused)
+
+
+class Importer(Protocol[T, Known]):
+    """One kind of workbook: its columns, how a row is checked, how accepted rows are written."""
+
+    #: field key → the header texts accepted for it, the one written on export first
+    headers: dict[str, tuple[str, ...]]
+    #: the fields a header row must have
+    required: tuple[str, ...]
+
+    def known(self, session: Session) -> Known:
+        """What is stored that rows are checked against, read once per pass. It may also keep what
+        earlier rows of the same pass held (to refuse a duplicate row)."""
+
+    def check(self, row: SheetRow, known: Known) -> ImportRow[T]:
+        """Clean and check one row: an ``ImportRow`` saying what importing it would do."""
+
+    def write(self, session: Session, rows: Sequence[ImportRow[T]], known: Known) -> None:
+        """Write the accepted rows (新增 and 更新) inside the commit's transaction."""
+
+
+class ImportRefused(StationError):
+    """An import with refused rows, and no permission to leave them out: nothing was written."""
+
+    def __init__(self, preview: ImportPreview[Any]) -> None:
+        self.preview = preview
+        super().__init__(preview.refusal())
+
+
+def preview_import(ctx: ServiceContext, importer: Importer[T, Any], path: Path | str) -> ImportPreview[T]:
+    """Read the workbook and decide, row by row, what importing it would do. Writes nothing."""
+    path = Path(path)
+    table = read_table(path, importer.headers, required=importer.required)
+    with ctx.read() as session:
+        known = importer.known(session)
+        rows = [_checked(importer, sheet_row, known) for sheet_row in table.rows]
+    return ImportPreview(path, table.sheet_name, table.header_row, rows, list(table.skipped))
+
+
+def commit_import(ctx: ServiceContext, importer: Importer[T, Any], preview: ImportPreview[T], *,
+                  skip_refused: bool = False) -> ImportResult:
+    """Write the accepted rows in one transaction: all of them, or none.
+
+    With refused rows nothing is written unless ``skip_refused``. Every row is checked again
+    against what is stored at the moment of writing; a row whose verdict changed since the
+    preview stops the whole import.
+    """
+    if preview.refused and not skip_refused:
+        raise ImportRefused(preview)
+    with ctx.write() as session:
+        known = importer.known(session)
+        again = [_checked(importer, row.source, known) if row.source is not None else row for row in preview.rows]
+        for before, now in zip(preview.rows, again):
+            if (before.action, before.match_id) != (now.action, now.match_id):
+                raise StationError(tr("{file} 第 {row} 行：预览之后数据库中的数据有了变化（{before} → {now}），"
+                                      "未写入任何数据，请重新预览后再导入", file=preview.path.name, row=now.row_number,
+                                      before=before.action.label, now=now.action.label))
+        importer.write(session, [row for row in again if row.action in (ImportAction.ADD, ImportAction.UPDATE)],
+                       known)
+    return ImportResult(preview.count(ImportAction.ADD), preview.count(ImportAction.UPDATE),
+                        preview.count(ImportAction.SAME), len(preview.refused), len(preview.skipped))
+
+
+def _checked(importer: Importer[T, Any], sheet_row: SheetRow, known: Any) -> ImportRow[T]:
+    row = importer.check(sheet_row, known)
+    row.source = sheet_row
+    return row

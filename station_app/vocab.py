@@ -1,0 +1,239 @@
+"""One vocabulary: every domain word the program stores, shows, prints and exports.
+
+Each word is a member of a string enum. Its value is the Chinese word stations use: it is what the
+database holds and what the exported workbooks carry (the county office merges on it), so a member
+compares equal to its plain string (``Channel.STATION == "站内接待"``). Its ``label`` is what a
+person sees in the chosen language; the Chinese label is the value unless the screen needs another
+word, and the English label is written beside it here, once, instead of in the translation file.
+
+Models, services, pages, printouts and exports all take their words from here; a domain word is
+never a bare string repeated across files.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Self
+
+from station_app.i18n import language
+
+
+class Word(StrEnum):
+    """A domain word: stored as its Chinese value, shown as its label in the interface language."""
+
+    def __new__(cls, value: str, english: str, chinese_label: str | None = None) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.english = english
+        member.chinese_label = chinese_label or value
+        return member
+
+    @property
+    def label(self) -> str:
+        """What a person reads: the Chinese label, or the English one when English is chosen."""
+        return self.english if language() == "en" else self.chinese_label
+
+    @classmethod
+    def values(cls) -> tuple[str, ...]:
+        """The stored values, in the order they are offered."""
+        return tuple(member.value for member in cls)
+
+    @classmethod
+    def parse(cls, text: object) -> Self | None:
+        """The member written as ``text`` (its value, either label, any case of the English); None if none."""
+        text = str(text or "").strip()
+        for member in cls:
+            if text in (member.value, member.chinese_label) or text.lower() == member.english.lower():
+                return member
+        return None
+
+    @classmethod
+    def label_of(cls, value: object) -> str:
+        """The label of a stored value; a value this vocabulary does not know is shown as it is."""
+        member = cls.parse(value)
+        return member.label if member is not None else str(value or "")
+
+
+# --- Registry -------------------------------------------------------------------------------
+
+
+class Level(Word):
+    """代表级别 — the five levels a representative is elected at."""
+
+    NATIONAL = "全国", "National"
+    PROVINCE = "省", "Provincial"
+    CITY = "市", "City"
+    COUNTY = "县", "County"
+    TOWNSHIP = "乡", "Township"
+
+
+class Gender(Word):
+    MALE = "男", "Male"
+    FEMALE = "女", "Female"
+
+
+class RepKind(Word):
+    """人大代表 (elected) or 议政代表 (deliberation representative, not elected)."""
+
+    DEPUTY = "人大代表", "People's congress representative"
+    DELIBERATIVE = "议政代表", "Deliberation representative"
+
+
+class StationKind(Word):
+    MONITORING = "人大代表监督站", "Monitoring station"
+    COUNTY_HEAD = "县级代表联络总站", "County head liaison station"
+    TOWNSHIP = "乡镇(街道)代表联络站", "Township (street) liaison station"
+    TRADE = "产业/行业代表联络站", "Industry/trade liaison station"
+    AWAY = "驻外代表联络站", "Away liaison station"
+
+
+# --- Reception and the closed loop ----------------------------------------------------------
+
+
+class Channel(Word):
+    """How the citizen reached the station."""
+
+    STATION = "站内接待", "At the station"
+    MOBILE = "流动/摆摊", "Mobile/street stall"
+    ONLINE = "扫码/线上", "QR code/online"
+    PHONE = "电话", "Phone"
+    GRID = "网格走访", "Grid visit"
+
+
+#: the category a visit falls back to when none of the station's categories fits
+FALLBACK_CATEGORY = "其他"
+
+
+class Outcome(Word):
+    """办理结果 — what became of a visit."""
+
+    SOLVED = "当场解决", "Solved on the spot"
+    ANSWERED = "解释答复", "Explained/answered"
+    REFERRED = "交办", "Refer to a unit"
+    SUGGESTION = "转为代表建议", "Turned into a representative's suggestion"
+    OTHER = "其他", "Other"
+
+
+class ReferralState(Word):
+    """The states of a referral (三单闭环)."""
+
+    PENDING = "待交办", "To be referred"
+    ISSUED = "已交办", "Referred"
+    ANSWERED = "已反馈", "Feedback received"
+    FOLLOWED = "已回访", "Followed up"
+    CLOSED = "办结", "Closed"
+    RETURNED = "退回", "Returned"
+
+
+class ReferralAction(Word):
+    """A step in a referral's history; the moves between states are in ``services.referrals.MOVES``."""
+
+    ISSUE = "交办", "Refer to a unit"
+    SIGN = "签收", "Sign for"
+    FEEDBACK = "反馈", "Feedback"
+    FOLLOW_UP = "回访", "Follow-up"
+    REHANDLE = "重办", "Re-handle"
+    CLOSE = "办结", "Close"
+    RETURN = "退回", "Return"
+    REASSIGN = "改派", "Reassign"
+    EXTEND = "延期", "Extend deadline"
+    VOID = "作废", "Void"
+
+
+class Satisfaction(Word):
+    SATISFIED = "满意", "Satisfied"
+    FAIRLY = "基本满意", "Fairly satisfied"
+    NOT_SATISFIED = "不满意", "Not satisfied"
+
+
+class FollowUpMethod(Word):
+    PHONE = "电话", "Phone"
+    IN_PERSON = "上门", "In person"
+
+
+# --- Duty -------------------------------------------------------------------------------------
+
+
+class SlotName(Word):
+    """A duty slot of a day."""
+
+    WHOLE_DAY = "全天", "Whole day"
+    MORNING = "上午", "Morning"
+    AFTERNOON = "下午", "Afternoon"
+
+
+class Attendance(Word):
+    """签到 — how a person's turn on duty went."""
+
+    PENDING = "待签到", "Not signed in"
+    PRESENT = "出勤", "Attended"
+    ABSENT = "缺勤", "Absent"
+    LEAVE = "请假", "On leave"
+    REPLACED = "替班", "Stand-in"
+
+
+class AssignmentSource(Word):
+    """How a person came to be on a slot: by the generator, or by a clerk's hand."""
+
+    GENERATED = "生成", "Generate"
+    MANUAL = "手工", "Manual"
+    SWAP = "调班", "Swap shift"
+    STAND_IN = "替班", "Stand-in"
+
+
+class DayRule(Word):
+    """Which days a duty plan covers."""
+
+    WEEKDAYS = "weekdays", "Chosen weekdays", "每周固定几天"
+    WORKDAYS = "workdays", "Every working day", "每个法定工作日"
+
+
+class Rotation(Word):
+    """How a plan draws people: one by one, or a whole group takes the day together (编组排班)."""
+
+    PERSON = "person", "One by one", "逐人轮流"
+    DELEGATION = "delegation", "By delegation", "按代表团编组"
+    REP_GROUP = "rep_group", "By representative group", "按代表小组编组"
+
+
+class CalendarKind(Word):
+    """An entry of the holiday table."""
+
+    HOLIDAY = "节假日", "Holiday"
+    MAKE_UP = "调休上班", "Make-up workday"
+
+
+# --- Money and administration ---------------------------------------------------------------
+
+
+class BatchState(Word):
+    """误工补贴 monthly batch: draft → confirmed → paid (locked once paid)."""
+
+    DRAFT = "草稿", "Draft"
+    CONFIRMED = "已确认", "Confirmed"
+    PAID = "已发放", "Paid"
+
+
+class Role(Word):
+    ADMIN = "管理员", "Administrator"
+    CLERK = "登记员", "Clerk"
+
+
+class AuditAction(Word):
+    INSERT = "新增", "Added"
+    UPDATE = "修改", "Changed"
+    VOID = "作废", "Voided"
+
+
+class ImportAction(Word):
+    """What importing one row of a workbook would do."""
+
+    ADD = "新增", "New"
+    UPDATE = "更新", "Update"
+    SAME = "不变", "Unchanged"
+    REFUSE = "拒绝", "Refused"
+
+
+def check_constraint(column: str, vocabulary: type[Word], *, allow_empty: bool = False) -> str:
+    """SQL that keeps a column to a vocabulary's values (for a ``CheckConstraint``)."""
+    values = list(vocabulary.values()) + ([""] if allow_empty else [])
+    return f"{column} IN ({','.join(repr(v) for v in values)})"
