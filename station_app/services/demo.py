@@ -323,13 +323,13 @@ def _fill_visits(db: Database, rng: random.Random, fake: Faker, today: dt.date) 
 def _advance_referral(session, rng: random.Random, referral, work, today: dt.date) -> None:
     """Move a demo referral along the loop as far as its age allows, with the odd return, re-handling, delay."""
     from station_app.db.models import ReferralFeedback, ReferralFollowUp
-    from station_app.services.referrals import add_working_days, apply_move
+    from station_app.services.referrals import apply_move
 
     day = referral.issued_on
 
     def later(days: int) -> dt.date | None:
         nonlocal day
-        nxt = add_working_days(work, day, days)
+        nxt = work.add_working_days(day, days)
         if nxt >= today:
             return None
         day = nxt
@@ -352,7 +352,7 @@ def _advance_referral(session, rng: random.Random, referral, work, today: dt.dat
         apply_move(session, referral, "改派", f"由 {old} 改派 有关乡镇人民政府", at(again))
         referral.unit_name = "有关乡镇人民政府"
         referral.issued_on = again
-        referral.deadline = add_working_days(work, again, 30)
+        referral.deadline = work.add_working_days(again, 30)
         signed = later(1)
         if signed is None:
             return
@@ -380,7 +380,7 @@ def _advance_referral(session, rng: random.Random, referral, work, today: dt.dat
         if satisfaction == "不满意":
             apply_move(session, referral, "重办", "群众不满意，重新交办", at(followed))
             referral.rounds += 1
-            referral.deadline = add_working_days(work, followed, 30)
+            referral.deadline = work.add_working_days(followed, 30)
             continue
         closed = later(1)
         if closed is None:

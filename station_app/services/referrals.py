@@ -62,24 +62,6 @@ AWAITING_UNIT = (PENDING, ISSUED)
 DUE_SOON_DAYS = 3
 
 
-def add_working_days(work: WorkCalendar, start: dt.date, days: int) -> dt.date:
-    """The date ``days`` official working days after ``start`` (holidays skipped, 调休 days counted)."""
-    day = start
-    counted = 0
-    while counted < days:
-        day += dt.timedelta(days=1)
-        if work.is_workday(day):
-            counted += 1
-    return day
-
-
-def working_days_between(work: WorkCalendar, start: dt.date, end: dt.date) -> int:
-    """Working days after ``start`` up to and including ``end`` (negative when ``end`` is earlier)."""
-    if end < start:
-        return -working_days_between(work, end, start)
-    return sum(1 for i in range(1, (end - start).days + 1) if work.is_workday(start + dt.timedelta(days=i)))
-
-
 def _next_seq(session: Session, station_id: str | None, year: int) -> int:
     # Voided referrals count too: a number once given is never given again.
     current = session.scalar(select(func.max(Referral.seq)).where(
@@ -102,7 +84,7 @@ def open_referral(session: Session, visit: Visit, settings: StationSettings, uni
     seq = _next_seq(session, visit.station_id, issued_on.year)
     referral = Referral(id=new_id(), visit_id=visit.id, station_id=visit.station_id, year=issued_on.year, seq=seq,
                         number=settings.referral_number(issued_on.year, seq), unit_name=unit, requirement=requirement,
-                        issued_on=issued_on, deadline=add_working_days(work, issued_on, days), state=PENDING, rounds=1)
+                        issued_on=issued_on, deadline=work.add_working_days(issued_on, days), state=PENDING, rounds=1)
     session.add(referral)
     record_event(session, referral, "交办", "", tr("交 {unit} 办理，期限 {days} 个工作日", unit=unit, days=days), at)
     return referral
@@ -188,7 +170,7 @@ def record_follow_up(db: Database, key: str, followed_on: dt.date, by_whom: str,
             apply_move(session, referral, "重办", tr("群众不满意，第 {n} 次交办，期限 {days} 个工作日",
                                               n=referral.rounds + 1, days=days))
             referral.rounds += 1
-            referral.deadline = add_working_days(WorkCalendar.load(session), followed_on, days)
+            referral.deadline = WorkCalendar.load(session).add_working_days(followed_on, days)
         session.flush()
         return follow.id
 
@@ -225,7 +207,7 @@ def reassign(db: Database, key: str, unit: str, requirement: str = "", deadline_
         if requirement.strip():
             referral.requirement = requirement.strip()
         referral.issued_on = today
-        referral.deadline = add_working_days(WorkCalendar.load(session), today, days)
+        referral.deadline = WorkCalendar.load(session).add_working_days(today, days)
         referral.signed_on, referral.signed_by = None, ""
 
 
@@ -282,7 +264,7 @@ class ReferralSummary:
 def _summary(referral: Referral, visit: Visit | None, work: WorkCalendar, today: dt.date) -> ReferralSummary:
     left = None
     if referral.state in AWAITING_UNIT and referral.deadline and not referral.is_voided:
-        left = working_days_between(work, today, referral.deadline)
+        left = work.working_days_between(today, referral.deadline)
         if referral.deadline < today:
             left = min(left, -1)
     return ReferralSummary(referral.id, referral.number, referral.unit_name, referral.state, referral.issued_on,

@@ -160,6 +160,22 @@ class WorkCalendar:
             return False
         return kind == MAKEUP or day.weekday() < 5
 
+    def add_working_days(self, start: dt.date, days: int) -> dt.date:
+        """The date ``days`` official working days after ``start`` (holidays skipped, 调休 days counted)."""
+        day = start
+        counted = 0
+        while counted < days:
+            day += dt.timedelta(days=1)
+            if self.is_workday(day):
+                counted += 1
+        return day
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days after ``start`` up to and including ``end`` (negative when ``end`` is earlier)."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        return sum(1 for i in range(1, (end - start).days + 1) if self.is_workday(start + dt.timedelta(days=i)))
+
     def is_holiday(self, day: dt.date) -> bool:
         """An official day off (节假日), whether or not it falls on a weekend."""
         return self._kind(day) == HOLIDAY

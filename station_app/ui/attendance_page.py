@@ -27,8 +27,8 @@ from station_app.io.files import FileWriteError
 from station_app.services import roster
 from station_app.services.errors import StationError
 from station_app.ui.person_picker import PersonPicker
-from station_app.ui.registry_page import TablePane, make_table
 from station_app.ui.table_model import RowTableModel, TableColumn
+from station_app.ui.widgets import TablePane, make_table
 
 STATUS_COLOURS = {"出勤": "#2e7d32", "缺勤": "#c62828", "请假": "#ef6c00", "替班": "#757575", "待签到": "#1565c0"}
 

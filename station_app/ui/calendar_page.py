@@ -28,8 +28,8 @@ from station_app.services import registry, work_calendar
 from station_app.services.errors import StationError
 from station_app.services.work_calendar import HOLIDAY, HOLIDAY_NAMES, KINDS, MAKEUP, WorkCalendar
 from station_app.ui.forms import FieldSpec, FormDialog, ask_void_reason
-from station_app.ui.registry_page import TablePane, make_table
 from station_app.ui.table_model import Index, RowTableModel, TableColumn
+from station_app.ui.widgets import TablePane, make_table
 
 WARNING_STYLE = ("QLabel { color: #b71c1c; background: #fdecea; border: 1px solid #f5c2c0;"
                  " border-radius: 4px; padding: 8px 12px; }")

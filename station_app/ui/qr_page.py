@@ -30,8 +30,8 @@ from station_app.services import registry
 from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError
 from station_app.services.registry import RepFilter
-from station_app.ui.registry_page import TablePane, make_table
 from station_app.ui.table_model import RowTableModel, TableColumn
+from station_app.ui.widgets import TablePane, make_table
 
 
 class QrPage(QWidget):

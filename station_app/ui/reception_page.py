@@ -43,8 +43,8 @@ from station_app.services import settings as settings_service
 from station_app.services.errors import StationError, ValidationFailed
 from station_app.services.reception import ReferralInput, VisitFilter, VisitInput
 from station_app.ui.forms import ERROR_FIELD_STYLE, ask_void_reason, error_label
-from station_app.ui.registry_page import TablePane, make_table
 from station_app.ui.table_model import RowTableModel, TableColumn
+from station_app.ui.widgets import TablePane, make_table
 
 PAGE = 200
 

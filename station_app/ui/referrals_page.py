@@ -38,8 +38,8 @@ from station_app.services.referrals import ReferralSummary
 from station_app.services.work_calendar import parse_day
 from station_app.ui.forms import FieldSpec, FormDialog, ask_void_reason
 from station_app.ui.printing import print_with_preview
-from station_app.ui.registry_page import TablePane, make_table
 from station_app.ui.table_model import RowTableModel, TableColumn
+from station_app.ui.widgets import TablePane, make_table
 
 STATES = ("待交办", "已交办", "已反馈", "已回访", "办结", "退回")
 DATE_FIELDS = ("signed_on", "replied_on", "followed_on")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, fields
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QStackedLayout,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -44,50 +42,7 @@ from station_app.services.registry import (
 )
 from station_app.ui.forms import FieldSpec, FormDialog, ask_void_reason
 from station_app.ui.table_model import RowTableModel, TableColumn
-
-
-def make_table(model: RowTableModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    # No sort indicator until the clerk clicks a header: the service's order (by delegation, by pinyin) stands.
-    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-    view.setSortingEnabled(True)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().setDefaultSectionSize(28)
-    view.horizontalHeader().setHighlightSections(False)
-    for number, column in enumerate(getattr(model, "columns", ())):
-        view.setColumnWidth(number, column.width)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
-
-
-class EmptyHint(QLabel):
-    """Shown instead of an empty table: says why it is empty and what to do."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setWordWrap(True)
-        self.setStyleSheet("color: #757575; font-size: 15px; padding: 40px;")
-
-
-class TablePane(QWidget):
-    """A table with an empty-state hint in its place when it has no rows."""
-
-    def __init__(self, view: QTableView) -> None:
-        super().__init__()
-        self.view = view
-        self.hint = EmptyHint()
-        self.stack = QStackedLayout(self)
-        self.stack.addWidget(view)
-        self.stack.addWidget(self.hint)
-
-    def show_rows(self, count: int, hint: str) -> None:
-        self.hint.setText(hint)
-        self.stack.setCurrentWidget(self.view if count else self.hint)
+from station_app.ui.widgets import TablePane, make_table
 
 
 def _error_box(parent: QWidget, title: str, exc: Exception) -> None:

@@ -45,8 +45,8 @@ from station_app.services.roster import DayView, PlanInput
 from station_app.services.work_calendar import WorkCalendar
 from station_app.ui.forms import ERROR_STYLE, ok_cancel
 from station_app.ui.person_picker import PersonPicker
-from station_app.ui.registry_page import make_table
 from station_app.ui.table_model import RowTableModel, TableColumn
+from station_app.ui.widgets import make_table
 
 SOURCE_TAGS = {"手工": ("手", "#1565c0"), "调班": ("调", "#6a1b9a"), "替班": ("替", "#ef6c00")}
 

@@ -31,8 +31,8 @@ from station_app.services.settings import (
     StationSettings,
     ThisStationInput,
 )
-from station_app.vocab import StationKind
 from station_app.ui.forms import ERROR_FIELD_STYLE, error_label
+from station_app.vocab import StationKind
 
 #: this station's own row: settings page field → ``ThisStationInput`` attribute
 STATION_FIELDS = {"station_name": "name", "station_code": "code", "station_kind": "kind",

@@ -31,7 +31,7 @@ def test_deadline_counts_working_days_across_the_spring_festival(db, reception_s
     assert deadline == dt.date(2026, 2, 25)
     with db.session() as s:
         work = WorkCalendar.load(s)
-    assert referrals.add_working_days(work, dt.date(2026, 3, 6), 1) == dt.date(2026, 3, 9)
+    assert work.add_working_days(dt.date(2026, 3, 6), 1) == dt.date(2026, 3, 9)
 
 
 def test_the_whole_loop_with_a_dissatisfied_citizen_and_re_handling(db, reception_station):
