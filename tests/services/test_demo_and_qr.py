@@ -20,11 +20,12 @@ from station_app.services.demo import fill_demo
 from station_app.services.errors import ValidationFailed
 from station_app.services.qr import export_codes, payload_for, station_payload
 from station_app.services.validation import gender_from_id, id_number_error, phone_error
+from tests.conftest import DEMO_DAY, build_demo
 
 
-def test_demo_county_has_the_real_figures(db):
-    summary = fill_demo(db, today=dt.date(2026, 11, 20))
-    with db.session() as s:
+def test_demo_county_has_the_real_figures(demo_db, demo_template):
+    summary = demo_template[1]
+    with demo_db.session() as s:
         monitoring = s.scalars(select(Station).where(Station.kind == "人大代表监督站")).one()
         at_monitoring = s.scalars(select(Representative).where(Representative.station_id == monitoring.id)).all()
         township = s.scalars(select(Representative).where(Representative.station_id != monitoring.id,
@@ -93,12 +94,12 @@ def test_default_vcard_codes_scan_back_exactly_and_the_poster_is_written(db, ctx
     assert output.cards_pdf.exists() and output.poster_pdf.exists()
 
 
-def test_demo_has_a_year_of_duty_visits_and_referrals_in_every_state(db):
+def test_demo_has_a_year_of_duty_visits_and_referrals_in_every_state(demo_db, demo_template):
     from station_app.db.models import DutyAssignment, Referral, Visit
 
-    today = dt.date(2026, 11, 20)
-    summary = fill_demo(db, today=today)
-    with db.session() as s:
+    today = DEMO_DAY
+    summary = demo_template[1]
+    with demo_db.session() as s:
         visits = s.scalars(select(Visit)).all()
         referrals = s.scalars(select(Referral)).all()
         attendance = set(s.scalars(select(DutyAssignment.attendance)))
@@ -110,12 +111,11 @@ def test_demo_has_a_year_of_duty_visits_and_referrals_in_every_state(db):
     assert {"出勤", "缺勤", "请假", "替班", "待签到"} <= attendance
 
 
-def test_the_whole_demo_is_repeatable_for_the_same_day(tmp_path):
+def test_the_whole_demo_is_repeatable_for_the_same_day(tmp_path, demo_template):
     from station_app.db.models import DutyAssignment, DutySlot, Referral, Visit
 
-    def picture(name: str):
-        database = open_database(f"sqlite:///{tmp_path / name}")
-        fill_demo(database, today=dt.date(2026, 11, 20))
+    def picture(path):
+        database = open_database(f"sqlite:///{path}")
         with database.session() as s:
             turns = sorted(s.execute(select(DutySlot.day, DutySlot.slot_name, DutyAssignment.representative_id,
                                             DutyAssignment.window_unit_id, DutyAssignment.attendance)
@@ -125,4 +125,5 @@ def test_the_whole_demo_is_repeatable_for_the_same_day(tmp_path):
         database.dispose()
         return turns, visits, refs
 
-    assert picture("a.sqlite") == picture("b.sqlite")
+    build_demo(tmp_path / "again.sqlite")
+    assert picture(demo_template[0]) == picture(tmp_path / "again.sqlite")
