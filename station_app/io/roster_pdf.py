@@ -74,7 +74,7 @@ SEPARATOR = HexColor("#d4d4d4")  # between the slots of a day
 # The same colours as the roster page's legend on screen.
 MARK_COLORS = {AssignmentSource.MANUAL: HexColor("#1565c0"), AssignmentSource.SWAP: HexColor("#6a1b9a"),
                AssignmentSource.STAND_IN: HexColor("#ef6c00")}
-# The one-character tag printed after the name, in the legend's order.
+# The one-character tag printed after the name.
 MARK_TAGS = {AssignmentSource.SWAP: "调", AssignmentSource.STAND_IN: "替", AssignmentSource.MANUAL: "手"}
 OTHER_MARK = HexColor("#5d4037")
 RED_HEX = "#" + RED.hexval()[2:]  # for Paragraph markup
@@ -112,7 +112,7 @@ class PrintedSlot:
 @dataclass(frozen=True)
 class PrintedDay:
     day: datetime.date
-    note: str = ""  # "国庆节", "调休上班", "闭站：…"
+    note: str = ""  # a holiday (国庆节), a make-up working day (CalendarKind.MAKE_UP), "闭站：…"
     off: bool = False  # holiday/weekend/closed: grey background, no slots
     slots: tuple[PrintedSlot, ...] = ()
 
