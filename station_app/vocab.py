@@ -150,6 +150,14 @@ class FollowUpMethod(Word):
     IN_PERSON = "上门", "In person"
 
 
+class ReferralForm(Word):
+    """The printed forms of the closed loop (三单), in the order they are printed for a referral."""
+
+    ISSUE = "交办单", "Referral form"
+    FEEDBACK = "反馈单", "Feedback form"
+    FOLLOW_UP = "回访单", "Follow-up form"
+
+
 # --- Duty -------------------------------------------------------------------------------------
 
 

@@ -1,15 +1,15 @@
-"""The one CJK font for every PDF the app writes, and small helpers to measure text with it.
+"""The one CJK font for every PDF the app writes, and small helpers to measure and wrap text with it.
 
 WenQuanYi Micro Hei ships in ``resources/fonts`` (``config.FONT_FILE``, a TrueType collection).
 reportlab embeds a subset of it in every PDF, so printouts show Chinese on any computer,
-never boxes.
+never boxes. Printouts reach these helpers through the PDF toolkit, :mod:`station_app.io.pdf`,
+which draws with them.
 """
 from __future__ import annotations
 
 import threading
 from pathlib import Path
 
-from reportlab.lib.colors import HexColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -128,41 +128,3 @@ def _wrap_paragraph(text: str, size: float, max_width: float, font: str) -> list
             line.append(char)
     flush()
     return lines or [""]
-
-
-#: the house ink for PDF text: a soft black
-INK = HexColor("#1a1a1a")
-
-
-def draw_text(canvas, text: str, x: float, y: float, size: float, *, font: str, color=INK,
-              align: str = "left", bold: bool = False) -> float:
-    """One line of text on a reportlab canvas; ``bold`` thickens the strokes (the bundled font has no bold
-    face). ``align`` is "left", "center" or "right" about ``x``. Returns the text's width."""
-    width = text_width(text, size, font)
-    if align == "center":
-        x -= width / 2
-    elif align == "right":
-        x -= width
-    canvas.saveState()
-    if color is not None:
-        canvas.setFillColor(color)
-    text_object = canvas.beginText(x, y)
-    text_object.setFont(font, size)
-    if bold:
-        if color is not None:
-            canvas.setStrokeColor(color)
-        canvas.setLineWidth(size * 0.035)
-        text_object.setTextRenderMode(2)
-    text_object.textOut(text)
-    canvas.drawText(text_object)
-    canvas.restoreState()
-    return width
-
-
-def clip_line(text: str, size: float, width: float, font: str) -> str:
-    """``text`` cut with "…" so it fits ``width`` at ``size``."""
-    if text_width(text, size, font) <= width:
-        return text
-    while text and text_width(text + "…", size, font) > width:
-        text = text[:-1]
-    return text + "…"

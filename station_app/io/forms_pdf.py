@@ -26,7 +26,6 @@ from pathlib import Path
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -38,13 +37,27 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from station_app.config import APP_TITLE
 from station_app.i18n import tr
 from station_app.io.files import atomic_path
-from station_app.io.fonts import draw_text, fit_font_size, register_pdf_fonts, text_width, wrap_text
-from station_app.io.qr_pdf import GREY, INK, RED
+from station_app.io.pdf import (
+    GREY,
+    INK,
+    RED,
+    ContinuedHeading,
+    SectionStart,
+    build_numbered,
+    chinese_date,
+    document_info,
+    draw_double_rule,
+    draw_text,
+    fit_font_size,
+    register_pdf_fonts,
+    text_width,
+    wrap_text,
+)
+from station_app.vocab import FollowUpMethod, ReferralForm, Satisfaction
 
-FORMS = ("交办单", "反馈单", "回访单")
+FORMS: tuple[ReferralForm, ...] = tuple(ReferralForm)
 """The forms of the closed loop, in the order they are printed for a referral."""
 
 PAGE_W, PAGE_H = A4
@@ -87,7 +100,7 @@ class ReferralPrint:
     phone: str
     address: str
     people_count: int
-    channel: str  # 站内接待 / 流动/摆摊 / 扫码/线上 / 电话 / 网格走访
+    channel: str  # a Channel
     category: str
     content: str  # what they raised
     representatives: str  # "张三、李四", who received them
@@ -105,25 +118,18 @@ class ReferralPrint:
     # the follow-up
     followed_on: datetime.date | None = None
     follow_by: str = ""
-    follow_method: str = ""  # 电话 / 上门
+    follow_method: str = ""  # a FollowUpMethod
     citizen_words: str = ""
-    satisfaction: str = ""  # 满意 / 基本满意 / 不满意
+    satisfaction: str = ""  # a Satisfaction
     history: tuple[str, ...] = ()  # "2026年3月5日 交办 至 县住建局", printed on the 交办单
-
-
-def chinese_date(day: datetime.date | datetime.datetime | None) -> str:
-    """"2025年3月5日"; '' for None."""
-    if day is None:
-        return ""
-    return tr("{year}年{month}月{day}日", year=day.year, month=day.month, day=day.day)
 
 
 def form_title(form: str) -> str:
     """The printed title of one of :data:`FORMS`; ``ValueError`` for any other name."""
     titles = {
-        "交办单": tr("接待群众反映问题交办单"),
-        "反馈单": tr("接待群众反映问题办理情况反馈单"),
-        "回访单": tr("交办问题回访记录单"),
+        ReferralForm.ISSUE: tr("接待群众反映问题交办单"),
+        ReferralForm.FEEDBACK: tr("接待群众反映问题办理情况反馈单"),
+        ReferralForm.FOLLOW_UP: tr("交办问题回访记录单"),
     }
     if form not in titles:
         raise ValueError(tr("没有名为“{form}”的表单，可选：{forms}", form=form, forms=tr("、").join(FORMS)))
@@ -186,7 +192,7 @@ def write_reminder(path: Path | str, *, station: str, unit: str, today: datetime
               "{days}日内将办理情况书面反馈我站；确因客观原因不能按期办结的，请书面说明原因及预计办结时间。",
               count=len(overdue), days=reply_days)
     story: list[Flowable] = [
-        _Marker(title, ""),
+        SectionStart(title),
         _Heading(station, title, "", "", font, title_size=16),
         paragraph(tr("{unit}：", unit=unit)),
         paragraph(body, indent=indent),
@@ -298,20 +304,6 @@ class _Text(Flowable):
 
 
 
-class _Marker(Flowable):
-    """Zero-size: tells the canvas that a new form (``title``, ``number``) starts on this page."""
-
-    def __init__(self, title: str, number: str) -> None:
-        super().__init__()
-        self.title, self.number = title, number
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        return 0, 0
-
-    def draw(self) -> None:
-        self.canv.form_starts.append((self.canv.getPageNumber(), self.title, self.number))
-
-
 class _Heading(Flowable):
     """The station's name in red over the red double rule, the title, and the number on the
     right under it (``left``, e.g. "第 2 次交办", on the left of the same line). A name or title
@@ -349,13 +341,7 @@ class _Heading(Flowable):
             baseline = self.height - 1 * mm - size * 0.88 - i * size * 1.25
             draw_text(canvas, line, width / 2, baseline, size, font=font, color=RED, align="center", bold=True)
         rule_y = self.height - self.rule_y_from_top
-        canvas.saveState()
-        canvas.setStrokeColor(RED)
-        canvas.setLineWidth(1.6)
-        canvas.line(0, rule_y, width, rule_y)
-        canvas.setLineWidth(0.5)
-        canvas.line(0, rule_y - 1.4 * mm, width, rule_y - 1.4 * mm)
-        canvas.restoreState()
+        draw_double_rule(canvas, 0, width, rule_y)
         size = self.title_size_used
         baseline = rule_y - 11.5 * mm
         for i, line in enumerate(self.title_lines):
@@ -409,11 +395,11 @@ class _Choices(Flowable):
         canvas.restoreState()
 
 
-def _choices(options: Sequence[tuple[str, str]], chosen: str | None, font: str) -> _Choices:
-    """``options`` as (stored value, printed label); the one equal to ``chosen`` is ticked."""
+def _choices(options: Sequence[tuple[object, str]], chosen: object, font: str) -> _Choices:
+    """``options`` as (value, printed label); the one equal to ``chosen`` is ticked."""
     items = [(label, value == chosen) for value, label in options]
     if chosen and chosen not in {value for value, _ in options}:  # a value the form does not foresee
-        items.append((chosen, True))
+        items.append((str(chosen), True))
     return _Choices(items, font)
 
 
@@ -639,19 +625,15 @@ def _visit_time(at: datetime.datetime | None) -> str:
     return chinese_date(at)
 
 
-def _solved(solved: bool | None) -> str | None:
-    return None if solved is None else "已解决" if solved else "未解决"
-
-
 def _form_story(form: str, referral: ReferralPrint, font: str, *, blank: bool) -> list[Flowable]:
     title = form_title(form)
     rows = _Rows(font)
     r = referral
-    left = tr("第 {rounds} 次交办", rounds=r.rounds) if form == "交办单" and r.rounds > 1 else ""
-    story: list[Flowable] = [_Marker(title, r.number), _Heading(r.station, title, r.number, left, font)]
+    left = tr("第 {rounds} 次交办", rounds=r.rounds) if form == ReferralForm.ISSUE and r.rounds > 1 else ""
+    story: list[Flowable] = [SectionStart(title, r.number), _Heading(r.station, title, r.number, left, font)]
     count = "" if blank or r.people_count <= 0 else tr("{count} 人", count=r.people_count)
-    solved = _choices((("已解决", tr("已解决")), ("未解决", tr("未解决"))), _solved(r.solved), font)
-    if form == "交办单":
+    solved = _choices(((True, tr("已解决")), (False, tr("未解决"))), r.solved, font)
+    if form == ReferralForm.ISSUE:
         rows.pair(tr("反映人"), _citizen(r, blank), tr("联系电话"), r.phone)
         rows.pair(tr("来访时间"), _visit_time(r.visited_at), tr("来访人数"), count)
         rows.wide(tr("住　　址"), r.address)
@@ -667,7 +649,7 @@ def _form_story(form: str, referral: ReferralPrint, font: str, *, blank: bool) -
         rows.wide(tr("签　　收"), _SignArea([tr("承办单位签收人（签字）：")], "", font, seal=False, height=15 * mm))
         note = tr("注：本单一式两份，监督站、承办单位各留存一份。请承办单位在办结时限内办理，并填写"
                   "《接待群众反映问题办理情况反馈单》，加盖公章后反馈监督站。")
-    elif form == "反馈单":
+    elif form == ReferralForm.FEEDBACK:
         rows.pair(tr("交办编号"), "" if blank else r.number, tr("交办日期"), _date(r.issued_on))
         rows.pair(tr("承办单位"), r.unit, tr("办结时限"), _date(r.deadline))
         rows.pair(tr("反映人"), _citizen(r, blank), tr("联系电话"), r.phone)
@@ -685,11 +667,11 @@ def _form_story(form: str, referral: ReferralPrint, font: str, *, blank: bool) -
         rows.text(tr("反映问题"), r.content, min_height=40 * mm)
         rows.pair(tr("办理结果"), solved, tr("答复日期"), _date(r.replied_on))
         rows.pair(tr("回访时间"), _date(r.followed_on), tr("回访人"), r.follow_by)
-        methods = (("电话", tr("电话")), ("上门", tr("上门")))
-        rows.wide(tr("回访方式"), _choices(methods, r.follow_method or None, font))
+        methods = [(method, method.label) for method in FollowUpMethod]
+        rows.wide(tr("回访方式"), _choices(methods, r.follow_method, font))
         rows.text(tr("群众意见"), r.citizen_words, min_height=70 * mm)
-        levels = (("满意", tr("满意")), ("基本满意", tr("基本满意")), ("不满意", tr("不满意")))
-        rows.wide(tr("满意程度"), _choices(levels, r.satisfaction or None, font))
+        levels = [(level, level.label) for level in Satisfaction]
+        rows.wide(tr("满意程度"), _choices(levels, r.satisfaction, font))
         rows.wide(tr("监督站意见"), _SignArea([tr("回访人（签字）："), tr("站长（签字）：")],
                                          chinese_date(r.followed_on), font, height=26 * mm))
         note = tr("注：回访可采取电话或上门方式。群众对办理结果不满意的，由监督站重新交办。")
@@ -743,51 +725,13 @@ def _overdue_table(overdue: list[tuple[str, str, datetime.date, int]], sign_off:
 
 
 def _build(path: Path | str, story: list[Flowable], title: str, font: str) -> int:
-    pages: list[int] = []
     with atomic_path(Path(path)) as tmp:
         document = BaseDocTemplate(
             str(tmp), pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
-            bottomMargin=MARGIN_BOTTOM, title=title, author=APP_TITLE, creator=APP_TITLE,
-            initialFontName=font, initialFontSize=10, pageCompression=1)
+            bottomMargin=MARGIN_BOTTOM, **document_info(title, font))
         frame = Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_W, FRAME_H, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         document.addPageTemplates([PageTemplate(id="form", frames=[frame])])
-        document.build(story, canvasmaker=_form_canvas(font, pages))
-    return pages[0]
-
-
-def _form_canvas(font: str, pages: list[int]) -> type[Canvas]:
-    """A canvas that holds its pages back until the end, so each form's pages can say
-    "第 1 页 / 共 2 页" and a form's later pages "（续）" with its number."""
-
-    class FormCanvas(Canvas):
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            self._held: list[dict] = []
-            self.form_starts: list[tuple[int, str, str]] = []  # page, title, number
-
-        def showPage(self) -> None:
-            self._held.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._held)
-            pages.append(total)
-            starts = self.form_starts or [(1, "", "")]
-            bounds = [start for start, _, _ in starts] + [total + 1]
-            for index, (first, title, number) in enumerate(starts):
-                count = bounds[index + 1] - first
-                for page in range(first, first + count):
-                    self.__dict__.update(self._held[page - 1])
-                    draw_text(self, tr("第 {page} 页 / 共 {pages} 页", page=page - first + 1, pages=count),
-                               PAGE_W / 2, 9 * mm, 8.5, font=font, color=GREY, align="center")
-                    if page > first:
-                        top = PAGE_H - MARGIN_TOP + 4 * mm
-                        draw_text(self, tr("{title}（续）", title=title), MARGIN_X, top, 9, font=font, color=GREY)
-                        if number:
-                            draw_text(self, number, PAGE_W - MARGIN_X, top, 9, font=font, color=GREY,
-                                       align="right")
-                    super().showPage()
-            super().save()
-
-    return FormCanvas
+        # Each form counts its own pages; its later pages say "（续）" with its number at the top.
+        continued = ContinuedHeading(left=MARGIN_X, right=PAGE_W - MARGIN_X, y=PAGE_H - MARGIN_TOP + 4 * mm, size=9)
+        return build_numbered(document, story, font=font, continued=continued)

@@ -11,19 +11,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.lib.colors import Color, HexColor, white
+from reportlab.lib.colors import Color, white
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from station_app.config import APP_TITLE
 from station_app.i18n import tr
 from station_app.io.files import atomic_path
-from station_app.io.fonts import (
+from station_app.io.pdf import (
+    BORDER,
+    GREY,
     INK,
+    LIGHT,
+    RED,
     clip_line,
+    draw_double_rule,
     draw_text,
     fit_font_size,
+    fit_line,
+    new_canvas,
+    page_label,
     register_pdf_fonts,
     text_width,
     wrap_text,
@@ -31,11 +38,6 @@ from station_app.io.fonts import (
 from station_app.io.qr import QUIET_ZONE, qr_matrix
 
 PAGE_W, PAGE_H = A4
-
-GREY = HexColor("#5c5c5c")
-LIGHT = HexColor("#9a9a9a")
-BORDER = HexColor("#c8c8c8")
-RED = HexColor("#c00000")  # the red of official headings
 
 # Cut-out cards: 2 columns x 4 rows of 94 x 63 mm, close to a business card.
 CARD_COLS, CARD_ROWS = 2, 4
@@ -88,10 +90,6 @@ def draw_qr(canvas: Canvas, payload: str, x: float, y: float, box: float) -> flo
     return module
 
 
-
-
-
-
 def _draw_block(canvas: Canvas, text: str, x: float, y: float, width: float, *, size: float,
                 min_size: float, max_lines: int, font: str, color: Color = INK, align: str = "left",
                 bold: bool = False, leading: float = 1.3) -> float:
@@ -113,15 +111,6 @@ def _layout_block(text: str, width: float, *, size: float, min_size: float, max_
     return size, lines
 
 
-def _new_canvas(path: Path, title: str, font: str) -> Canvas:
-    # The initial font is ours too, so the PDF references no (unembedded) base-14 font at all.
-    canvas = Canvas(str(path), pagesize=A4, pageCompression=1, initialFontName=font, initialFontSize=10)
-    canvas.setTitle(title)
-    canvas.setCreator(APP_TITLE)
-    canvas.setAuthor(APP_TITLE)
-    return canvas
-
-
 # ---------------------------------------------------------------------------------------------
 # Cut-out cards
 
@@ -141,7 +130,7 @@ def write_cards_pdf(cards: Sequence[QrCard], path: Path | str, *, title: str) ->
     font = register_pdf_fonts()
     pages = math.ceil(len(cards) / CARDS_PER_PAGE)
     with atomic_path(Path(path)) as tmp:
-        canvas = _new_canvas(tmp, title, font)
+        canvas = new_canvas(tmp, title, font)
         for page in range(pages):
             chunk = cards[page * CARDS_PER_PAGE:(page + 1) * CARDS_PER_PAGE]
             _draw_cards_page(canvas, chunk, title=title, page=page + 1, pages=pages, font=font)
@@ -161,13 +150,11 @@ def _draw_cards_page(canvas: Canvas, cards: Sequence[QrCard], *, title: str, pag
     # Header: title in the middle, cutting hint on the right.
     hint = tr("沿虚线剪开")
     hint_w = text_width(hint, 8, font)
-    title_size = fit_font_size(title, right - left - 2 * hint_w - 12 * mm, 13, 9, font)
-    draw_text(canvas, clip_line(title, title_size, right - left - 2 * hint_w - 12 * mm, font),
-               PAGE_W / 2, PAGE_H - 13 * mm, title_size, font=font, align="center", bold=True)
+    line, size = fit_line(title, right - left - 2 * hint_w - 12 * mm, 13, 9, font)
+    draw_text(canvas, line, PAGE_W / 2, PAGE_H - 13 * mm, size, font=font, align="center", bold=True)
     draw_text(canvas, hint, right, PAGE_H - 13 * mm, 8, font=font, color=LIGHT, align="right")
     # Footer: page number.
-    draw_text(canvas, tr("第 {page} 页 / 共 {pages} 页", page=page, pages=pages), PAGE_W / 2, 12 * mm, 9,
-               font=font, color=GREY, align="center")
+    draw_text(canvas, page_label(page, pages), PAGE_W / 2, 12 * mm, 9, font=font, color=GREY, align="center")
 
     for index, card in enumerate(cards):
         _draw_card(canvas, card, *_card_origin(index), font=font)
@@ -195,7 +182,7 @@ def _draw_card(canvas: Canvas, card: QrCard, x: float, y: float, *, font: str) -
     box_y = y + CARD_H - CARD_QR_INSET - box
     draw_qr(canvas, card.payload, box_x, box_y, box)
     draw_text(canvas, tr("扫一扫 找代表"), box_x + box / 2, y + 5.5 * mm, 9.5, font=font, color=GREY,
-               align="center")
+              align="center")
 
     text_x = x + 6 * mm
     width = box_x - text_x - 1.5 * mm
@@ -265,7 +252,7 @@ def write_station_poster(path: Path | str, *, station_name: str, station_payload
         qr_matrix(card.payload)
     font = register_pdf_fonts()
     with atomic_path(Path(path)) as tmp:
-        canvas = _new_canvas(tmp, station_name, font)
+        canvas = new_canvas(tmp, station_name, font)
         _draw_poster(canvas, font=font, station_name=station_name, station_payload=station_payload,
                      heading=heading, on_duty=on_duty, footer=footer)
         canvas.save()
@@ -287,16 +274,10 @@ def _draw_poster(canvas: Canvas, *, font: str, station_name: str, station_payloa
     top = PAGE_H - POSTER_MARGIN - 11 * mm
     for i, line in enumerate(lines):
         draw_text(canvas, line, PAGE_W / 2, top - i * size * 1.2, size, font=font, color=RED, align="center",
-                   bold=True)
+                  bold=True)
     last = top - (len(lines) - 1) * size * 1.2
     rule_y = last - 7 * mm
-    canvas.saveState()
-    canvas.setStrokeColor(RED)
-    canvas.setLineWidth(2)
-    canvas.line(POSTER_MARGIN, rule_y, PAGE_W - POSTER_MARGIN, rule_y)
-    canvas.setLineWidth(0.6)
-    canvas.line(POSTER_MARGIN, rule_y - 1.6 * mm, PAGE_W - POSTER_MARGIN, rule_y - 1.6 * mm)
-    canvas.restoreState()
+    draw_double_rule(canvas, POSTER_MARGIN, PAGE_W - POSTER_MARGIN, rule_y, widths=(2, 0.6), gap=1.6 * mm)
 
     # The station's code: as big as the room left by the grid allows (44-95 mm with quiet zone, so
     # never under 3.5 cm of code); room left over is shared out between the sections.
@@ -336,8 +317,7 @@ def _draw_poster(canvas: Canvas, *, font: str, station_name: str, station_payloa
 
 
 def _draw_section_heading(canvas: Canvas, heading: str, y: float, *, font: str) -> None:
-    size = fit_font_size(heading, 120 * mm, 16, 11, font)
-    heading = clip_line(heading, size, 120 * mm, font)
+    heading, size = fit_line(heading, 120 * mm, 16, 11, font)
     draw_text(canvas, heading, PAGE_W / 2, y, size, font=font, align="center", bold=True)
     half = text_width(heading, size, font) / 2 + 5 * mm
     mid = y + size * 0.35
@@ -371,14 +351,12 @@ def _draw_duty_cell(canvas: Canvas, card: QrCard, x: float, y: float, *, font: s
     draw_qr(canvas, card.payload, center - CELL_QR_BOX / 2, box_top - CELL_QR_BOX, CELL_QR_BOX)
     width = CELL_W - 2 * pad - 3 * mm
     baseline = box_top - CELL_QR_BOX - 3.8 * mm
-    size = fit_font_size(card.name, width, 12, 9, font)
-    draw_text(canvas, clip_line(card.name, size, width, font), center, baseline, size, font=font,
-               align="center", bold=True)
+    name, size = fit_line(card.name, width, 12, 9, font)
+    draw_text(canvas, name, center, baseline, size, font=font, align="center", bold=True)
     baseline -= 4.4 * mm
     if card.level:
-        size = fit_font_size(card.level, width, 8.5, 7, font)
-        draw_text(canvas, clip_line(card.level, size, width, font), center, baseline, size, font=font,
-                   color=GREY, align="center")
+        level, size = fit_line(card.level, width, 8.5, 7, font)
+        draw_text(canvas, level, center, baseline, size, font=font, color=GREY, align="center")
         baseline -= 3.5 * mm
     if card.delegation:
         _draw_block(canvas, card.delegation, center, baseline, width, size=8.5, min_size=7.5,
@@ -393,7 +371,7 @@ def _draw_no_duty(canvas: Canvas, top: float, *, font: str) -> None:
     canvas.roundRect(POSTER_MARGIN + 20 * mm, top - height, PAGE_W - 2 * POSTER_MARGIN - 40 * mm, height, 3 * mm)
     canvas.restoreState()
     draw_text(canvas, tr("暂无值班安排"), PAGE_W / 2, top - height / 2 - 2 * mm, 16, font=font, color=GREY,
-               align="center")
+              align="center")
 
 
 def _footer_lines(footer: str, font: str) -> tuple[float, list[str]]:
@@ -412,7 +390,7 @@ def _draw_poster_footer(canvas: Canvas, footer: str, page: int, pages: int, *, f
     size, lines = _footer_lines(footer, font)
     for i, line in enumerate(lines):
         draw_text(canvas, line, PAGE_W / 2, POSTER_FOOTER_Y + (len(lines) - 1 - i) * size * 1.3, size,
-                   font=font, color=GREY, align="center")
+                  font=font, color=GREY, align="center")
     if pages > 1:
-        draw_text(canvas, tr("第 {page} 页 / 共 {pages} 页", page=page, pages=pages), PAGE_W - POSTER_MARGIN,
-                   POSTER_FOOTER_Y, 8, font=font, color=LIGHT, align="right")
+        draw_text(canvas, page_label(page, pages), PAGE_W - POSTER_MARGIN, POSTER_FOOTER_Y, 8, font=font,
+                  color=LIGHT, align="right")

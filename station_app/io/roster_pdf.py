@@ -38,11 +38,30 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from station_app.config import APP_TITLE
-from station_app.i18n import tr
+from station_app.i18n import tr, weekday
 from station_app.io.files import atomic_path
-from station_app.io.fonts import clip_line, draw_text, fit_font_size, register_pdf_fonts, text_width, wrap_text
-from station_app.io.qr_pdf import BORDER, GREY, INK, LIGHT, RED
+from station_app.io.pdf import (
+    BORDER,
+    GREY,
+    INK,
+    LIGHT,
+    RED,
+    ContinuedHeading,
+    SectionStart,
+    build_numbered,
+    document_info,
+    draw_double_rule,
+    draw_text,
+    fit_font_size,
+    fit_line,
+    month_day_weekday,
+    new_canvas,
+    page_label,
+    register_pdf_fonts,
+    text_width,
+    wrap_text,
+)
+from station_app.vocab import AssignmentSource, Attendance, SlotName
 
 PAGE_SIZE = landscape(A4)
 """The month roster's page: A4 landscape, in points."""
@@ -53,8 +72,10 @@ HEADER_FILL = HexColor("#ececec")
 RULE = HexColor("#8c8c8c")  # the grid lines
 SEPARATOR = HexColor("#d4d4d4")  # between the slots of a day
 # The same colours as the roster page's legend on screen.
-MARK_COLORS = {"手工": HexColor("#1565c0"), "调班": HexColor("#6a1b9a"), "替班": HexColor("#ef6c00")}
-MARK_TAGS = {"调班": "调", "替班": "替", "手工": "手"}  # the one-character tag printed after the name
+MARK_COLORS = {AssignmentSource.MANUAL: HexColor("#1565c0"), AssignmentSource.SWAP: HexColor("#6a1b9a"),
+               AssignmentSource.STAND_IN: HexColor("#ef6c00")}
+# The one-character tag printed after the name.
+MARK_TAGS = {AssignmentSource.SWAP: "调", AssignmentSource.STAND_IN: "替", AssignmentSource.MANUAL: "手"}
 OTHER_MARK = HexColor("#5d4037")
 RED_HEX = "#" + RED.hexval()[2:]  # for Paragraph markup
 
@@ -72,13 +93,13 @@ NOTE_MIN_SIZE = 6.5  # a note that needs less goes under the day number, wrapped
 @dataclass(frozen=True)
 class PrintedPerson:
     name: str
-    mark: str = ""  # "" normal, "手工" manual assignment, "调班" swapped, "替班" stand-in
+    mark: str = ""  # "" when generated, else how the person came to the slot (an AssignmentSource)
     unit: str = ""  # window unit for window-unit heads (e.g. "县税务局"); "" for representatives
 
 
 @dataclass(frozen=True)
 class PrintedSlot:
-    name: str  # "全天", "上午", "下午"
+    name: str  # a SlotName
     people: tuple[PrintedPerson, ...]
     needed: int  # headcount required
 
@@ -91,7 +112,7 @@ class PrintedSlot:
 @dataclass(frozen=True)
 class PrintedDay:
     day: datetime.date
-    note: str = ""  # "国庆节", "调休上班", "闭站：…"
+    note: str = ""  # a holiday (国庆节), a make-up working day (CalendarKind.MAKE_UP), "闭站：…"
     off: bool = False  # holiday/weekend/closed: grey background, no slots
     slots: tuple[PrintedSlot, ...] = ()
 
@@ -102,7 +123,7 @@ class EmptyPost:
     slot: str
     person: str
     unit: str  # delegation or window unit
-    status: str  # "缺勤" or "请假"
+    status: str  # Attendance.ABSENT or Attendance.LEAVE
     note: str = ""
 
 
@@ -115,11 +136,7 @@ class Box(NamedTuple):
 
 
 # ---------------------------------------------------------------------------------------------
-# Shared drawing helpers
-
-
-
-
+# The heading of every page
 
 
 def _draw_heading(canvas: Canvas, title: str, subtitle: str | None, *, top: float, left: float, right: float,
@@ -129,22 +146,13 @@ def _draw_heading(canvas: Canvas, title: str, subtitle: str | None, *, top: floa
     :func:`heading_height` under ``top``. ``subtitle=None`` leaves out the subtitle's line (``""``
     keeps it, empty)."""
     width = right - left
-    size = fit_font_size(title, width, 18, 12, font)
+    line, size = fit_line(title, width, 18, 12, font)
     baseline = top - 15
-    draw_text(canvas, clip_line(title, size, width, font), (left + right) / 2, baseline, size, font=font,
-               color=RED, align="center", bold=True)
+    draw_text(canvas, line, (left + right) / 2, baseline, size, font=font, color=RED, align="center", bold=True)
     if subtitle:
-        sub_size = fit_font_size(subtitle, width, 10, 8, font)
-        draw_text(canvas, clip_line(subtitle, sub_size, width, font), (left + right) / 2,
-                   baseline - 6.5 * mm, sub_size, font=font, color=GREY, align="center")
-    rule_y = top - _heading_height(subtitle is not None) + 1.4 * mm
-    canvas.saveState()
-    canvas.setStrokeColor(RED)
-    canvas.setLineWidth(1.6)
-    canvas.line(left, rule_y, right, rule_y)
-    canvas.setLineWidth(0.5)
-    canvas.line(left, rule_y - 1.4 * mm, right, rule_y - 1.4 * mm)
-    canvas.restoreState()
+        line, size = fit_line(subtitle, width, 10, 8, font)
+        draw_text(canvas, line, (left + right) / 2, baseline - 6.5 * mm, size, font=font, color=GREY, align="center")
+    draw_double_rule(canvas, left, right, top - _heading_height(subtitle is not None) + 1.4 * mm)
 
 
 def _heading_height(with_subtitle: bool = True) -> float:
@@ -153,18 +161,6 @@ def _heading_height(with_subtitle: bool = True) -> float:
 
 
 HEADING_HEIGHT = _heading_height()
-
-
-def _page_label(page: int, pages: int) -> str:
-    return tr("第 {page} 页 / 共 {pages} 页", page=page, pages=pages)
-
-
-def _weekday(day: datetime.date) -> str:
-    return _weekday_names()[day.weekday()]
-
-
-def _weekday_names() -> list[str]:
-    return [tr("星期一"), tr("星期二"), tr("星期三"), tr("星期四"), tr("星期五"), tr("星期六"), tr("星期日")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -361,7 +357,7 @@ def _layout_cell(pday: PrintedDay | None, box: Box) -> _CellLayout:
     note_size = fit_font_size(pday.note, note_room, 7.5, NOTE_MIN_SIZE)
     note_in_header = not pday.note or text_width(pday.note, note_size) <= note_room
     slots = () if pday.off else pday.slots
-    labelled = len(slots) > 1 or any(slot.name != "全天" for slot in slots)
+    labelled = len(slots) > 1 or any(slot.name != SlotName.WHOLE_DAY for slot in slots)
 
     def attempt(size: float) -> tuple[list[_Line], float, bool]:
         lines: list[_Line] = []
@@ -464,7 +460,7 @@ def _draw_cell(canvas: Canvas, box: Box, day: int, pday: PrintedDay | None, *, w
     layout = _layout_cell(pday, box)
     if pday.note and layout.note_in_header:
         draw_text(canvas, pday.note, right, header_base, layout.note_size, font=font,
-                   color=RED if off else GREY, align="right")
+                  color=RED if off else GREY, align="right")
     y = top - HEADER_H
     for line in layout.lines:
         if line.separator:
@@ -511,7 +507,7 @@ def write_month_roster_pdf(path: Path | str, *, station: str, plan: str, year: i
     per_page = _counts_per_page()
     pages = 1 + (math.ceil((len(counts) + 1) / per_page) if counts else 0)
     with atomic_path(Path(path)) as tmp:
-        canvas = _new_canvas(tmp, title, font, PAGE_SIZE)
+        canvas = new_canvas(tmp, title, font, PAGE_SIZE)
         _draw_calendar_page(canvas, title=title, plan=plan, year=year, month=month, by_day=by_day,
                             font=font)
         _draw_footer(canvas, footer, 1, pages, font=font)
@@ -532,23 +528,13 @@ def write_month_roster_pdf(path: Path | str, *, station: str, plan: str, year: i
     return pages
 
 
-def _new_canvas(path: Path, title: str, font: str, page_size: tuple[float, float]) -> Canvas:
-    # The initial font is ours too, so the PDF references no (unembedded) base-14 font at all.
-    canvas = Canvas(str(path), pagesize=page_size, pageCompression=1, initialFontName=font, initialFontSize=10)
-    canvas.setTitle(title)
-    canvas.setCreator(APP_TITLE)
-    canvas.setAuthor(APP_TITLE)
-    return canvas
-
-
 def _draw_footer(canvas: Canvas, footer: str, page: int, pages: int, *, font: str) -> None:
     width, _ = PAGE_SIZE
-    label = _page_label(page, pages)
-    draw_text(canvas, label, width - MARGIN_X, FOOTER_Y, 8, font=font, color=GREY, align="right")
+    label_width = draw_text(canvas, page_label(page, pages), width - MARGIN_X, FOOTER_Y, 8, font=font, color=GREY,
+                            align="right")
     if footer:
-        room = width - 2 * MARGIN_X - text_width(label, 8, font) - 10 * mm
-        size = fit_font_size(footer, room, 8, 6.5, font)
-        draw_text(canvas, clip_line(footer, size, room, font), MARGIN_X, FOOTER_Y, size, font=font, color=GREY)
+        line, size = fit_line(footer, width - 2 * MARGIN_X - label_width - 10 * mm, 8, 6.5, font)
+        draw_text(canvas, line, MARGIN_X, FOOTER_Y, size, font=font, color=GREY)
 
 
 def _draw_calendar_page(canvas: Canvas, *, title: str, plan: str, year: int, month: int,
@@ -565,9 +551,9 @@ def _draw_calendar_page(canvas: Canvas, *, title: str, plan: str, year: int, mon
     canvas.setFillColor(HEADER_FILL)
     canvas.rect(left, grid_top, right - left, WEEKDAY_ROW_H, stroke=0, fill=1)
     canvas.restoreState()
-    for col, name in enumerate(_weekday_names()):
+    for col, name in enumerate(weekday(index) for index in range(7)):
         draw_text(canvas, name, left + (col + 0.5) * col_w, grid_top + WEEKDAY_ROW_H / 2 - 3.3, 9.5, font=font,
-                   color=GREY if col >= 5 else INK, align="center", bold=True)
+                  color=GREY if col >= 5 else INK, align="center", bold=True)
 
     for row, week in enumerate(weeks):
         for col, day in enumerate(week):
@@ -599,7 +585,9 @@ def _draw_legend(canvas: Canvas, extra_marks: list[str], *, left: float, right: 
     x = left
     draw_text(canvas, tr("说明："), x, LEGEND_Y, size, font=font, color=GREY)
     x += text_width(tr("说明："), size, font)
-    marks = [("调班", tr("调班")), ("替班", tr("替班")), ("手工", tr("手工指派"))]
+    marks = [(AssignmentSource.SWAP, AssignmentSource.SWAP.label),
+             (AssignmentSource.STAND_IN, AssignmentSource.STAND_IN.label),
+             (AssignmentSource.MANUAL, tr("手工指派"))]
     marks += [(mark, mark) for mark in extra_marks]
     for mark, label in marks:
         tag, color = _mark_tag(mark)
@@ -664,7 +652,7 @@ def _draw_counts_page(canvas: Canvas, rows: list[tuple[str, str, str, str, bool]
     block_w = (right - left - (COUNT_BLOCKS - 1) * COUNT_GUTTER) / COUNT_BLOCKS
     name_w = block_w - 3 * COUNT_NUM_W
     top = _counts_table_top()
-    headers = [tr("姓名"), tr("排班"), tr("出勤"), tr("缺勤")]
+    headers = [tr("姓名"), tr("排班"), Attendance.PRESENT.label, Attendance.ABSENT.label]
     for block in range(COUNT_BLOCKS):
         chunk = rows[block * per_block:(block + 1) * per_block]
         if not chunk:
@@ -678,7 +666,7 @@ def _draw_counts_page(canvas: Canvas, rows: list[tuple[str, str, str, str, bool]
         canvas.restoreState()
         for i, header in enumerate(headers):
             draw_text(canvas, header, (col_x[i] + col_x[i + 1]) / 2, top - COUNT_HEAD_H / 2 - 3.2, 9, font=font,
-                       align="center", bold=True)
+                      align="center", bold=True)
         last_is_total = has_total and block * per_block + len(chunk) == len(rows)
         for r, (name, scheduled, attended, missed, warn) in enumerate(chunk):
             row_top = top - COUNT_HEAD_H - r * COUNT_ROW_H
@@ -689,13 +677,12 @@ def _draw_counts_page(canvas: Canvas, rows: list[tuple[str, str, str, str, bool]
                 canvas.setFillColor(HEADER_FILL)
                 canvas.rect(x0, row_top - COUNT_ROW_H, block_w, COUNT_ROW_H, stroke=0, fill=1)
                 canvas.restoreState()
-            size = fit_font_size(name, name_w - 6, 9, 6.5, font)
-            draw_text(canvas, clip_line(name, size, name_w - 6, font), x0 + 3, baseline, size, font=font,
-                       bold=total)
+            line, size = fit_line(name, name_w - 6, 9, 6.5, font)
+            draw_text(canvas, line, x0 + 3, baseline, size, font=font, bold=total)
             for i, value in enumerate((scheduled, attended, missed)):
                 color = RED if i == 2 and warn else INK
                 draw_text(canvas, value, (col_x[i + 1] + col_x[i + 2]) / 2, baseline, 9, font=font, color=color,
-                           align="center", bold=total)
+                          align="center", bold=total)
         canvas.saveState()
         canvas.setStrokeColor(BORDER)
         canvas.setLineWidth(0.4)
@@ -722,12 +709,7 @@ def _draw_counts_page(canvas: Canvas, rows: list[tuple[str, str, str, str, bool]
 EP_MARGIN_X = 18 * mm
 EP_MARGIN_TOP = 14 * mm
 EP_MARGIN_BOTTOM = 18 * mm
-STATUS_ORDER = {"缺勤": 0, "请假": 1}
-
-
-def chinese_date(day: datetime.date) -> str:
-    """"11月5日 星期三"."""
-    return tr("{month}月{day}日 {weekday}", month=day.month, day=day.day, weekday=_weekday(day))
+STATUS_ORDER = {Attendance.ABSENT: 0, Attendance.LEAVE: 1}
 
 
 class _Heading(Flowable):
@@ -755,7 +737,7 @@ def write_empty_posts_pdf(path: Path | str, *, station: str, year: int, month: i
     title = tr("{station} {year}年{month}月空岗情况", station=station, year=year, month=month).strip()
     posts, by_person, by_unit = list(posts), list(by_person), list(by_unit)
     styles = _styles(font)
-    story: list[Flowable] = [_Heading(title, font), Spacer(1, 4 * mm)]
+    story: list[Flowable] = [SectionStart(title), _Heading(title, font), Spacer(1, 4 * mm)]
     if not posts:
         story.append(_NoPosts(tr("本月无空岗"), font))
     else:
@@ -772,48 +754,17 @@ def write_empty_posts_pdf(path: Path | str, *, station: str, year: int, month: i
                           [[unit, str(count)] for unit, count in by_unit],
                           [None, 22 * mm], centred={1}, styles=styles)
         story += _section(tr("三、空岗明细"), [tr("日期"), tr("时段"), tr("姓名"), tr("单位"), tr("情况"), tr("备注")],
-                          [[chinese_date(p.day), p.slot, p.person, p.unit, p.status, p.note] for p in posts],
+                          [[month_day_weekday(p.day), p.slot, p.person, p.unit, p.status, p.note] for p in posts],
                           [28 * mm, 12 * mm, 35 * mm, 40 * mm, 13 * mm, None], centred={1, 4}, styles=styles,
-                          red={4: {"缺勤"}})
+                          red={4: {Attendance.ABSENT}})
 
-    pages: list[int] = []
     with atomic_path(Path(path)) as tmp:
         document = SimpleDocTemplate(
             str(tmp), pagesize=A4, leftMargin=EP_MARGIN_X, rightMargin=EP_MARGIN_X, topMargin=EP_MARGIN_TOP,
-            bottomMargin=EP_MARGIN_BOTTOM, title=title, author=APP_TITLE, creator=APP_TITLE,
-            initialFontName=font, initialFontSize=10, pageCompression=1)
-
-        def later_pages(canvas: Canvas, _doc) -> None:
-            draw_text(canvas, clip_line(tr("{title}（续）", title=title), 8, A4[0] - 2 * EP_MARGIN_X, font),
-                       EP_MARGIN_X, A4[1] - EP_MARGIN_TOP + 3 * mm, 8, font=font, color=GREY)
-
-        document.build(story, onLaterPages=later_pages, canvasmaker=_numbered_canvas(font, pages))
-    return pages[0]
-
-
-def _numbered_canvas(font: str, pages: list[int]) -> type[Canvas]:
-    """A canvas that holds its pages back until the end, so each can say "第 1 页 / 共 N 页"."""
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            self._held: list[dict] = []
-
-        def showPage(self) -> None:
-            self._held.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._held)
-            pages.append(total)
-            for state in self._held:
-                self.__dict__.update(state)
-                draw_text(self, _page_label(self._pageNumber, total), A4[0] / 2, 9 * mm, 8.5, font=font,
-                           color=GREY, align="center")
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
+            bottomMargin=EP_MARGIN_BOTTOM, **document_info(title, font))
+        continued = ContinuedHeading(left=EP_MARGIN_X, right=A4[0] - EP_MARGIN_X,
+                                     y=A4[1] - EP_MARGIN_TOP + 3 * mm, size=8)
+        return build_numbered(document, story, font=font, continued=continued)
 
 
 def _styles(font: str) -> dict[str, ParagraphStyle]:
@@ -885,4 +836,4 @@ class _NoPosts(Flowable):
         canvas.roundRect(0, 0, self.width, 20 * mm, 2 * mm, stroke=1, fill=1)
         canvas.restoreState()
         draw_text(canvas, self.text, self.width / 2, 10 * mm - 5, 15, font=self.font, color=INK, align="center",
-                   bold=True)
+                  bold=True)

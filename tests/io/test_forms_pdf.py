@@ -17,11 +17,11 @@ from station_app.io.fonts import register_pdf_fonts
 from station_app.io.forms_pdf import (
     FORMS,
     ReferralPrint,
-    chinese_date,
     write_blank_form,
     write_forms,
     write_reminder,
 )
+from station_app.io.pdf import chinese_date
 
 D = datetime.date
 STATION = "东河县人大代表监督站"

@@ -12,6 +12,7 @@ from PIL import Image
 from reportlab.pdfbase import pdfmetrics
 
 from station_app.io.fonts import register_pdf_fonts
+from station_app.io.pdf import month_day_weekday
 from station_app.io.roster_pdf import (
     PAGE_SIZE,
     EmptyPost,
@@ -19,7 +20,6 @@ from station_app.io.roster_pdf import (
     PrintedPerson,
     PrintedSlot,
     cell_box,
-    chinese_date,
     write_empty_posts_pdf,
     write_month_roster_pdf,
 )
@@ -322,9 +322,10 @@ def _write_empty(path: Path, posts: list[EmptyPost]) -> int:
                                  by_unit=by_unit)
 
 
-def test_chinese_date():
-    assert chinese_date(D(2025, 11, 5)) == "11月5日 星期三"
-    assert chinese_date(D(2026, 10, 4)) == "10月4日 星期日"
+def test_month_day_weekday():
+    """The empty posts' date column: the page's title names the year and month already."""
+    assert month_day_weekday(D(2025, 11, 5)) == "11月5日 星期三"
+    assert month_day_weekday(D(2026, 10, 4)) == "10月4日 星期日"
 
 
 def test_empty_posts_text_and_repeated_header(tmp_path):
