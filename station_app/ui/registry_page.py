@@ -36,7 +36,7 @@ from station_app.ui.forms import FieldSpec, FormDialog, ask_void_reason
 from station_app.ui.import_dialog import ImportDialog
 from station_app.ui.table_model import RowTableModel, TableColumn
 from station_app.ui.widgets import TablePane, error_box, make_table
-from station_app.vocab import StationKind
+from station_app.vocab import Gender, Level, RepKind, StationKind
 
 
 def rep_field_specs(options: dict[str, list[str]]) -> list[FieldSpec]:
@@ -63,9 +63,9 @@ class RepresentativesTab(QWidget):
 
     COLUMNS = [
         TableColumn(tr("姓名"), lambda r: r.name, 90),
-        TableColumn(tr("性别"), lambda r: r.gender, 50, True),
-        TableColumn(tr("级别"), lambda r: r.level, 50, True),
-        TableColumn(tr("类别"), lambda r: r.kind, 80),
+        TableColumn(tr("性别"), lambda r: Gender.label_of(r.gender), 50, True),
+        TableColumn(tr("级别"), lambda r: Level.label_of(r.level), 50, True),
+        TableColumn(tr("类别"), lambda r: RepKind.label_of(r.kind), 80),
         TableColumn(tr("代表团"), lambda r: r.delegation, 130),
         TableColumn(tr("代表小组"), lambda r: r.group, 120),
         TableColumn(tr("工作单位及职务"), lambda r: r.work_unit, 230),
@@ -143,7 +143,7 @@ class RepresentativesTab(QWidget):
             combo.clear()
             combo.addItem(tr("全部"), "")
             for value in self.options[key]:
-                combo.addItem(value, value)
+                combo.addItem(Level.label_of(value) if key == "level" else value, value)
             combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.blockSignals(False)
 
@@ -356,7 +356,7 @@ class StationsTab(SimpleListTab):
     COLUMNS = [
         TableColumn(tr("代码"), lambda r: r.code, 70),
         TableColumn(tr("站点名称"), lambda r: r.name, 240),
-        TableColumn(tr("类型"), lambda r: r.kind, 150),
+        TableColumn(tr("类型"), lambda r: StationKind.label_of(r.kind), 150),
         TableColumn(tr("代表人数"), lambda r: r.representatives, 80, True),
         TableColumn(tr("地址"), lambda r: r.address, 220),
         TableColumn(tr("联系人"), lambda r: r.contact, 80),

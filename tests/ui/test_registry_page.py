@@ -145,3 +145,22 @@ def test_a_clerk_is_told_that_voiding_is_for_an_administrator(app, qtbot, db, ct
     tab.void()
     assert _no_message_boxes and _no_message_boxes[-1][0] == "作废" and "管理员" in _no_message_boxes[-1][1]
     assert tab.model.rowCount() == 1
+
+
+def test_levels_kinds_and_genders_are_shown_by_their_label_and_kept_as_stored(app, qtbot, ctx):
+    from station_app.i18n import set_language
+
+    registry.save_representative(ctx, RepresentativeInput(name="张三", level="县", gender="男"))
+    set_language("en")
+    try:
+        tab = RepresentativesTab(ctx)
+        qtbot.addWidget(tab)
+        assert [tab.model.index(0, column).data() for column in (1, 2, 3)] == [
+            "Male", "County", "People's congress representative"]
+        county = tab.level.findData("县")
+        assert tab.level.itemText(county) == "County"
+        dialog = tab.open_dialog(tab.model.row_at(0))
+        qtbot.addWidget(dialog)
+        assert (dialog.widgets["level"].currentText(), dialog.values()["level"]) == ("County", "县")
+    finally:
+        set_language("zh")
