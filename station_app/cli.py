@@ -153,22 +153,21 @@ def _checked_import(args: argparse.Namespace, preview) -> bool:
 
 
 def _reps_import(args: argparse.Namespace) -> int:
-    from station_app.services.registry import apply_import, preview_import
+    from station_app.services.registry import commit_import, preview_import
 
-    db = _open_db(args)
-    preview = preview_import(db, args.file)
+    ctx = _context(args)
+    preview = preview_import(ctx, args.file)
     if not _checked_import(args, preview):
         return EXIT_BAD_INPUT if preview.refused else EXIT_OK
-    result = apply_import(db, preview, allow_refused=args.skip_bad)
-    print(tr("导入完成：新增 {a}，更新 {u}，不变 {s}，拒绝 {r}。", a=result.added, u=result.updated,
-             s=result.unchanged, r=result.refused))
+    result = commit_import(ctx, preview, skip_refused=args.skip_bad)
+    print(result.summary())
     return EXIT_OK
 
 
 def _reps_export(args: argparse.Namespace) -> int:
     from station_app.services.registry import export_representatives
 
-    count = export_representatives(_open_db(args), args.file)
+    count = export_representatives(_context(args), args.file)
     print(tr("已导出 {n} 位代表到 {file}", n=count, file=args.file))
     return EXIT_OK
 

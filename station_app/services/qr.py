@@ -15,7 +15,7 @@ from station_app.io.qr_pdf import QrCard, write_cards_pdf, write_station_poster
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext, StationRef
 from station_app.services.errors import NotFound, StationError, ValidationFailed
-from station_app.services.registry import find_representative
+from station_app.services.registry import _find_representative
 from station_app.services.settings import StationSettings
 from station_app.vocab import Level, RepKind
 
@@ -73,7 +73,7 @@ def preview(ctx: ServiceContext, rep_id: str) -> QrPreview:
 
 def _selected(session: Session, rep_keys: Sequence[str] | None) -> list[Representative]:
     if rep_keys:
-        return [find_representative(session, key) for key in rep_keys]
+        return [_find_representative(session, key) for key in rep_keys]
     query = (select(Representative).outerjoin(Delegation, Representative.delegation_id == Delegation.id)
              .where(Representative.voided_at.is_(None), Representative.active.is_(True))
              .order_by(Representative.kind, Delegation.name.is_(None), Delegation.name, Representative.pinyin))

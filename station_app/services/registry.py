@@ -1,7 +1,13 @@
-"""代表与人员名册 — representatives, 议政代表, window units and stations: list, edit, void, import, export."""
+"""代表与人员名册 — representatives, 议政代表, window units and stations: list, edit, void, import, export.
+
+Every public function takes the ``ServiceContext`` first. Reading is open to every operator;
+editing, importing and voiding the registry is for a 管理员 (``ctx.write(admin_only=True)``).
+"""
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -9,32 +15,28 @@ from pypinyin import Style, lazy_pinyin
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from station_app.db.models import (
-    GENDERS,
-    LEVELS,
-    REP_KINDS,
-    STATION_KINDS,
-    Delegation,
-    RepGroup,
-    Representative,
-    Station,
-    WindowUnit,
-    utcnow,
-)
+from station_app.db.audit import OPERATOR
+from station_app.db.models import Delegation, Record, RepGroup, Representative, Station, WindowUnit, utcnow
 from station_app.db.session import Database
 from station_app.i18n import tr
-from station_app.io.excel import Column, SheetSpec, read_table, write_workbook
-from station_app.services.context import UNNAMED_STATION, local_station
+from station_app.io.excel import Column, SheetRow, SheetSpec, write_workbook
+from station_app.services import importing
+from station_app.services.context import OperatorRef, ServiceContext
 from station_app.services.errors import NotFound, StationError, ValidationFailed
+from station_app.services.importing import ImportPreview, ImportResult, ImportRow
 from station_app.services.validation import (
     gender_from_id,
     id_number_error,
     normalize_level,
     normalize_name,
     normalize_phone,
+    parse_gender,
+    parse_in_office,
     parse_yes_no,
     phone_error,
+    yes_no,
 )
+from station_app.vocab import Gender, ImportAction, Level, RepKind, StationKind
 
 # --- Representatives ------------------------------------------------------------------------
 
@@ -45,7 +47,7 @@ class RepresentativeInput:
 
     name: str = ""
     gender: str = ""
-    kind: str = REP_KINDS[0]
+    kind: str = RepKind.DEPUTY
     level: str = ""
     delegation: str = ""
     group: str = ""
@@ -117,7 +119,7 @@ def _row(rep: Representative) -> RepRow:
     )
 
 
-def list_representatives(session: Session, flt: RepFilter | None = None) -> list[RepRow]:
+def list_representatives(ctx: ServiceContext, flt: RepFilter | None = None) -> list[RepRow]:
     flt = flt or RepFilter()
     query = select(Representative).outerjoin(Representative.delegation).outerjoin(Representative.group)
     if flt.state == "voided":
@@ -146,18 +148,26 @@ def list_representatives(session: Session, flt: RepFilter | None = None) -> list
             Delegation.name.like(like), RepGroup.name.like(like), Representative.id_number.like(like),
         ))
     query = query.order_by(Representative.kind, Delegation.name.is_(None), Delegation.name, Representative.pinyin)
-    return [_row(rep) for rep in session.scalars(query).unique()]
+    with ctx.read() as session:
+        return [_row(rep) for rep in session.scalars(query).unique()]
 
 
-def get_representative(session: Session, rep_id: str) -> RepRow:
-    rep = session.get(Representative, rep_id)
-    if rep is None:
-        raise NotFound(tr("找不到编号为 {id} 的代表", id=rep_id))
-    return _row(rep)
+def get_representative(ctx: ServiceContext, rep_id: str) -> RepRow:
+    with ctx.read() as session:
+        rep = session.get(Representative, rep_id)
+        if rep is None:
+            raise NotFound(tr("找不到编号为 {id} 的代表", id=rep_id))
+        return _row(rep)
 
 
-def find_representative(session: Session, key: str) -> Representative:
+def find_representative(ctx: ServiceContext, key: str) -> RepRow:
     """By full id, by a unique id prefix (≥ 6 characters), or by a unique name."""
+    with ctx.read() as session:
+        return _row(_find_representative(session, key))
+
+
+def _find_representative(session: Session, key: str) -> Representative:
+    """``find_representative`` for a service that needs the record itself inside its own session."""
     key = key.strip()
     rep = session.get(Representative, key)
     if rep is None and len(key) >= 6:
@@ -182,7 +192,7 @@ def clean_representative(data: RepresentativeInput) -> tuple[RepresentativeInput
         data,
         name=normalize_name(data.name),
         gender=(data.gender or "").strip(),
-        kind=(data.kind or REP_KINDS[0]).strip(),
+        kind=(data.kind or RepKind.DEPUTY).strip(),
         level=normalize_level(data.level),
         delegation=normalize_name(data.delegation),
         group=(data.group or "").strip(),
@@ -200,13 +210,13 @@ def clean_representative(data: RepresentativeInput) -> tuple[RepresentativeInput
     if not cleaned.level:
         errors["level"] = (tr("级别不认识：“{value}”，应为 全国/省/市/县/乡", value=data.level) if data.level
                            else tr("请选择代表级别（全国/省/市/县/乡）"))
-    if cleaned.gender and cleaned.gender not in GENDERS:
-        gender = {"男性": "男", "女性": "女", "m": "男", "f": "女"}.get(cleaned.gender.lower())
+    if cleaned.gender:
+        gender = parse_gender(cleaned.gender)
         if gender:
             cleaned.gender = gender
         else:
             errors["gender"] = tr("性别应为“男”或“女”")
-    if cleaned.kind not in REP_KINDS:
+    if cleaned.kind not in RepKind.values():
         errors["kind"] = tr("类别应为“人大代表”或“议政代表”")
     if message := phone_error(cleaned.phone):
         errors["phone"] = tr(message)
@@ -274,10 +284,10 @@ def _apply(session: Session, rep: Representative, data: RepresentativeInput, cac
     rep.pinyin = pinyin_key(data.name)
 
 
-def save_representative(db: Database, data: RepresentativeInput, rep_id: str | None = None) -> str:
+def save_representative(ctx: ServiceContext, data: RepresentativeInput, rep_id: str | None = None) -> str:
     """Add (``rep_id`` None) or change a representative; raises ValidationFailed with field messages."""
     cleaned, errors = clean_representative(data)
-    with db.transaction() as session:
+    with ctx.write(admin_only=True) as session:
         errors = {**_duplicate_errors(session, cleaned, rep_id), **errors}
         if errors:
             raise ValidationFailed(errors)
@@ -295,33 +305,39 @@ def save_representative(db: Database, data: RepresentativeInput, rep_id: str | N
         return rep.id
 
 
-def void_record(db: Database, model: type, record_id: str, reason: str) -> None:
-    """作废 — keep the row, mark it void with who and why. Used for every voidable record."""
+def _mark_void(session: Session, model: type[Record], record_id: str, reason: str, by: str) -> None:
+    """作废 — keep the row, mark it void with who and why."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed({"reason": tr("作废必须填写原因")})
-    with db.transaction() as session:
-        record = session.get(model, record_id)
-        if record is None:
-            raise NotFound(tr("找不到要作废的记录：{id}", id=record_id))
-        if record.is_voided:
-            raise StationError(tr("这条记录已于 {at} 作废", at=record.voided_at.strftime("%Y-%m-%d %H:%M")))
-        record.voided_at = utcnow()
-        record.void_reason = reason
-        record.voided_by = session.info.get("operator") or db.operator or ""
+    record = session.get(model, record_id)
+    if record is None:
+        raise NotFound(tr("找不到要作废的记录：{id}", id=record_id))
+    if record.is_voided:
+        raise StationError(tr("这条记录已于 {at} 作废", at=record.voided_at.strftime("%Y-%m-%d %H:%M")))
+    record.voided_at = utcnow()
+    record.void_reason = reason
+    record.voided_by = by
 
 
-def void_representative(db: Database, rep_id: str, reason: str) -> None:
-    void_record(db, Representative, rep_id, reason)
+def _void(ctx: ServiceContext, model: type[Record], record_id: str, reason: str) -> None:
+    """The one way the registry voids a record: a 管理员's action, named in ``voided_by``."""
+    with ctx.write(admin_only=True) as session:
+        _mark_void(session, model, record_id, reason, ctx.operator.name)
 
 
-def choices(session: Session) -> dict[str, list[str]]:
-    """The values the filters and the edit dialog offer."""
-    def names(model: type) -> list[str]:
-        return list(session.scalars(select(model.name).where(model.voided_at.is_(None)).order_by(model.name)))
+def void_representative(ctx: ServiceContext, rep_id: str, reason: str) -> None:
+    _void(ctx, Representative, rep_id, reason)
 
-    return {"level": list(LEVELS), "kind": list(REP_KINDS), "gender": list(GENDERS),
-            "delegation": names(Delegation), "group": names(RepGroup), "station": names(Station)}
+
+def choices(ctx: ServiceContext) -> dict[str, list[str]]:
+    """The values the filters and the edit dialog offer (the vocabulary's members for level, kind, gender)."""
+    with _reading(ctx) as session:
+        def names(model: type) -> list[str]:
+            return list(session.scalars(select(model.name).where(model.voided_at.is_(None)).order_by(model.name)))
+
+        return {"level": list(Level), "kind": list(RepKind), "gender": list(Gender),
+                "delegation": names(Delegation), "group": names(RepGroup), "station": names(Station)}
 
 
 # --- Import and export ----------------------------------------------------------------------
@@ -347,47 +363,6 @@ REP_WIDTHS = {"name": 10, "gender": 6, "kind": 10, "level": 6, "delegation": 16,
               "work_unit": 30, "phone": 15, "id_number": 21, "has_fixed_income": 10, "active": 8, "term": 10,
               "notes": 20}
 
-
-@dataclass
-class ImportRow:
-    row_number: int
-    name: str
-    #: 新增 (new), 更新 (update an existing person), 不变 (same as stored), 拒绝 (refused)
-    action: str
-    reasons: list[str] = field(default_factory=list)
-    data: RepresentativeInput | None = None
-    match_id: str | None = None
-
-
-@dataclass
-class ImportPreview:
-    path: Path
-    sheet: str
-    header_row: int
-    rows: list[ImportRow]
-    skipped: list[tuple[int, str]]
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
-
-    @property
-    def refused(self) -> list[ImportRow]:
-        return [row for row in self.rows if row.action == "拒绝"]
-
-    def report_lines(self) -> list[str]:
-        """'第 7 行（李四）联系电话：…' for every refused row, then the skipped rows."""
-        lines = [tr("{file} 第 {row} 行（{name}）：{reasons}", file=self.path.name, row=row.row_number,
-                    name=row.name or tr("无姓名"), reasons="；".join(row.reasons)) for row in self.refused]
-        lines += [tr("{file} 第 {row} 行：{reason}", file=self.path.name, row=number, reason=reason)
-                  for number, reason in self.skipped]
-        return lines
-
-    def summary(self) -> str:
-        return tr("共 {total} 行：新增 {new}，更新 {upd}，不变 {same}，拒绝 {bad}，跳过 {skip}",
-                  total=len(self.rows) + len(self.skipped), new=self.count("新增"), upd=self.count("更新"),
-                  same=self.count("不变"), bad=self.count("拒绝"), skip=len(self.skipped))
-
-
 _FIELD_LABELS = {key: headers[0] for key, headers in REP_HEADERS.items()}
 
 
@@ -400,62 +375,15 @@ def _input_from_row(values: dict[str, str]) -> tuple[RepresentativeInput, dict[s
     data = RepresentativeInput(**{k: values.get(k, "") for k in (
         "name", "gender", "kind", "level", "delegation", "group", "station", "work_unit", "phone",
         "id_number", "term", "notes")})
-    data.kind = data.kind or REP_KINDS[0]
-    for key, default in (("has_fixed_income", True), ("active", True)):
+    data.kind = data.kind or RepKind.DEPUTY
+    for key, parse in (("has_fixed_income", parse_yes_no), ("active", parse_in_office)):
         raw = values.get(key, "")
-        if key == "active" and raw in ("在任", "正常"):
-            parsed = True
-        elif key == "active" and raw in ("离任", "不在任", "停止履职"):
-            parsed = False
-        else:
-            parsed = parse_yes_no(raw) if raw else default
+        parsed = parse(raw) if raw else True
         if parsed is None:
             errors[key] = tr("“{value}”应填“是”或“否”", value=raw)
-            parsed = default
+            parsed = True
         setattr(data, key, parsed)
     return data, errors
-
-
-def preview_import(db: Database, path: Path | str) -> ImportPreview:
-    """Read a county list and decide, row by row, what importing it would do. Writes nothing."""
-    path = Path(path)
-    table = read_table(path, REP_HEADERS, required=("name",))
-    rows: list[ImportRow] = []
-    with db.session() as session:
-        existing = list(session.scalars(select(Representative).where(Representative.voided_at.is_(None))))
-        stations = set(session.scalars(select(Station.name).where(Station.voided_at.is_(None))))
-        by_id = {rep.id_number: rep for rep in existing if rep.id_number}
-        by_name_phone = {(rep.name, rep.phone): rep for rep in existing if rep.phone}
-        current = {rep.id: _row(rep).as_input() for rep in existing}
-    seen_ids: dict[str, int] = {}
-    seen_name_phone: dict[tuple[str, str], int] = {}
-    for sheet_row in table.rows:
-        data, errors = _input_from_row(sheet_row.values)
-        cleaned, field_errors = clean_representative(data)
-        errors.update(field_errors)
-        if cleaned.station and cleaned.station not in stations:
-            errors["station"] = tr("没有名为“{name}”的联络站", name=cleaned.station)
-        reasons = [f"{field_label(k)}：{v}" for k, v in errors.items()]
-        if cleaned.id_number and cleaned.id_number in seen_ids:
-            reasons.append(tr("身份证号与第 {row} 行重复", row=seen_ids[cleaned.id_number]))
-        elif cleaned.phone and (cleaned.name, cleaned.phone) in seen_name_phone:
-            reasons.append(tr("与第 {row} 行同名同电话，重复", row=seen_name_phone[(cleaned.name, cleaned.phone)]))
-        if reasons:
-            rows.append(ImportRow(sheet_row.row_number, cleaned.name, "拒绝", reasons))
-            continue
-        if cleaned.id_number:
-            seen_ids[cleaned.id_number] = sheet_row.row_number
-        if cleaned.phone:
-            seen_name_phone[(cleaned.name, cleaned.phone)] = sheet_row.row_number
-        match = (by_id.get(cleaned.id_number) if cleaned.id_number else None) or by_name_phone.get(
-            (cleaned.name, cleaned.phone))
-        if match is None:
-            rows.append(ImportRow(sheet_row.row_number, cleaned.name, "新增", data=cleaned))
-            continue
-        merged = _merge_for_update(current[match.id], cleaned, sheet_row.values)
-        action = "不变" if merged == current[match.id] else "更新"
-        rows.append(ImportRow(sheet_row.row_number, cleaned.name, action, data=merged, match_id=match.id))
-    return ImportPreview(path, table.sheet_name, table.header_row, rows, list(table.skipped))
 
 
 def _merge_for_update(stored: RepresentativeInput, incoming: RepresentativeInput,
@@ -468,63 +396,110 @@ def _merge_for_update(stored: RepresentativeInput, incoming: RepresentativeInput
     return merged
 
 
-@dataclass(frozen=True)
-class ImportResult:
-    added: int
-    updated: int
-    unchanged: int
-    refused: int
+@dataclass
+class _KnownRepresentatives:
+    """What the rows of one pass are checked against: the registry as stored, and the earlier rows."""
+
+    by_id_number: dict[str, str]
+    by_name_phone: dict[tuple[str, str], str]
+    #: representative id → what is stored, in the form a row is read into
+    stored: dict[str, RepresentativeInput]
+    stations: set[str]
+    #: ID number / (name, phone) → the row of this workbook that first carried it
+    seen_ids: dict[str, int] = field(default_factory=dict)
+    seen_name_phone: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
-def apply_import(db: Database, preview: ImportPreview, *, allow_refused: bool = False) -> ImportResult:
-    """Write the accepted rows in one transaction. With refused rows, nothing is written unless allowed."""
-    if preview.refused and not allow_refused:
-        first = preview.refused[0]
-        raise StationError(tr("{file} 有 {n} 行不能导入，未写入任何数据。第一处：第 {row} 行，{reason}",
-                              file=preview.path.name, n=len(preview.refused), row=first.row_number,
-                              reason="；".join(first.reasons)))
-    cache: dict = {}
-    with db.transaction() as session:
-        for row in preview.rows:
-            if row.action == "新增":
+class RepresentativeImporter:
+    """A county list of representatives: matched by ID number, then by name and phone.
+
+    A row that matches a stored person updates them; the columns the workbook lacks (or leaves
+    empty) keep what is stored. Two rows of one workbook for the same person are refused.
+    """
+
+    headers = REP_HEADERS
+    required = ("name",)
+
+    def known(self, session: Session) -> _KnownRepresentatives:
+        existing = list(session.scalars(select(Representative).where(Representative.voided_at.is_(None))))
+        return _KnownRepresentatives(
+            by_id_number={rep.id_number: rep.id for rep in existing if rep.id_number},
+            by_name_phone={(rep.name, rep.phone): rep.id for rep in existing if rep.phone},
+            stored={rep.id: _row(rep).as_input() for rep in existing},
+            stations=set(session.scalars(select(Station.name).where(Station.voided_at.is_(None)))))
+
+    def check(self, row: SheetRow, known: _KnownRepresentatives) -> ImportRow[RepresentativeInput]:
+        data, errors = _input_from_row(row.values)
+        cleaned, field_errors = clean_representative(data)
+        errors.update(field_errors)
+        if cleaned.station and cleaned.station not in known.stations:
+            errors["station"] = tr("没有名为“{name}”的联络站", name=cleaned.station)
+        reasons = [f"{field_label(k)}：{v}" for k, v in errors.items()]
+        if cleaned.id_number and cleaned.id_number in known.seen_ids:
+            reasons.append(tr("身份证号与第 {row} 行重复", row=known.seen_ids[cleaned.id_number]))
+        elif cleaned.phone and (cleaned.name, cleaned.phone) in known.seen_name_phone:
+            reasons.append(tr("与第 {row} 行同名同电话，重复", row=known.seen_name_phone[(cleaned.name, cleaned.phone)]))
+        if reasons:
+            return ImportRow(row.row_number, cleaned.name, ImportAction.REFUSE, reasons)
+        if cleaned.id_number:
+            known.seen_ids[cleaned.id_number] = row.row_number
+        if cleaned.phone:
+            known.seen_name_phone[(cleaned.name, cleaned.phone)] = row.row_number
+        match_id = (known.by_id_number.get(cleaned.id_number) if cleaned.id_number else None) or \
+            known.by_name_phone.get((cleaned.name, cleaned.phone))
+        if match_id is None:
+            return ImportRow(row.row_number, cleaned.name, ImportAction.ADD, data=cleaned)
+        stored = known.stored[match_id]
+        merged = _merge_for_update(stored, cleaned, row.values)
+        action = ImportAction.SAME if merged == stored else ImportAction.UPDATE
+        return ImportRow(row.row_number, cleaned.name, action, data=merged, match_id=match_id)
+
+    def write(self, session: Session, rows: Sequence[ImportRow[RepresentativeInput]],
+              known: _KnownRepresentatives) -> None:
+        cache: dict = {}  # a delegation new to the registry is created once, however many rows name it
+        for row in rows:
+            if row.action == ImportAction.ADD:
                 rep = Representative()
                 session.add(rep)
-            elif row.action == "更新":
-                rep = session.get(Representative, row.match_id)
-                if rep is None or rep.is_voided:
-                    raise StationError(tr("第 {row} 行要更新的代表已被删除或作废，请重新预览", row=row.row_number))
             else:
-                continue
+                rep = session.get(Representative, row.match_id)
             _apply(session, rep, row.data, cache)
-    return ImportResult(preview.count("新增"), preview.count("更新"), preview.count("不变"), len(preview.refused))
 
 
-def export_representatives(db: Database, path: Path | str, flt: RepFilter | None = None) -> int:
+def preview_import(ctx: ServiceContext, path: Path | str) -> ImportPreview[RepresentativeInput]:
+    """Read a county list and decide, row by row, what importing it would do. Writes nothing."""
+    return importing.preview_import(ctx, RepresentativeImporter(), path)
+
+
+def commit_import(ctx: ServiceContext, preview: ImportPreview[RepresentativeInput], *,
+                  skip_refused: bool = False) -> ImportResult:
+    """Write the accepted rows in one transaction (a 管理员's action). With refused rows nothing is
+    written unless ``skip_refused``; a row whose verdict changed since the preview stops it all."""
+    with ctx.write(admin_only=True):
+        return importing.commit_import(ctx, RepresentativeImporter(), preview, skip_refused=skip_refused)
+
+
+def export_representatives(ctx: ServiceContext, path: Path | str, flt: RepFilter | None = None) -> int:
     """The same columns the import reads; returns the number of people written.
 
     Headers and yes/no values stay Chinese in any interface language: the workbook is data that
     the import (here or at the county office) must read back.
     """
-    with db.session() as session:
-        rows = list_representatives(session, flt or RepFilter(state="all"))
-        station = _station_title(session)
+    rows = list_representatives(ctx, flt or RepFilter(state="all"))
+    station = ctx.station.name
     columns = [Column("seq", "序号", 6, "int")] + [
         Column(key, headers[0], REP_WIDTHS[key]) for key, headers in REP_HEADERS.items()]
 
     def records() -> Iterable[dict[str, object]]:
         for number, row in enumerate(rows, 1):
             values: dict[str, object] = {key: getattr(row, key) for key in REP_HEADERS}
-            values["has_fixed_income"] = "是" if row.has_fixed_income else "否"
-            values["active"] = "是" if row.active else "否"
+            values["has_fixed_income"] = yes_no(row.has_fixed_income)
+            values["active"] = yes_no(row.active)
             values["seq"] = number
             yield values
 
     write_workbook(Path(path), [SheetSpec("代表名册", columns, records(), heading=f"{station}代表名册", landscape=True)])
     return len(rows)
-
-
-def _station_title(session: Session) -> str:
-    return (local_station(session) or UNNAMED_STATION).name
 
 
 # --- Window units and stations --------------------------------------------------------------
@@ -552,7 +527,7 @@ class WindowUnitRow:
     voided: bool
 
 
-def list_window_units(session: Session, text: str = "", include_voided: bool = False) -> list[WindowUnitRow]:
+def list_window_units(ctx: ServiceContext, text: str = "", include_voided: bool = False) -> list[WindowUnitRow]:
     query = select(WindowUnit).order_by(WindowUnit.name)
     if not include_voided:
         query = query.where(WindowUnit.voided_at.is_(None))
@@ -560,11 +535,12 @@ def list_window_units(session: Session, text: str = "", include_voided: bool = F
         like = f"%{word}%"
         query = query.where(or_(WindowUnit.name.like(like), WindowUnit.head_name.like(like),
                                 WindowUnit.head_phone.like(like)))
-    return [WindowUnitRow(u.id, u.name, u.station.name if u.station else "", u.head_name, u.head_title,
-                          u.head_phone, u.notes, u.is_voided) for u in session.scalars(query)]
+    with ctx.read() as session:
+        return [WindowUnitRow(u.id, u.name, u.station.name if u.station else "", u.head_name, u.head_title,
+                              u.head_phone, u.notes, u.is_voided) for u in session.scalars(query)]
 
 
-def save_window_unit(db: Database, data: WindowUnitInput, unit_id: str | None = None) -> str:
+def save_window_unit(ctx: ServiceContext, data: WindowUnitInput, unit_id: str | None = None) -> str:
     data = replace(data, name=data.name.strip(), head_name=normalize_name(data.head_name),
                    head_phone=normalize_phone(data.head_phone), head_title=data.head_title.strip(),
                    station=data.station.strip(), notes=data.notes.strip())
@@ -575,7 +551,7 @@ def save_window_unit(db: Database, data: WindowUnitInput, unit_id: str | None = 
         errors["head_name"] = tr("请填写主要负责人姓名")
     if message := phone_error(data.head_phone):
         errors["head_phone"] = tr(message)
-    with db.transaction() as session:
+    with ctx.write(admin_only=True) as session:
         clash = session.scalars(select(WindowUnit).where(
             WindowUnit.name == data.name, WindowUnit.id != (unit_id or ""))).first()
         if clash and data.name:
@@ -594,11 +570,15 @@ def save_window_unit(db: Database, data: WindowUnitInput, unit_id: str | None = 
         return unit.id
 
 
+def void_window_unit(ctx: ServiceContext, unit_id: str, reason: str) -> None:
+    _void(ctx, WindowUnit, unit_id, reason)
+
+
 @dataclass
 class StationInput:
     name: str = ""
     code: str = ""
-    kind: str = STATION_KINDS[0]
+    kind: str = StationKind.MONITORING
     address: str = ""
     contact: str = ""
     phone: str = ""
@@ -619,18 +599,20 @@ class StationRow:
     voided: bool
 
 
-def list_stations(session: Session, include_voided: bool = False) -> list[StationRow]:
+def list_stations(ctx: ServiceContext, include_voided: bool = False) -> list[StationRow]:
     query = select(Station).order_by(Station.code)
     if not include_voided:
         query = query.where(Station.voided_at.is_(None))
     counts: dict[str, int] = {}
-    for station_id in session.scalars(select(Representative.station_id).where(Representative.voided_at.is_(None))):
-        counts[station_id] = counts.get(station_id, 0) + 1
-    return [StationRow(s.id, s.name, s.code, s.kind, s.address, s.contact, s.phone, s.notes, counts.get(s.id, 0),
-                       s.is_voided) for s in session.scalars(query)]
+    with _reading(ctx) as session:
+        for station_id in session.scalars(select(Representative.station_id).where(Representative.voided_at.is_(None))):
+            counts[station_id] = counts.get(station_id, 0) + 1
+        return [StationRow(s.id, s.name, s.code, s.kind, s.address, s.contact, s.phone, s.notes,
+                           counts.get(s.id, 0), s.is_voided) for s in session.scalars(query)]
 
 
-def save_station(db: Database, data: StationInput, station_id: str | None = None) -> str:
+def save_station(ctx: ServiceContext, data: StationInput, station_id: str | None = None) -> str:
+    ctx = _as_context(ctx)
     data = replace(data, name=data.name.strip(), code=data.code.strip().upper(), address=data.address.strip(),
                    contact=normalize_name(data.contact), phone=normalize_phone(data.phone), notes=data.notes.strip())
     errors: dict[str, str] = {}
@@ -638,11 +620,11 @@ def save_station(db: Database, data: StationInput, station_id: str | None = None
         errors["name"] = tr("站点名称不能为空")
     if not data.code:
         errors["code"] = tr("站点代码不能为空（如 PYJD）")
-    if data.kind not in STATION_KINDS:
+    if data.kind not in StationKind.values():
         errors["kind"] = tr("请选择站点类型")
     if message := phone_error(data.phone):
         errors["phone"] = tr(message)
-    with db.transaction() as session:
+    with ctx.write(admin_only=True) as session:
         for key, column in (("name", Station.name), ("code", Station.code)):
             value = getattr(data, key)
             clash = session.scalars(select(Station).where(column == value, Station.id != (station_id or ""))).first()
@@ -660,3 +642,29 @@ def save_station(db: Database, data: StationInput, station_id: str | None = None
         session.flush()
         return station.id
 
+
+def void_station(ctx: ServiceContext, station_id: str, reason: str) -> None:
+    _void(ctx, Station, station_id, reason)
+
+
+# --- Transitional ---------------------------------------------------------------------------
+# Areas converted in parallel with the registry still call it as before the context: with a
+# Session (roster_page.PlanDialog: list_stations, choices; calendar_page.reload_stations:
+# list_stations), with a Database (tests/services/test_work_calendar.py and
+# tests/ui/test_calendar_page.py: save_station), and through the generic void_record
+# (services/reception.void_visit, services/work_calendar.void_calendar_day and void_closure).
+# Delete this section, and the calls to _reading/_as_context above, once they pass a ServiceContext.
+
+
+def _reading(ctx: ServiceContext | Session) -> AbstractContextManager[Session]:
+    return contextlib.nullcontext(ctx) if isinstance(ctx, Session) else ctx.read()
+
+
+def _as_context(ctx: ServiceContext | Database) -> ServiceContext:
+    return ServiceContext(ctx, OperatorRef.from_environment(ctx.operator)) if isinstance(ctx, Database) else ctx
+
+
+def void_record(db: Database, model: type[Record], record_id: str, reason: str) -> None:
+    """Transitional: the generic void of the areas not yet on the context, unchanged (no role check)."""
+    with db.transaction() as session:
+        _mark_void(session, model, record_id, reason, session.info.get(OPERATOR) or db.operator or "")

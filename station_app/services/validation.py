@@ -1,11 +1,12 @@
-"""Checks for what clerks type: names, phone numbers, ID numbers. Pure functions."""
+"""Checks for what clerks type and county lists carry: names, phone numbers, ID numbers, levels,
+genders, yes/no columns. Pure functions."""
 from __future__ import annotations
 
 import datetime as dt
 import re
 import unicodedata
 
-from station_app.db.models import LEVELS
+from station_app.vocab import Gender, Level
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -64,20 +65,31 @@ def id_number_error(text: str) -> str | None:
     return None
 
 
-def gender_from_id(id_number: str) -> str:
-    return "男" if int(id_number[16]) % 2 else "女"
+def gender_from_id(id_number: str) -> Gender:
+    """The 17th digit of a resident ID number is odd for men, even for women."""
+    return Gender.MALE if int(id_number[16]) % 2 else Gender.FEMALE
+
+
+#: how county lists write a gender besides 男 and 女
+_GENDER_WORDS = {"男性": Gender.MALE, "女性": Gender.FEMALE, "m": Gender.MALE, "f": Gender.FEMALE}
+
+
+def parse_gender(text: str) -> Gender | None:
+    """'男', '男性', 'M' → 男; None when the text names no gender (an empty text too)."""
+    text = (text or "").strip()
+    if text in Gender.values():
+        return Gender(text)
+    return _GENDER_WORDS.get(text.lower())
 
 
 def normalize_level(text: str) -> str:
-    """'县级人大代表', '县人大代表', '县级' → '县'; '乡镇' → '乡'; unknown → ''."""
+    """'县级人大代表', '县人大代表', '县级' → 县; '乡镇' → 乡: a ``Level``, or '' when unknown."""
     text = (text or "").strip()
-    if text.startswith("全国"):
-        return "全国"
-    for level in LEVELS[1:]:
-        if text.startswith(level):
+    for level in Level:  # 全国 first: its words start with none of the others
+        if text.startswith(level.value):
             return level
     if text.startswith("镇"):
-        return "乡"
+        return Level.TOWNSHIP
     return ""
 
 
@@ -86,9 +98,29 @@ _NO = {"否", "无", "没有", "n", "no", "false", "0", "×", "无固定收入",
 
 
 def parse_yes_no(text: str) -> bool | None:
+    """'是', '有', 'y', '√' → True; '否', '无', '×', '' → False; anything else None."""
     value = (text or "").strip().lower()
     if value in _YES:
         return True
     if value in _NO:
         return False
     return None
+
+
+def yes_no(value: bool) -> str:
+    """The word a workbook carries for a yes/no column; ``parse_yes_no`` reads it back."""
+    return "是" if value else "否"
+
+
+_IN_OFFICE = {"在任", "正常"}
+_OUT_OF_OFFICE = {"离任", "不在任", "停止履职"}
+
+
+def parse_in_office(text: str) -> bool | None:
+    """The 是否在任 column: '在任', '离任', '停止履职' as county lists write it, or a yes/no word."""
+    value = (text or "").strip()
+    if value in _IN_OFFICE:
+        return True
+    if value in _OUT_OF_OFFICE:
+        return False
+    return parse_yes_no(value)

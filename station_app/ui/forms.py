@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from station_app.i18n import tr
 from station_app.services.errors import StationError, ValidationFailed
+from station_app.vocab import Word
 
 ERROR_STYLE = "color: #c62828;"
 ERROR_FIELD_STYLE = "border: 1px solid #c62828;"
@@ -54,6 +55,7 @@ class FieldSpec:
     label: str
     #: "text", "choice" (pick one), "editable" (pick or type), "bool", "multiline"
     kind: str = "text"
+    #: stored values; ``Word`` members are shown by their label
     choices: Sequence[str] = field(default_factory=tuple)
     required: bool = False
     placeholder: str = ""
@@ -104,8 +106,12 @@ class FormDialog(QDialog):
             combo = QComboBox()
             combo.setEditable(spec.kind == "editable")
             for choice in spec.choices:
-                # A pick-one list shows the choice in the interface language and keeps the stored value as data.
-                combo.addItem(tr(choice) if spec.kind == "choice" and choice else choice, choice)
+                # A pick-one list shows the choice in the interface language and keeps the stored value as data:
+                # a vocabulary word by its label, any other word through the translations.
+                shown = choice
+                if spec.kind == "choice" and choice:
+                    shown = choice.label if isinstance(choice, Word) else tr(choice)
+                combo.addItem(shown, str(choice))
             text = "" if value is None else str(value)
             if text and combo.findData(text) < 0:
                 combo.addItem(text, text)

@@ -45,7 +45,7 @@ class MainWindow(QMainWindow):
         self.nav.setStyleSheet(NAV_STYLE)
         self.nav.setIconSize(QSize(20, 20))
         self.pages = QStackedWidget()
-        self.registry = RegistryPage(db)
+        self.registry = RegistryPage(ctx)
         self.reception = ReceptionPage(db)
         self.referrals = ReferralsPage(db)
         self.roster = RosterPage(db)

@@ -109,8 +109,7 @@ class QrPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        with self.ctx.db.session() as session:  # until the registry takes the context
-            rows = registry.list_representatives(session, RepFilter(text=self.search.text()))
+        rows = registry.list_representatives(self.ctx, RepFilter(text=self.search.text()))
         self.model.set_rows(rows)
         self.pane.show_rows(len(rows), tr("没有在任的代表。\n请先在“代表名册”中导入或录入代表。"))
         if rows:

@@ -5,48 +5,38 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from station_app.db.models import STATION_KINDS, Station, WindowUnit
-from station_app.db.session import Database
 from station_app.i18n import tr
 from station_app.io.excel import WorkbookError
 from station_app.io.files import FileWriteError
 from station_app.services import registry
+from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError
+from station_app.services.importing import ImportPreview
 from station_app.services.registry import (
-    ImportPreview,
     RepFilter,
     RepresentativeInput,
     StationInput,
     WindowUnitInput,
 )
 from station_app.ui.forms import FieldSpec, FormDialog, ask_void_reason
+from station_app.ui.import_dialog import ImportDialog
 from station_app.ui.table_model import RowTableModel, TableColumn
-from station_app.ui.widgets import TablePane, make_table
-
-
-def _error_box(parent: QWidget, title: str, exc: Exception) -> None:
-    QMessageBox.warning(parent, title, str(exc))
+from station_app.ui.widgets import TablePane, error_box, make_table
+from station_app.vocab import Gender, Level, RepKind, StationKind
 
 
 def rep_field_specs(options: dict[str, list[str]]) -> list[FieldSpec]:
@@ -73,9 +63,9 @@ class RepresentativesTab(QWidget):
 
     COLUMNS = [
         TableColumn(tr("姓名"), lambda r: r.name, 90),
-        TableColumn(tr("性别"), lambda r: r.gender, 50, True),
-        TableColumn(tr("级别"), lambda r: r.level, 50, True),
-        TableColumn(tr("类别"), lambda r: r.kind, 80),
+        TableColumn(tr("性别"), lambda r: Gender.label_of(r.gender), 50, True),
+        TableColumn(tr("级别"), lambda r: Level.label_of(r.level), 50, True),
+        TableColumn(tr("类别"), lambda r: RepKind.label_of(r.kind), 80),
         TableColumn(tr("代表团"), lambda r: r.delegation, 130),
         TableColumn(tr("代表小组"), lambda r: r.group, 120),
         TableColumn(tr("工作单位及职务"), lambda r: r.work_unit, 230),
@@ -85,9 +75,9 @@ class RepresentativesTab(QWidget):
         TableColumn(tr("联络站"), lambda r: r.station, 200),
     ]
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
-        self.db = db
+        self.ctx = ctx
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("搜索姓名、拼音首字母、电话、单位、代表团…"))
         self.search.setClearButtonEnabled(True)
@@ -146,15 +136,14 @@ class RepresentativesTab(QWidget):
         self.refresh()
 
     def reload_choices(self) -> None:
-        with self.db.session() as session:
-            self.options = registry.choices(session)
+        self.options = registry.choices(self.ctx)
         for combo, key in ((self.level, "level"), (self.delegation, "delegation"), (self.group, "group")):
             current = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(tr("全部"), "")
             for value in self.options[key]:
-                combo.addItem(value, value)
+                combo.addItem(Level.label_of(value) if key == "level" else value, value)
             combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.blockSignals(False)
 
@@ -164,9 +153,8 @@ class RepresentativesTab(QWidget):
                          state=self.state.currentData() or "active")
 
     def refresh(self) -> None:
-        with self.db.session() as session:
-            rows = registry.list_representatives(session, self.current_filter())
-            total = len(registry.list_representatives(session, RepFilter(state="all")))
+        rows = registry.list_representatives(self.ctx, self.current_filter())
+        total = len(registry.list_representatives(self.ctx, RepFilter(state="all")))
         self.model.set_rows(rows)
         self.count.setText(tr("显示 {shown} 人 / 名册共 {total} 人", shown=len(rows), total=total))
         hint = (tr("名册还是空的。\n点击右上方“导入 Excel…”导入县里的代表名册，或点击“新增代表”逐个录入。")
@@ -187,7 +175,7 @@ class RepresentativesTab(QWidget):
         def save(form: dict) -> str:
             data = RepresentativeInput(**{f.name: form.get(f.name, getattr(RepresentativeInput(), f.name))
                                           for f in fields(RepresentativeInput)})
-            return registry.save_representative(self.db, data, rep_id)
+            return registry.save_representative(self.ctx, data, rep_id)
 
         return FormDialog(title, rep_field_specs(self.options), values, save, self)
 
@@ -213,9 +201,9 @@ class RepresentativesTab(QWidget):
         if reason is None:
             return
         try:
-            registry.void_representative(self.db, row.id, reason)
+            registry.void_representative(self.ctx, row.id, reason)
         except StationError as exc:
-            _error_box(self, tr("作废"), exc)
+            error_box(self, tr("作废"), exc)
         self._after_change()
 
     def import_workbook(self) -> None:
@@ -223,21 +211,26 @@ class RepresentativesTab(QWidget):
         if not name:
             return
         try:
-            preview = registry.preview_import(self.db, Path(name))
+            preview = registry.preview_import(self.ctx, Path(name))
         except (WorkbookError, StationError) as exc:
-            _error_box(self, tr("导入代表名册"), exc)
+            error_box(self, tr("导入代表名册"), exc)
             return
-        if ImportDialog(self.db, preview, self).exec():
+        if self.import_dialog(preview).exec():
             self._after_change()
+
+    def import_dialog(self, preview: ImportPreview[RepresentativeInput]) -> ImportDialog:
+        """The preview of a county list; its 导入 button commits it through the registry."""
+        return ImportDialog(preview, lambda skip: registry.commit_import(self.ctx, preview, skip_refused=skip),
+                            title=tr("导入代表名册"), label_header=tr("姓名"), parent=self)
 
     def export_workbook(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, tr("导出代表名册"), tr("代表名册.xlsx"), tr("Excel 工作簿 (*.xlsx)"))
         if not name:
             return
         try:
-            count = registry.export_representatives(self.db, Path(name), self.current_filter())
+            count = registry.export_representatives(self.ctx, Path(name), self.current_filter())
         except (FileWriteError, StationError) as exc:
-            _error_box(self, tr("导出代表名册"), exc)
+            error_box(self, tr("导出代表名册"), exc)
             return
         QMessageBox.information(self, tr("导出代表名册"), tr("已导出 {n} 位代表到\n{file}", n=count, file=name))
 
@@ -247,82 +240,16 @@ class RepresentativesTab(QWidget):
         self.changed.emit()
 
 
-class ImportDialog(QDialog):
-    """The import preview: what each row will do, what is refused and why; one click writes it all."""
-
-    ACTION_COLOURS = {"新增": "#2e7d32", "更新": "#1565c0", "不变": "#757575", "拒绝": "#c62828"}
-
-    def __init__(self, db: Database, preview: ImportPreview, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.preview = preview
-        self.setWindowTitle(tr("导入预览：{file}", file=preview.path.name))
-        self.resize(900, 560)
-        summary = QLabel(tr("工作表“{sheet}”，表头在第 {row} 行。", sheet=preview.sheet, row=preview.header_row)
-                         + preview.summary())
-        summary.setWordWrap(True)
-        table = QTableWidget(len(preview.rows) + len(preview.skipped), 4)
-        table.setHorizontalHeaderLabels([tr("行号"), tr("姓名"), tr("处理"), tr("原因")])
-        table.verticalHeader().setVisible(False)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        lines = [(r.row_number, r.name, r.action, "；".join(r.reasons)) for r in preview.rows]
-        lines += [(number, "", tr("跳过"), reason) for number, reason in preview.skipped]
-        lines.sort(key=lambda line: (line[2] != "拒绝", line[0]))
-        for row, (number, name, action, reason) in enumerate(lines):
-            for column, value in enumerate((str(number), name, tr(action), reason)):
-                item = QTableWidgetItem(value)
-                if column == 2:
-                    item.setForeground(QBrush(QColor(self.ACTION_COLOURS.get(action, "#757575"))))
-                table.setItem(row, column, item)
-        table.setColumnWidth(0, 60)
-        table.setColumnWidth(1, 100)
-        table.setColumnWidth(2, 70)
-        table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.table = table
-        writable = preview.count("新增") + preview.count("更新")
-        self.skip_bad = QCheckBox(tr("跳过 {n} 个被拒绝的行，只导入其余 {m} 行", n=len(preview.refused), m=writable))
-        self.skip_bad.setVisible(bool(preview.refused))
-        buttons = QDialogButtonBox()
-        self.import_button = buttons.addButton(tr("导入"), QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.apply)
-        buttons.rejected.connect(self.reject)
-        note = QLabel(tr("导入作为一个整体写入：要么全部写入，要么一行也不写。"))
-        note.setStyleSheet("color:#757575;")
-        layout = QVBoxLayout(self)
-        layout.addWidget(summary)
-        layout.addWidget(table, 1)
-        layout.addWidget(self.skip_bad)
-        layout.addWidget(note)
-        layout.addWidget(buttons)
-        self.skip_bad.toggled.connect(self._update_button)
-        self._writable = writable
-        self._update_button()
-
-    def _update_button(self) -> None:
-        ok = self._writable > 0 and (not self.preview.refused or self.skip_bad.isChecked())
-        self.import_button.setEnabled(ok)
-
-    def apply(self) -> None:
-        try:
-            self.result = registry.apply_import(self.db, self.preview, allow_refused=self.skip_bad.isChecked())
-        except StationError as exc:
-            _error_box(self, tr("导入代表名册"), exc)
-            return
-        self.accept()
-
-
 class SimpleListTab(QWidget):
     """A list with add / edit / void and an optional search: the shape of window units and stations."""
 
     COLUMNS: list[TableColumn] = []
-    RECORD: type
     ADD_LABEL = ""
     SEARCH_HINT = ""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
-        self.db = db
+        self.ctx = ctx
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.SEARCH_HINT)
         self.search.setClearButtonEnabled(True)
@@ -354,6 +281,10 @@ class SimpleListTab(QWidget):
     def open_dialog(self, row) -> None:
         raise NotImplementedError
 
+    def void_row(self, row_id: str, reason: str) -> None:
+        """Void the record through its service."""
+        raise NotImplementedError
+
     def refresh(self) -> None:
         rows, hint = self.rows()
         self.model.set_rows(rows)
@@ -380,9 +311,9 @@ class SimpleListTab(QWidget):
         if not reason:
             return
         try:
-            registry.void_record(self.db, self.RECORD, row.id, reason)
+            self.void_row(row.id, reason)
         except StationError as exc:
-            _error_box(self, tr("作废"), exc)
+            error_box(self, tr("作废"), exc)
         self.refresh()
 
 
@@ -395,18 +326,15 @@ class WindowUnitsTab(SimpleListTab):
         TableColumn(tr("所在站点"), lambda r: r.station, 220),
         TableColumn(tr("备注"), lambda r: r.notes, 200),
     ]
-    RECORD = WindowUnit
     ADD_LABEL = tr("新增窗口单位")
     SEARCH_HINT = tr("搜索单位名称、负责人、电话…")
 
     def rows(self) -> tuple[list, str]:
-        with self.db.session() as session:
-            rows = registry.list_window_units(session, self.search.text())
+        rows = registry.list_window_units(self.ctx, self.search.text())
         return rows, tr("还没有窗口单位。\n点击“新增窗口单位”录入政务服务中心的窗口单位及其主要负责人。")
 
     def open_dialog(self, row) -> None:
-        with self.db.session() as session:
-            stations = [s.name for s in registry.list_stations(session)]
+        stations = [s.name for s in registry.list_stations(self.ctx)]
         specs = [
             FieldSpec("name", tr("单位名称"), required=True, placeholder=tr("如：县人力资源和社会保障局")),
             FieldSpec("head_name", tr("主要负责人"), required=True),
@@ -417,33 +345,34 @@ class WindowUnitsTab(SimpleListTab):
         ]
         values = {f.name: getattr(row, f.name) for f in fields(WindowUnitInput)} if row else asdict(WindowUnitInput())
         self.run_dialog(FormDialog(tr("编辑窗口单位") if row else tr("新增窗口单位"), specs, values,
-                                   lambda form: registry.save_window_unit(self.db, WindowUnitInput(**form),
+                                   lambda form: registry.save_window_unit(self.ctx, WindowUnitInput(**form),
                                                                           row.id if row else None), self))
+
+    def void_row(self, row_id: str, reason: str) -> None:
+        registry.void_window_unit(self.ctx, row_id, reason)
 
 
 class StationsTab(SimpleListTab):
     COLUMNS = [
         TableColumn(tr("代码"), lambda r: r.code, 70),
         TableColumn(tr("站点名称"), lambda r: r.name, 240),
-        TableColumn(tr("类型"), lambda r: r.kind, 150),
+        TableColumn(tr("类型"), lambda r: StationKind.label_of(r.kind), 150),
         TableColumn(tr("代表人数"), lambda r: r.representatives, 80, True),
         TableColumn(tr("地址"), lambda r: r.address, 220),
         TableColumn(tr("联系人"), lambda r: r.contact, 80),
         TableColumn(tr("电话"), lambda r: r.phone, 120),
     ]
-    RECORD = Station
     ADD_LABEL = tr("新增站点")
 
     def rows(self) -> tuple[list, str]:
-        with self.db.session() as session:
-            rows = registry.list_stations(session)
+        rows = registry.list_stations(self.ctx)
         return rows, tr("还没有站点。\n点击“新增站点”录入本县的代表联络站和监督站。")
 
     def open_dialog(self, row) -> None:
         specs = [
             FieldSpec("name", tr("站点名称"), required=True, placeholder=tr("如：某某县人大代表监督站")),
             FieldSpec("code", tr("站点代码"), required=True, placeholder=tr("字母数字，如 PYJD")),
-            FieldSpec("kind", tr("类型"), "choice", STATION_KINDS, required=True),
+            FieldSpec("kind", tr("类型"), "choice", list(StationKind), required=True),
             FieldSpec("address", tr("地址")),
             FieldSpec("contact", tr("联系人")),
             FieldSpec("phone", tr("电话")),
@@ -451,16 +380,20 @@ class StationsTab(SimpleListTab):
         ]
         values = {f.name: getattr(row, f.name) for f in fields(StationInput)} if row else asdict(StationInput())
         self.run_dialog(FormDialog(tr("编辑站点") if row else tr("新增站点"), specs, values,
-                                   lambda form: registry.save_station(self.db, StationInput(**form),
+                                   lambda form: registry.save_station(self.ctx, StationInput(**form),
                                                                       row.id if row else None), self))
+
+    def void_row(self, row_id: str, reason: str) -> None:
+        registry.void_station(self.ctx, row_id, reason)
 
 
 class RegistryPage(QTabWidget):
-    def __init__(self, db: Database) -> None:
+    def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
-        self.representatives = RepresentativesTab(db)
-        self.window_units = WindowUnitsTab(db)
-        self.stations = StationsTab(db)
+        self.ctx = ctx
+        self.representatives = RepresentativesTab(ctx)
+        self.window_units = WindowUnitsTab(ctx)
+        self.stations = StationsTab(ctx)
         self.addTab(self.representatives, tr("代表与议政代表"))
         self.addTab(self.window_units, tr("窗口单位"))
         self.addTab(self.stations, tr("联络站"))

@@ -1,12 +1,18 @@
 import pytest
 
 from station_app.services.validation import (
+    gender_from_id,
     id_number_error,
     normalize_level,
     normalize_name,
     normalize_phone,
+    parse_gender,
+    parse_in_office,
+    parse_yes_no,
     phone_error,
+    yes_no,
 )
+from station_app.vocab import Gender, Level
 from tests.workbooks import ID_FEMALE, ID_MALE
 
 
@@ -41,3 +47,24 @@ def test_id_numbers_are_checked_by_length_birth_date_and_check_digit():
                                           ("乡镇", "乡"), ("镇人大代表", "乡"), ("区", "")])
 def test_levels_are_read_from_the_words_county_lists_use(typed, level):
     assert normalize_level(typed) == level
+
+
+def test_levels_and_genders_are_the_vocabulary_s_words():
+    assert normalize_level("县级人大代表") is Level.COUNTY
+    assert (gender_from_id(ID_MALE), gender_from_id(ID_FEMALE)) == (Gender.MALE, Gender.FEMALE)
+
+
+@pytest.mark.parametrize("typed, gender", [("男", Gender.MALE), ("女性", Gender.FEMALE), ("M", Gender.MALE),
+                                           ("f", Gender.FEMALE), ("Male", None), ("", None)])
+def test_genders_are_read_from_the_words_county_lists_use(typed, gender):
+    assert parse_gender(typed) == gender
+
+
+@pytest.mark.parametrize("typed, in_office", [("在任", True), ("正常", True), ("离任", False), ("停止履职", False),
+                                              ("是", True), ("否", False), ("也许", None)])
+def test_the_in_office_column_reads_office_words_and_yes_no(typed, in_office):
+    assert parse_in_office(typed) == in_office
+
+
+def test_yes_no_words_read_back():
+    assert [parse_yes_no(yes_no(value)) for value in (True, False)] == [True, False]

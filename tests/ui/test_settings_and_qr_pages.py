@@ -22,14 +22,13 @@ def test_settings_page_refuses_an_unknown_placeholder_and_keeps_the_old_value(ap
     page.save()
     stored = settings_service.read(ctx)
     assert (ctx.station.name, stored.qr_template) == ("东河县人大代表监督站", "https://example.org/rep/{id}")
-    with ctx.read() as session:
-        assert [s.name for s in registry.list_stations(session)] == ["东河县人大代表监督站"]
+    assert [s.name for s in registry.list_stations(ctx)] == ["东河县人大代表监督站"]
 
 
-def test_qr_page_shows_the_payload_and_writes_codes_that_scan_back(app, qtbot, db, ctx, tmp_path, monkeypatch):
+def test_qr_page_shows_the_payload_and_writes_codes_that_scan_back(app, qtbot, ctx, tmp_path, monkeypatch):
     settings_service.save(ctx, settings_service.StationSettings(qr_template="https://example.org/rep/{id}?n={name}"),
                           settings_service.ThisStationInput(name="东河县人大代表监督站"))
-    rep_id = registry.save_representative(db, RepresentativeInput(name="王伟", level="县", phone="13812345678"))
+    rep_id = registry.save_representative(ctx, RepresentativeInput(name="王伟", level="县", phone="13812345678"))
     page = QrPage(ctx)
     qtbot.addWidget(page)
     assert page.payload.toPlainText() == f"https://example.org/rep/{rep_id}?n=王伟"
