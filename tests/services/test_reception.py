@@ -6,10 +6,12 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from station_app.db.models import Referral, Visit, VisitRepresentative, VisitSearch
+from station_app.db.models import Referral, ReferralEvent, Visit, VisitRepresentative, VisitSearch
 from station_app.services import reception, referrals
+from station_app.services.context import OperatorRef, PermissionDenied, ServiceContext
 from station_app.services.errors import StationError, ValidationFailed
 from station_app.services.reception import ReferralInput, VisitFilter, VisitInput
+from station_app.vocab import Role
 
 NOW = dt.datetime(2026, 3, 4, 9, 30)
 
@@ -125,3 +127,31 @@ def test_representatives_on_duty_today_come_first(db, ctx, reception_station):
     people = reception.representatives_for_reception(ctx, NOW.date())
     assert [p.name for p in people] == ["李四", "张三"] and not any(p.on_duty for p in people)
 
+
+def test_the_visit_and_the_referral_history_name_the_operator_of_the_context(db, reception_station):
+    # Not the database's own operator (测试员): the one signed in for this action.
+    wang = ServiceContext(db, OperatorRef("wang", "王登记", Role.CLERK))
+    saved = reception.record_visit(wang, visit(outcome="交办", referral=ReferralInput("县交通运输局")), now=NOW)
+    referrals.sign(wang, saved.referral_id, NOW.date(), "刘科长")
+    with db.session() as s:
+        assert s.get(Visit, saved.visit_id).recorded_by == "王登记"
+        events = s.scalars(select(ReferralEvent).where(ReferralEvent.referral_id == saved.referral_id)
+                           .order_by(ReferralEvent.at, ReferralEvent.created_at)).all()
+    assert [(e.action, e.by_whom) for e in events] == [("交办", "王登记"), ("签收", "王登记")]
+    assert [e.by_whom for e in referrals.referral_detail(wang, saved.referral_id).events] == ["王登记", "王登记"]
+
+
+def test_a_clerk_records_visits_but_only_an_administrator_voids_them(db, ctx, reception_station):
+    clerk = ServiceContext(db, OperatorRef("li", "李登记", Role.CLERK))
+    saved = reception.record_visit(clerk, visit(), now=NOW)
+    with pytest.raises(PermissionDenied, match="管理员"):
+        reception.void_visit(clerk, saved.visit_id, "重复录入")
+    assert reception.count_visits(ctx, VisitFilter()) == 1
+    referred = reception.record_visit(clerk, visit(outcome="交办", referral=ReferralInput("县交通运输局")), now=NOW)
+    with pytest.raises(PermissionDenied):
+        referrals.void_referral(clerk, referred.referral_id, "重复登记")
+    assert not referrals.referral_detail(ctx, referred.referral_id).summary.voided
+    head = ServiceContext(db, OperatorRef("zhang", "张站长", Role.ADMIN))
+    reception.void_visit(head, saved.visit_id, "重复录入")
+    with db.session() as s:
+        assert s.get(Visit, saved.visit_id).voided_by == "张站长"

@@ -140,3 +140,35 @@ def test_referral_page_offers_only_the_allowed_next_steps(app, qtbot, db, ctx, s
     assert enabled == {"反馈", "退回", "延期", "作废"}
     assert "签收" in tab.detail.toPlainText()
 
+
+def test_an_old_log_is_imported_through_the_common_preview(app, qtbot, db, ctx, station, tmp_path, monkeypatch,
+                                                           _no_message_boxes):
+    from openpyxl import Workbook
+
+    from station_app.ui import reception_page
+
+    wb = Workbook()
+    wb.active.append(["来访时间", "姓名", "反映内容"])
+    wb.active.append(["2025-05-06 09:30", "赵六", "医保报销慢"])
+    wb.active.append(["昨天", "钱七", "问路灯"])
+    wb.save(tmp_path / "登记.xlsx")
+    tab = VisitListTab(ctx)
+    qtbot.addWidget(tab)
+    monkeypatch.setattr(reception_page.QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *_a, **_k: (str(tmp_path / "登记.xlsx"), "")))
+    shown = []
+
+    def consent_to_skip(dialog):
+        shown.append([dialog.table.item(row, 2).text() for row in range(dialog.table.rowCount())])
+        assert not dialog.import_button.isEnabled()       # refused rows need consent
+        dialog.skip_bad.setChecked(True)
+        dialog.import_button.click()
+        return dialog.result is not None
+
+    monkeypatch.setattr(reception_page.ImportDialog, "exec", consent_to_skip)
+    tab.import_workbook()
+    assert shown == [["拒绝", "新增"]]
+    assert _no_message_boxes[-1] == ("导入接待登记", "已导入 1 条。")
+    with db.session() as s:
+        assert s.scalars(select(Visit.citizen_name)).all() == ["赵六"]
+    assert tab.count.text() == "共 1 条"
