@@ -110,12 +110,12 @@ def _clean_visit(data: VisitInput, categories: Sequence[str], now: dt.datetime |
     return cleaned, errors
 
 
-def _add_visit(session: Session, ctx: ServiceContext, data: VisitInput) -> Visit:
-    """Write a cleaned visit and its receiving representatives, recorded by the context's operator."""
-    visit = Visit(station_id=ctx.station_id, visited_at=data.visited_at, citizen_name=data.citizen_name,
+def _add_visit(session: Session, data: VisitInput, station_id: str | None, recorded_by: str) -> Visit:
+    """Write a cleaned visit and its receiving representatives."""
+    visit = Visit(station_id=station_id, visited_at=data.visited_at, citizen_name=data.citizen_name,
                   phone=data.phone, address=data.address, people_count=data.people_count, channel=data.channel,
                   category=data.category, content=data.content, outcome=data.outcome,
-                  outcome_note=data.outcome_note, recorded_by=ctx.operator.name)
+                  outcome_note=data.outcome_note, recorded_by=recorded_by)
     session.add(visit)
     session.flush()
     session.add_all(VisitRepresentative(visit_id=visit.id, representative_id=rep_id)
@@ -133,7 +133,7 @@ def record_visit(ctx: ServiceContext, data: VisitInput, now: dt.datetime | None 
         known = set(session.scalars(select(Representative.id).where(Representative.id.in_(cleaned.representative_ids))))
         if missing := [i for i in cleaned.representative_ids if i not in known]:
             raise ValidationFailed({"representatives": tr("找不到接待代表：{ids}", ids="、".join(missing))})
-        visit = _add_visit(session, ctx, cleaned)
+        visit = _add_visit(session, cleaned, ctx.station_id, ctx.operator.name)
         if cleaned.referral is None:
             return VisitSaved(visit.id)
         ref = cleaned.referral
@@ -372,9 +372,10 @@ class VisitImporter:
         return ImportRow(sheet_row.row_number, label, ImportAction.ADD, data=cleaned)
 
     def write(self, session: Session, rows: Sequence[ImportRow[VisitInput]], known: _KnownForVisits) -> None:
+        station_id, operator = self.ctx.station_id, self.ctx.operator.name
         for row in rows:
             if row.data is not None:
-                _add_visit(session, self.ctx, row.data)
+                _add_visit(session, row.data, station_id, operator)
 
 
 def preview_visit_import(ctx: ServiceContext, path: Path | str,
