@@ -11,6 +11,7 @@ from pathlib import Path
 
 from station_app import config
 from station_app.i18n import set_language, tr
+from station_app.vocab import FollowUpMethod, ReferralAction, Satisfaction
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     ref.add_argument("--by", default="", help=tr("签收人、承办人或回访人"))
     ref.add_argument("--note", default="", help=tr("办理情况、群众意见、退回或延期理由"))
     ref.add_argument("--solved", action=argparse.BooleanOptionalAction, default=True, help=tr("反馈时：是否已解决"))
-    ref.add_argument("--method", choices=("电话", "上门"), default="电话", help=tr("回访方式"))
-    ref.add_argument("--satisfaction", choices=("满意", "基本满意", "不满意"), help=tr("回访时：满意度"))
+    ref.add_argument("--method", choices=FollowUpMethod.values(), default=FollowUpMethod.PHONE.value,
+                     help=tr("回访方式"))
+    ref.add_argument("--satisfaction", choices=Satisfaction.values(), help=tr("回访时：满意度"))
     ref.add_argument("--unit", default="", help=tr("改派时：新的承办单位"))
     ref.set_defaults(run=_referral)
 
@@ -196,14 +198,14 @@ def _date(text: str, field: str):
 
 
 def _visits_import(args: argparse.Namespace) -> int:
-    from station_app.services.reception import apply_visit_import, preview_visit_import
+    from station_app.services.reception import commit_visit_import, preview_visit_import
 
-    db = _open_db(args)
-    preview = preview_visit_import(db, args.file)
+    ctx = _context(args)
+    preview = preview_visit_import(ctx, args.file)
     if not _checked_import(args, preview):
         return EXIT_BAD_INPUT if preview.refused else EXIT_OK
-    added = apply_visit_import(db, preview, allow_refused=args.skip_bad)
-    print(tr("导入完成：{n} 条接待记录。", n=added))
+    result = commit_visit_import(ctx, preview, skip_refused=args.skip_bad)
+    print(result.summary())
     return EXIT_OK
 
 
@@ -212,7 +214,7 @@ def _visits_export(args: argparse.Namespace) -> int:
 
     flt = VisitFilter(start=_date(args.start, "--from ") if args.start else None,
                       end=_date(args.end, "--to ") if args.end else None)
-    count = export_visits(_open_db(args), args.file, flt)
+    count = export_visits(_context(args), args.file, flt)
     print(tr("已导出 {n} 条接待记录到 {file}", n=count, file=args.file))
     return EXIT_OK
 
@@ -220,12 +222,17 @@ def _visits_export(args: argparse.Namespace) -> int:
 def _forms(args: argparse.Namespace) -> int:
     from station_app.services.referrals import forms_for
 
-    pages = forms_for(_open_db(args), [args.number], args.out)
+    pages = forms_for(_context(args), [args.number], args.out)
     print(tr("已写出三单 {pages} 页到 {file}", pages=pages, file=args.out))
     return EXIT_OK
 
 
-REFERRAL_ACTIONS = ("show", "sign", "feedback", "follow-up", "close", "return", "reassign", "extend")
+#: the command line's own verbs for the referral moves (and "show", which moves nothing)
+REFERRAL_ACTIONS: dict[str, ReferralAction | None] = {
+    "show": None, "sign": ReferralAction.SIGN, "feedback": ReferralAction.FEEDBACK,
+    "follow-up": ReferralAction.FOLLOW_UP, "close": ReferralAction.CLOSE, "return": ReferralAction.RETURN,
+    "reassign": ReferralAction.REASSIGN, "extend": ReferralAction.EXTEND,
+}
 
 
 def _referral(args: argparse.Namespace) -> int:
@@ -233,37 +240,38 @@ def _referral(args: argparse.Namespace) -> int:
 
     from station_app.services import referrals
     from station_app.services.errors import ValidationFailed
+    from station_app.vocab import ReferralState
 
-    db = _open_db(args)
+    ctx = _context(args)
     day = _date(args.date, "--date ") if args.date else dt.date.today()
     key = args.number
-    if args.action == "sign":
-        referrals.sign(db, key, day, args.by)
-    elif args.action == "feedback":
-        referrals.record_feedback(db, key, args.by, day, args.note, args.solved)
-    elif args.action == "follow-up":
+    action = REFERRAL_ACTIONS[args.action]
+    if action == ReferralAction.SIGN:
+        referrals.sign(ctx, key, day, args.by)
+    elif action == ReferralAction.FEEDBACK:
+        referrals.record_feedback(ctx, key, args.by, day, args.note, args.solved)
+    elif action == ReferralAction.FOLLOW_UP:
         if not args.satisfaction:
             raise ValidationFailed({"satisfaction": tr("回访须写 --satisfaction 满意/基本满意/不满意")})
-        referrals.record_follow_up(db, key, day, args.by, args.method, args.note, args.satisfaction)
-    elif args.action == "close":
-        referrals.close(db, key, day)
-    elif args.action == "return":
-        referrals.return_referral(db, key, args.note)
-    elif args.action == "reassign":
-        referrals.reassign(db, key, args.unit, args.note)
-    elif args.action == "extend":
+        referrals.record_follow_up(ctx, key, day, args.by, args.method, args.note, args.satisfaction)
+    elif action == ReferralAction.CLOSE:
+        referrals.close(ctx, key, day)
+    elif action == ReferralAction.RETURN:
+        referrals.return_referral(ctx, key, args.note)
+    elif action == ReferralAction.REASSIGN:
+        referrals.reassign(ctx, key, args.unit, args.note)
+    elif action == ReferralAction.EXTEND:
         if not args.date:
             raise ValidationFailed({"date": tr("延期须用 --date 写明新的期限")})
-        referrals.extend(db, key, day, args.note)
-    with db.session() as session:
-        detail = referrals.referral_detail(session, key)
+        referrals.extend(ctx, key, day, args.note)
+    detail = referrals.referral_detail(ctx, key)
     s = detail.summary
-    print(tr("{number}　{unit}　{state}　期限 {deadline}", number=s.number, unit=s.unit, state=tr(s.state),
-             deadline=s.deadline))
+    print(tr("{number}　{unit}　{state}　期限 {deadline}", number=s.number, unit=s.unit,
+             state=ReferralState.label_of(s.state), deadline=s.deadline))
     for event in detail.events:
-        print(f"  {event.at:%Y-%m-%d %H:%M}  {tr(event.action)}  {event.note}")
+        print(f"  {event.at:%Y-%m-%d %H:%M}  {ReferralAction.label_of(event.action)}  {event.note}")
     if detail.actions:
-        print(tr("下一步可以：{actions}", actions="、".join(tr(a) for a in detail.actions)))
+        print(tr("下一步可以：{actions}", actions="、".join(a.label for a in detail.actions)))
     return EXIT_OK
 
 

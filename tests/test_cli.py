@@ -191,7 +191,7 @@ def test_visits_import_with_bad_rows_writes_nothing(url, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "登记.xlsx" in err and "第 3 行" in err and "昨天" in err
     assert main(["--db", url, "visits", "import", str(tmp_path / "登记.xlsx"), "--skip-bad"]) == 0
-    assert "导入完成：1 条" in capsys.readouterr().out
+    assert "导入完成：新增 1，更新 0，不变 0，拒绝 1。" in capsys.readouterr().out
 
 
 def test_referral_moves_from_the_command_line_follow_the_same_rules(url, tmp_path, capsys):
@@ -204,7 +204,7 @@ def test_referral_moves_from_the_command_line_follow_the_same_rules(url, tmp_pat
     database = open_database(url)
     settings_service.save(ServiceContext(database), settings_service.StationSettings(referral_abbr="东监"),
                           settings_service.ThisStationInput(code="DHJD"))
-    saved = reception.record_visit(database, VisitInput(
+    saved = reception.record_visit(ServiceContext(database), VisitInput(
         visited_at=dt.datetime(2026, 3, 4, 9), category="其他", content="路灯坏了", outcome="交办",
         referral=ReferralInput("县住房和城乡建设局")), now=dt.datetime(2026, 3, 4, 10))
     database.dispose()

@@ -311,9 +311,9 @@ def _fill_visits(db: Database, rng: random.Random, fake: Faker, today: dt.date) 
                             session.add(VisitRepresentative(visit_id=visit.id, representative_id=rep_id))
                         visits += 1
                         if visit.outcome == "交办":
-                            referral = referrals.open_referral(session, visit, settings, UNITS_BY_TOPIC[category],
-                                                               "请于期限内办理并书面反馈办理结果。", day, work=work,
-                                                               at=at)
+                            referral = referrals._open_referral(session, visit, settings, UNITS_BY_TOPIC[category],
+                                                                "请于期限内办理并书面反馈办理结果。", day, work=work,
+                                                                at=at)
                             _advance_referral(session, rng, referral, work, today)
                             referral_count += 1
             day += dt.timedelta(days=1)
@@ -323,7 +323,7 @@ def _fill_visits(db: Database, rng: random.Random, fake: Faker, today: dt.date) 
 def _advance_referral(session, rng: random.Random, referral, work, today: dt.date) -> None:
     """Move a demo referral along the loop as far as its age allows, with the odd return, re-handling, delay."""
     from station_app.db.models import ReferralFeedback, ReferralFollowUp
-    from station_app.services.referrals import apply_move
+    from station_app.services.referrals import _apply_move as apply_move
 
     day = referral.issued_on
 

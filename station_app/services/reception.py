@@ -1,7 +1,9 @@
 """接待登记 — citizens received at (or reaching) the station: record, search, void, import, export.
 
 A visit whose outcome is 交办 opens a referral in the same transaction (``services.referrals``).
-Searching reads one page at a time, so the list stays fast at 200,000 visits.
+Searching reads one page at a time, so the list stays fast at 200,000 visits. Every public
+function takes the ``ServiceContext``: any operator may record a visit, only an administrator
+may void one, and the visit names the operator who recorded it.
 """
 from __future__ import annotations
 
@@ -14,31 +16,27 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from station_app.db.models import (
-    CHANNELS,
-    OUTCOMES,
     Delegation,
     DutyAssignment,
     DutySlot,
     Referral,
     RepGroup,
     Representative,
-    Station,
     Visit,
     VisitRepresentative,
     VisitSearch,
+    utcnow,
 )
-from station_app.db.session import Database
 from station_app.i18n import tr
-from station_app.io.excel import Column, SheetSpec, read_table, write_workbook
+from station_app.io.excel import Column, SheetRow, SheetSpec, write_workbook
 from station_app.services import referrals
 from station_app.services import settings as settings_service
-from station_app.services.context import UNNAMED_STATION, local_station
+from station_app.services.context import ServiceContext
 from station_app.services.errors import NotFound, StationError, ValidationFailed
-from station_app.services.registry import void_record
+from station_app.services.importing import ImportPreview, ImportResult, ImportRow, commit_import, preview_import
 from station_app.services.validation import normalize_name, normalize_phone, phone_error
 from station_app.services.work_calendar import parse_day
-
-REFER = "交办"
+from station_app.vocab import FALLBACK_CATEGORY, Attendance, Channel, ImportAction, Outcome, ReferralState
 
 
 @dataclass
@@ -56,10 +54,10 @@ class VisitInput:
     phone: str = ""
     address: str = ""
     people_count: int = 1
-    channel: str = CHANNELS[0]
+    channel: str = Channel.STATION
     category: str = ""
     content: str = ""
-    outcome: str = OUTCOMES[0]
+    outcome: str = Outcome.SOLVED
     outcome_note: str = ""
     representative_ids: list[str] = field(default_factory=list)
     referral: ReferralInput | None = None
@@ -72,8 +70,8 @@ class VisitSaved:
     referral_number: str = ""
 
 
-def clean_visit(data: VisitInput, categories: Sequence[str], now: dt.datetime | None = None,
-                open_referral: bool = True) -> tuple[VisitInput, dict[str, str]]:
+def _clean_visit(data: VisitInput, categories: Sequence[str], now: dt.datetime | None = None,
+                 open_referral: bool = True) -> tuple[VisitInput, dict[str, str]]:
     """Normalise what was typed; say, field by field, what is wrong.
 
     ``open_referral`` False (an import of old logs) keeps 交办 as an outcome without asking for a unit.
@@ -92,15 +90,15 @@ def clean_visit(data: VisitInput, categories: Sequence[str], now: dt.datetime | 
         errors["phone"] = tr(message)
     if not 1 <= cleaned.people_count <= 500:
         errors["people_count"] = tr("人数应在 1 到 500 之间")
-    if cleaned.channel not in CHANNELS:
-        errors["channel"] = tr("渠道应为：{choices}", choices="、".join(tr(c) for c in CHANNELS))
+    if cleaned.channel not in Channel.values():
+        errors["channel"] = tr("渠道应为：{choices}", choices="、".join(c.label for c in Channel))
     if cleaned.category not in categories:
         errors["category"] = tr("请选择问题类别（可在“设置”中增加）")
     if not cleaned.content:
         errors["content"] = tr("请填写群众反映的问题")
-    if cleaned.outcome not in OUTCOMES:
-        errors["outcome"] = tr("办理结果应为：{choices}", choices="、".join(tr(o) for o in OUTCOMES))
-    if cleaned.outcome == REFER and open_referral:
+    if cleaned.outcome not in Outcome.values():
+        errors["outcome"] = tr("办理结果应为：{choices}", choices="、".join(o.label for o in Outcome))
+    if cleaned.outcome == Outcome.REFERRED and open_referral:
         ref = cleaned.referral or ReferralInput()
         if not ref.unit.strip():
             errors["unit"] = tr("交办须选择承办单位")
@@ -112,43 +110,58 @@ def clean_visit(data: VisitInput, categories: Sequence[str], now: dt.datetime | 
     return cleaned, errors
 
 
-def record_visit(db: Database, data: VisitInput, now: dt.datetime | None = None) -> VisitSaved:
-    """Save a visit (and, for 交办, its referral with a new number) in one transaction."""
-    with db.transaction() as session:
-        settings = settings_service.load(session)
-        cleaned, errors = clean_visit(data, settings.categories, now)
+def _add_visit(session: Session, data: VisitInput, station_id: str | None, recorded_by: str) -> Visit:
+    """Write a cleaned visit and its receiving representatives."""
+    visit = Visit(station_id=station_id, visited_at=data.visited_at, citizen_name=data.citizen_name,
+                  phone=data.phone, address=data.address, people_count=data.people_count, channel=data.channel,
+                  category=data.category, content=data.content, outcome=data.outcome,
+                  outcome_note=data.outcome_note, recorded_by=recorded_by)
+    session.add(visit)
+    session.flush()
+    session.add_all(VisitRepresentative(visit_id=visit.id, representative_id=rep_id)
+                    for rep_id in data.representative_ids)
+    return visit
+
+
+def record_visit(ctx: ServiceContext, data: VisitInput, now: dt.datetime | None = None) -> VisitSaved:
+    """Save a visit (and, for 交办, its referral with a new number) in one transaction. Any operator may."""
+    with ctx.write() as session:
+        settings = settings_service.read(ctx)
+        cleaned, errors = _clean_visit(data, settings.categories, now)
         if errors:
             raise ValidationFailed(errors)
         known = set(session.scalars(select(Representative.id).where(Representative.id.in_(cleaned.representative_ids))))
         if missing := [i for i in cleaned.representative_ids if i not in known]:
             raise ValidationFailed({"representatives": tr("找不到接待代表：{ids}", ids="、".join(missing))})
-        station = local_station(session)
-        visit = Visit(station_id=station.id if station else None, visited_at=cleaned.visited_at,
-                      citizen_name=cleaned.citizen_name, phone=cleaned.phone, address=cleaned.address,
-                      people_count=cleaned.people_count, channel=cleaned.channel, category=cleaned.category,
-                      content=cleaned.content, outcome=cleaned.outcome, outcome_note=cleaned.outcome_note,
-                      recorded_by=session.info.get("operator") or db.operator or "")
-        session.add(visit)
-        session.flush()
-        session.add_all(VisitRepresentative(visit_id=visit.id, representative_id=rep_id)
-                        for rep_id in cleaned.representative_ids)
+        visit = _add_visit(session, cleaned, ctx.station_id, ctx.operator.name)
         if cleaned.referral is None:
             return VisitSaved(visit.id)
         ref = cleaned.referral
-        referral = referrals.open_referral(session, visit, settings, ref.unit, ref.requirement,
-                                           cleaned.visited_at.date(), ref.deadline_days)
+        referral = referrals._open_referral(session, visit, settings, ref.unit, ref.requirement,
+                                            cleaned.visited_at.date(), ref.deadline_days, by_whom=ctx.operator.name)
         return VisitSaved(visit.id, referral.id, referral.number)
 
 
-def void_visit(db: Database, visit_id: str, reason: str) -> None:
-    """作废 — a visit recorded by mistake stays in the database, marked void with the reason."""
-    with db.session() as session:
+def void_visit(ctx: ServiceContext, visit_id: str, reason: str) -> None:
+    """作废 — a visit recorded by mistake stays in the database, marked void with the reason. Administrators only."""
+    with ctx.write(admin_only=True) as session:
         open_refs = session.scalars(select(Referral.number).where(
-            Referral.visit_id == visit_id, Referral.voided_at.is_(None), Referral.state != "办结")).all()
-    if open_refs:
-        raise StationError(tr("这次接待有未办结的交办单 {numbers}，请先在“三单办理”中作废或办结",
-                              numbers="、".join(open_refs)))
-    void_record(db, Visit, visit_id, reason)
+            Referral.visit_id == visit_id, Referral.voided_at.is_(None),
+            Referral.state != ReferralState.CLOSED)).all()
+        if open_refs:
+            raise StationError(tr("这次接待有未办结的交办单 {numbers}，请先在“三单办理”中作废或办结",
+                                  numbers="、".join(open_refs)))
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationFailed({"reason": tr("作废必须填写原因")})
+        visit = session.get(Visit, visit_id)
+        if visit is None:
+            raise NotFound(tr("找不到要作废的记录：{id}", id=visit_id))
+        if visit.is_voided:
+            raise StationError(tr("这条记录已于 {at} 作废", at=visit.voided_at.strftime("%Y-%m-%d %H:%M")))
+        visit.voided_at = utcnow()
+        visit.void_reason = reason
+        visit.voided_by = ctx.operator.name
 
 
 # --- Searching -------------------------------------------------------------------------------
@@ -211,15 +224,17 @@ def _filtered(query: Select, flt: VisitFilter) -> Select:
     return query
 
 
-def count_visits(session: Session, flt: VisitFilter, cap: int | None = None) -> int:
+def count_visits(ctx: ServiceContext, flt: VisitFilter, cap: int | None = None) -> int:
     """How many visits match; with ``cap``, stop counting there (a search box needs no more)."""
     inner = _filtered(select(Visit.id), flt)
     if cap is not None:
         inner = inner.limit(cap)
-    return session.scalar(select(func.count()).select_from(inner.subquery())) or 0
+    with ctx.read() as session:
+        return session.scalar(select(func.count()).select_from(inner.subquery())) or 0
 
 
-def visit_page(session: Session, flt: VisitFilter, offset: int, limit: int) -> list[VisitRow]:
+def visit_page(ctx: ServiceContext, flt: VisitFilter, offset: int, limit: int) -> list[VisitRow]:
+    """One page of the matching visits, in the filter's order."""
     column = SORTABLE.get(flt.sort, Visit.visited_at)
     if column is Visit.visited_at and flt.text.split():
         column = VisitSearch.visited_at
@@ -229,7 +244,8 @@ def visit_page(session: Session, flt: VisitFilter, offset: int, limit: int) -> l
     query = _filtered(select(Visit.id, Visit.visited_at, Visit.citizen_name, Visit.phone, Visit.address,
                              Visit.people_count, Visit.channel, Visit.category, Visit.content, Visit.outcome,
                              Visit.voided_at), flt).order_by(*order).offset(offset).limit(limit)
-    return [VisitRow(*row[:10], row[10] is not None) for row in session.execute(query)]
+    with ctx.read() as session:
+        return [VisitRow(*row[:10], row[10] is not None) for row in session.execute(query)]
 
 
 @dataclass(frozen=True)
@@ -242,17 +258,20 @@ class VisitDetail:
     referrals: tuple[referrals.ReferralSummary, ...]
 
 
-def visit_detail(session: Session, visit_id: str) -> VisitDetail:
-    visit = session.get(Visit, visit_id)
-    if visit is None:
-        raise NotFound(tr("找不到这条接待记录"))
-    names = tuple(session.scalars(select(Representative.name).join(
-        VisitRepresentative, VisitRepresentative.representative_id == Representative.id).where(
-        VisitRepresentative.visit_id == visit_id, VisitRepresentative.voided_at.is_(None))))
-    row = VisitRow(visit.id, visit.visited_at, visit.citizen_name, visit.phone, visit.address, visit.people_count,
-                   visit.channel, visit.category, visit.content, visit.outcome, visit.is_voided)
-    return VisitDetail(row, visit.outcome_note, visit.recorded_by, visit.void_reason or "", names,
-                       tuple(referrals.summaries_for_visit(session, visit_id)))
+def visit_detail(ctx: ServiceContext, visit_id: str) -> VisitDetail:
+    """A visit with who received it, who recorded it, and the referrals it opened."""
+    with ctx.read() as session:
+        visit = session.get(Visit, visit_id)
+        if visit is None:
+            raise NotFound(tr("找不到这条接待记录"))
+        names = tuple(session.scalars(select(Representative.name).join(
+            VisitRepresentative, VisitRepresentative.representative_id == Representative.id).where(
+            VisitRepresentative.visit_id == visit_id, VisitRepresentative.voided_at.is_(None))))
+        row = VisitRow(visit.id, visit.visited_at, visit.citizen_name, visit.phone, visit.address, visit.people_count,
+                       visit.channel, visit.category, visit.content, visit.outcome, visit.is_voided)
+        note, recorded_by, void_reason = visit.outcome_note, visit.recorded_by, visit.void_reason or ""
+    return VisitDetail(row, note, recorded_by, void_reason, names,
+                       tuple(referrals.summaries_for_visit(ctx, visit_id)))
 
 
 # --- Import and export -----------------------------------------------------------------------
@@ -285,54 +304,36 @@ def _parse_time(text: str) -> dt.datetime | None:
     return dt.datetime.combine(day, dt.time(9, 0)) if day else None
 
 
-@dataclass
-class VisitImportRow:
-    row_number: int
-    summary: str
-    action: str                     # 新增 / 拒绝
-    reasons: list[str] = field(default_factory=list)
-    data: VisitInput | None = None
-
-
-@dataclass
-class VisitImportPreview:
-    path: Path
-    rows: list[VisitImportRow]
-    skipped: list[tuple[int, str]]
-
-    @property
-    def refused(self) -> list[VisitImportRow]:
-        return [r for r in self.rows if r.action == "拒绝"]
-
-    def report_lines(self) -> list[str]:
-        return ([tr("{file} 第 {row} 行（{summary}）：{reasons}", file=self.path.name, row=r.row_number,
-                    summary=r.summary, reasons="；".join(r.reasons)) for r in self.refused]
-                + [tr("{file} 第 {row} 行：{reason}", file=self.path.name, row=n, reason=why) for n, why in self.skipped])
-
-    def summary(self) -> str:
-        return tr("共 {total} 行：可导入 {ok}，拒绝 {bad}，跳过 {skip}", total=len(self.rows) + len(self.skipped),
-                  ok=len(self.rows) - len(self.refused), bad=len(self.refused), skip=len(self.skipped))
-
-
 _VISIT_LABELS = {key: headers[0] for key, headers in VISIT_HEADERS.items()}
 
 
-def preview_visit_import(db: Database, path: Path | str, now: dt.datetime | None = None) -> VisitImportPreview:
-    """Read an old paper log typed into Excel and say, row by row, what importing it would do. Writes nothing.
+@dataclass(frozen=True)
+class _KnownForVisits:
+    """What a visit row is checked against: the categories, and the representatives by name."""
 
-    Imported visits are history: an outcome of 交办 is kept as the outcome, without opening a referral.
-    """
-    path = Path(path)
-    table = read_table(path, VISIT_HEADERS, required=("visited_at", "content"))
-    with db.session() as session:
-        settings = settings_service.load(session)
+    categories: list[str]
+    reps_by_name: dict[str, list[str]]
+
+
+class VisitImporter:
+    """An old paper log typed into Excel. Imported visits are history: an outcome of 交办 is kept as
+    the outcome, without opening a referral; a category the station does not use becomes 其他."""
+
+    headers = VISIT_HEADERS
+    required = ("visited_at", "content")
+
+    def __init__(self, ctx: ServiceContext, now: dt.datetime | None = None) -> None:
+        self.ctx = ctx
+        self.now = now
+
+    def known(self, session: Session) -> _KnownForVisits:
         reps: dict[str, list[str]] = {}
         for rep_id, name in session.execute(select(Representative.id, Representative.name).where(
                 Representative.voided_at.is_(None))):
             reps.setdefault(name, []).append(rep_id)
-    categories = settings.categories
-    rows = []
-    for sheet_row in table.rows:
+        return _KnownForVisits(settings_service.read(self.ctx).categories, reps)
+
+    def check(self, sheet_row: SheetRow, known: _KnownForVisits) -> ImportRow[VisitInput]:
         values = sheet_row.values
         errors: dict[str, str] = {}
         visited_at = _parse_time(values["visited_at"])
@@ -347,59 +348,54 @@ def preview_visit_import(db: Database, path: Path | str, now: dt.datetime | None
         rep_ids = []
         for name in filter(None, (normalize_name(n) for n in values["representatives"].replace("，", "、").replace(
                 ",", "、").replace(" ", "、").split("、"))):
-            found = reps.get(name, [])
+            found = known.reps_by_name.get(name, [])
             if len(found) != 1:
                 errors["representatives"] = (tr("名册中没有代表“{name}”", name=name) if not found
                                              else tr("名册中有 {n} 位“{name}”", n=len(found), name=name))
             else:
                 rep_ids.append(found[0])
-        category = values["category"] or "其他"
+        category = values["category"] or FALLBACK_CATEGORY
         data = VisitInput(visited_at=visited_at, citizen_name=values["citizen_name"], phone=values["phone"],
-                          address=values["address"], people_count=people, channel=values["channel"] or CHANNELS[0],
-                          category=category if category in categories else "其他", content=values["content"],
-                          outcome=values["outcome"] or "其他", outcome_note=values["outcome_note"],
-                          representative_ids=rep_ids)
-        cleaned, field_errors = clean_visit(data, categories + ["其他"], now, open_referral=False)
+                          address=values["address"], people_count=people,
+                          channel=values["channel"] or Channel.STATION,
+                          category=category if category in known.categories else FALLBACK_CATEGORY,
+                          content=values["content"], outcome=values["outcome"] or Outcome.OTHER,
+                          outcome_note=values["outcome_note"], representative_ids=rep_ids)
+        cleaned, field_errors = _clean_visit(data, known.categories + [FALLBACK_CATEGORY], self.now,
+                                             open_referral=False)
         for key, message in field_errors.items():
             errors.setdefault(key, message)
-        summary = f"{cleaned.citizen_name or tr('匿名')} {values['visited_at']}"
+        label = f"{cleaned.citizen_name or tr('匿名')} {values['visited_at']}"
         reasons = [f"{tr(_VISIT_LABELS.get(k, k))}：{v}" for k, v in errors.items()]
-        rows.append(VisitImportRow(sheet_row.row_number, summary, "拒绝" if reasons else "新增", reasons,
-                                   None if reasons else cleaned))
-    return VisitImportPreview(path, rows, list(table.skipped))
+        if reasons:
+            return ImportRow(sheet_row.row_number, label, ImportAction.REFUSE, reasons)
+        return ImportRow(sheet_row.row_number, label, ImportAction.ADD, data=cleaned)
+
+    def write(self, session: Session, rows: Sequence[ImportRow[VisitInput]], known: _KnownForVisits) -> None:
+        station_id, operator = self.ctx.station_id, self.ctx.operator.name
+        for row in rows:
+            if row.data is not None:
+                _add_visit(session, row.data, station_id, operator)
 
 
-def apply_visit_import(db: Database, preview: VisitImportPreview, *, allow_refused: bool = False) -> int:
-    if preview.refused and not allow_refused:
-        first = preview.refused[0]
-        raise StationError(tr("{file} 有 {n} 行不能导入，未写入任何数据。第一处：第 {row} 行，{reason}",
-                              file=preview.path.name, n=len(preview.refused), row=first.row_number,
-                              reason="；".join(first.reasons)))
-    added = 0
-    with db.transaction() as session:
-        station = local_station(session)
-        operator = session.info.get("operator") or db.operator or ""
-        for row in preview.rows:
-            if row.data is None:
-                continue
-            d = row.data
-            visit = Visit(station_id=station.id if station else None, visited_at=d.visited_at,
-                          citizen_name=d.citizen_name, phone=d.phone, address=d.address, people_count=d.people_count,
-                          channel=d.channel, category=d.category, content=d.content, outcome=d.outcome,
-                          outcome_note=d.outcome_note, recorded_by=operator)
-            session.add(visit)
-            session.flush()
-            session.add_all(VisitRepresentative(visit_id=visit.id, representative_id=r) for r in d.representative_ids)
-            added += 1
-    return added
+def preview_visit_import(ctx: ServiceContext, path: Path | str,
+                         now: dt.datetime | None = None) -> ImportPreview[VisitInput]:
+    """Read an old paper log typed into Excel and say, row by row, what importing it would do. Writes nothing."""
+    return preview_import(ctx, VisitImporter(ctx, now), path)
 
 
-def export_visits(db: Database, path: Path | str, flt: VisitFilter | None = None) -> int:
+def commit_visit_import(ctx: ServiceContext, preview: ImportPreview[VisitInput], skip_refused: bool = False,
+                        now: dt.datetime | None = None) -> ImportResult:
+    """Write the previewed visits in one transaction: all of them, or (``skip_refused``) all but the refused."""
+    return commit_import(ctx, VisitImporter(ctx, now), preview, skip_refused=skip_refused)
+
+
+def export_visits(ctx: ServiceContext, path: Path | str, flt: VisitFilter | None = None) -> int:
     """The same columns the import reads (streamed, so 200,000 visits fit); returns the rows written."""
     flt = flt or VisitFilter()
-    with db.session() as session:
-        total = count_visits(session, flt)
-        station = (local_station(session) or UNNAMED_STATION).name
+    total = count_visits(ctx, flt)
+    station = ctx.station.name
+    with ctx.read() as session:
         reps_of: dict[str, list[str]] = {}
         for visit_id, name in session.execute(select(VisitRepresentative.visit_id, Representative.name).join(
                 Representative, VisitRepresentative.representative_id == Representative.id).where(
@@ -434,18 +430,19 @@ class ReceivingRepresentative:
     pinyin: str          # stored with the person: typing 'zs' finds 张三 without computing pinyin here
 
 
-def representatives_for_reception(session: Session, day: dt.date) -> list[ReceivingRepresentative]:
-    """Active representatives in pinyin order, today's duty first."""
-    on_duty = set(session.scalars(
-        select(DutyAssignment.representative_id).join(DutySlot, DutyAssignment.slot_id == DutySlot.id).where(
-            DutySlot.day == day, DutyAssignment.voided_at.is_(None), DutyAssignment.representative_id.is_not(None),
-            DutyAssignment.attendance != "替班")))
-    rows = session.execute(
-        select(Representative.id, Representative.name, Delegation.name, RepGroup.name, Representative.pinyin)
-        .outerjoin(Delegation, Representative.delegation_id == Delegation.id)
-        .outerjoin(RepGroup, Representative.group_id == RepGroup.id)
-        .where(Representative.voided_at.is_(None), Representative.active.is_(True))
-        .order_by(Representative.pinyin))
+def representatives_for_reception(ctx: ServiceContext, day: dt.date) -> list[ReceivingRepresentative]:
+    """Active representatives in pinyin order, today's duty first (not one whose turn went to a stand-in)."""
+    with ctx.read() as session:
+        on_duty = set(session.scalars(
+            select(DutyAssignment.representative_id).join(DutySlot, DutyAssignment.slot_id == DutySlot.id).where(
+                DutySlot.day == day, DutyAssignment.voided_at.is_(None), DutyAssignment.representative_id.is_not(None),
+                DutyAssignment.attendance != Attendance.REPLACED)))
+        rows = session.execute(
+            select(Representative.id, Representative.name, Delegation.name, RepGroup.name, Representative.pinyin)
+            .outerjoin(Delegation, Representative.delegation_id == Delegation.id)
+            .outerjoin(RepGroup, Representative.group_id == RepGroup.id)
+            .where(Representative.voided_at.is_(None), Representative.active.is_(True))
+            .order_by(Representative.pinyin)).all()
     people = [ReceivingRepresentative(rep_id, name, delegation or group or "", rep_id in on_duty, pinyin)
               for rep_id, name, delegation, group, pinyin in rows]
     return sorted(people, key=lambda p: not p.on_duty)

@@ -9,9 +9,14 @@ command line:
     待交办/已交办 ─退回→ 退回 ─改派→ 待交办 (another unit)
     待交办/已交办 ─延期→ the same state with a new deadline (a reason is required)
 
-Every move is a ``ReferralEvent``; nothing is overwritten without a trace. Numbers follow the
-station's template with a sequence per station and year that is never reused, even when a
-referral is voided.
+Every move is a ``ReferralEvent`` naming the operator who made it; nothing is overwritten without
+a trace. Numbers follow the station's template with a sequence per station and year that is never
+reused, even when a referral is voided.
+
+Every public function takes the ``ServiceContext``; a move is one ``ctx.write()``, open to any
+operator, and voiding is for administrators. The session-level helpers (``_open_referral``,
+``_apply_move``) are for services that already hold the transaction: a visit opens its referral
+inside its own write, and the demo builds a year of history in one transaction.
 """
 from __future__ import annotations
 
@@ -25,7 +30,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from station_app.db.models import (
-    SATISFACTION,
     Referral,
     ReferralEvent,
     ReferralFeedback,
@@ -36,29 +40,28 @@ from station_app.db.models import (
     new_id,
     utcnow,
 )
-from station_app.db.session import Database
 from station_app.i18n import tr
 from station_app.io.forms_pdf import FORMS, ReferralPrint, write_blank_form, write_forms, write_reminder
 from station_app.services import settings as settings_service
-from station_app.services.context import UNNAMED_STATION, local_station
+from station_app.services.context import ServiceContext
 from station_app.services.errors import NotFound, StationError, ValidationFailed
 from station_app.services.settings import StationSettings
 from station_app.services.work_calendar import WorkCalendar
+from station_app.vocab import FollowUpMethod, ReferralAction, ReferralState, Satisfaction
 
-PENDING, ISSUED, ANSWERED, FOLLOWED, CLOSED, RETURNED = "待交办", "已交办", "已反馈", "已回访", "办结", "退回"
 #: action → (the states it may start from, the state it leads to; None = stays)
-MOVES: dict[str, tuple[tuple[str, ...], str | None]] = {
-    "签收": ((PENDING,), ISSUED),
-    "反馈": ((ISSUED,), ANSWERED),
-    "回访": ((ANSWERED,), FOLLOWED),
-    "重办": ((FOLLOWED,), ISSUED),
-    "办结": ((FOLLOWED,), CLOSED),
-    "退回": ((PENDING, ISSUED), RETURNED),
-    "改派": ((RETURNED,), PENDING),
-    "延期": ((PENDING, ISSUED), None),
+MOVES: dict[ReferralAction, tuple[tuple[ReferralState, ...], ReferralState | None]] = {
+    ReferralAction.SIGN: ((ReferralState.PENDING,), ReferralState.ISSUED),
+    ReferralAction.FEEDBACK: ((ReferralState.ISSUED,), ReferralState.ANSWERED),
+    ReferralAction.FOLLOW_UP: ((ReferralState.ANSWERED,), ReferralState.FOLLOWED),
+    ReferralAction.REHANDLE: ((ReferralState.FOLLOWED,), ReferralState.ISSUED),
+    ReferralAction.CLOSE: ((ReferralState.FOLLOWED,), ReferralState.CLOSED),
+    ReferralAction.RETURN: ((ReferralState.PENDING, ReferralState.ISSUED), ReferralState.RETURNED),
+    ReferralAction.REASSIGN: ((ReferralState.RETURNED,), ReferralState.PENDING),
+    ReferralAction.EXTEND: ((ReferralState.PENDING, ReferralState.ISSUED), None),
 }
 #: states in which the unit still owes an answer, so the deadline matters
-AWAITING_UNIT = (PENDING, ISSUED)
+AWAITING_UNIT = (ReferralState.PENDING, ReferralState.ISSUED)
 DUE_SOON_DAYS = 3
 
 
@@ -69,24 +72,26 @@ def _next_seq(session: Session, station_id: str | None, year: int) -> int:
     return (current or 0) + 1
 
 
-def record_event(session: Session, referral: Referral, action: str, from_state: str, note: str = "",
-           at: dt.datetime | None = None) -> None:
+def _record_event(session: Session, referral: Referral, action: ReferralAction, from_state: str, note: str = "",
+                  at: dt.datetime | None = None, *, by_whom: str = "") -> None:
     session.add(ReferralEvent(referral_id=referral.id, action=action, from_state=from_state, to_state=referral.state,
-                              at=at or dt.datetime.now(), by_whom=session.info.get("operator") or "", note=note))
+                              at=at or dt.datetime.now(), by_whom=by_whom, note=note))
 
 
-def open_referral(session: Session, visit: Visit, settings: StationSettings, unit: str, requirement: str,
-                  issued_on: dt.date, deadline_days: int | None = None, work: WorkCalendar | None = None,
-                  at: dt.datetime | None = None) -> Referral:
+def _open_referral(session: Session, visit: Visit, settings: StationSettings, unit: str, requirement: str,
+                   issued_on: dt.date, deadline_days: int | None = None, work: WorkCalendar | None = None,
+                   at: dt.datetime | None = None, *, by_whom: str = "") -> Referral:
     """交办 — inside the visit's transaction: a new number, the unit, the deadline in working days."""
     work = work or WorkCalendar.load(session)
     days = deadline_days or settings.referral_deadline_days
     seq = _next_seq(session, visit.station_id, issued_on.year)
     referral = Referral(id=new_id(), visit_id=visit.id, station_id=visit.station_id, year=issued_on.year, seq=seq,
                         number=settings.referral_number(issued_on.year, seq), unit_name=unit, requirement=requirement,
-                        issued_on=issued_on, deadline=work.add_working_days(issued_on, days), state=PENDING, rounds=1)
+                        issued_on=issued_on, deadline=work.add_working_days(issued_on, days),
+                        state=ReferralState.PENDING, rounds=1)
     session.add(referral)
-    record_event(session, referral, "交办", "", tr("交 {unit} 办理，期限 {days} 个工作日", unit=unit, days=days), at)
+    _record_event(session, referral, ReferralAction.ISSUE, "",
+                  tr("交 {unit} 办理，期限 {days} 个工作日", unit=unit, days=days), at, by_whom=by_whom)
     return referral
 
 
@@ -99,34 +104,45 @@ def _find(session: Session, key: str) -> Referral:
     return referral
 
 
-def apply_move(session: Session, referral: Referral, action: str, note: str = "", at: dt.datetime | None = None) -> str:
+def _apply_move(session: Session, referral: Referral, action: ReferralAction, note: str = "",
+                at: dt.datetime | None = None, *, by_whom: str = "") -> str:
+    """Move ``referral`` by ``action`` if ``MOVES`` allows it from its state, and record the event."""
+    action = ReferralAction(action)  # the demo passes the stored words
     if referral.is_voided:
         raise StationError(tr("交办单 {number} 已作废", number=referral.number))
     allowed, target = MOVES[action]
     if referral.state not in allowed:
         raise StationError(tr("交办单 {number} 当前为“{state}”，不能{action}（只有在{allowed}时可以）",
-                              number=referral.number, state=tr(referral.state), action=tr(action),
-                              allowed="、".join(tr("“{state}”", state=tr(s)) for s in allowed)))
+                              number=referral.number, state=ReferralState.label_of(referral.state),
+                              action=action.label,
+                              allowed="、".join(tr("“{state}”", state=s.label) for s in allowed)))
     before = referral.state
     if target:
         referral.state = target
-    record_event(session, referral, action, before, note, at)
+    _record_event(session, referral, action, before, note, at, by_whom=by_whom)
     return before
 
 
-def allowed_actions(state: str) -> list[str]:
+def _allowed_actions(state: str) -> list[ReferralAction]:
     return [action for action, (sources, _) in MOVES.items() if state in sources]
 
 
-def sign(db: Database, key: str, signed_on: dt.date, by_whom: str = "") -> None:
-    """签收 — the unit has received the referral."""
-    with db.transaction() as session:
+def _move(ctx: ServiceContext, session: Session, referral: Referral, action: ReferralAction, note: str = "") -> None:
+    """A move made by the context's operator, inside their write."""
+    _apply_move(session, referral, action, note, by_whom=ctx.operator.name)
+
+
+def sign(ctx: ServiceContext, key: str, signed_on: dt.date, signed_by: str = "") -> None:
+    """签收 — the unit has received the referral; ``signed_by`` is who signed for the unit."""
+    with ctx.write() as session:
         referral = _find(session, key)
-        apply_move(session, referral, "签收", tr("{unit} {name} 签收", unit=referral.unit_name, name=by_whom.strip()))
-        referral.signed_on, referral.signed_by = signed_on, by_whom.strip()
+        _move(ctx, session, referral, ReferralAction.SIGN,
+              tr("{unit} {name} 签收", unit=referral.unit_name, name=signed_by.strip()))
+        referral.signed_on, referral.signed_by = signed_on, signed_by.strip()
 
 
-def record_feedback(db: Database, key: str, handler: str, replied_on: dt.date, result: str, solved: bool) -> str:
+def record_feedback(ctx: ServiceContext, key: str, handler: str, replied_on: dt.date, result: str,
+                    solved: bool) -> str:
     """反馈 — the unit's report (办理情况反馈单): who handled it, when, what was done, solved or not."""
     errors = {}
     if not handler.strip():
@@ -135,9 +151,9 @@ def record_feedback(db: Database, key: str, handler: str, replied_on: dt.date, r
         errors["result"] = tr("请填写办理情况")
     if errors:
         raise ValidationFailed(errors)
-    with db.transaction() as session:
+    with ctx.write() as session:
         referral = _find(session, key)
-        apply_move(session, referral, "反馈", tr("已解决") if solved else tr("未解决"))
+        _move(ctx, session, referral, ReferralAction.FEEDBACK, tr("已解决") if solved else tr("未解决"))
         feedback = ReferralFeedback(referral_id=referral.id, handler=handler.strip(), replied_on=replied_on,
                                     result=result.strip(), solved=solved)
         session.add(feedback)
@@ -145,64 +161,64 @@ def record_feedback(db: Database, key: str, handler: str, replied_on: dt.date, r
         return feedback.id
 
 
-def record_follow_up(db: Database, key: str, followed_on: dt.date, by_whom: str, method: str, citizen_words: str,
-                     satisfaction: str, redo_days: int | None = None) -> str:
-    """回访 — the station asks the citizen. 不满意 sends the referral back to the unit (重办) with a new deadline."""
+def record_follow_up(ctx: ServiceContext, key: str, followed_on: dt.date, by_whom: str, method: str,
+                     citizen_words: str, satisfaction: str, redo_days: int | None = None) -> str:
+    """回访 — the station asks the citizen (``by_whom`` made the call or visit). 不满意 sends the referral
+    back to the unit (重办) with a new deadline."""
     errors = {}
-    if satisfaction not in SATISFACTION:
-        errors["satisfaction"] = tr("满意度应为：满意、基本满意、不满意")
+    if satisfaction not in Satisfaction.values():
+        errors["satisfaction"] = tr("满意度应为：{choices}", choices=tr("、").join(s.label for s in Satisfaction))
     if not by_whom.strip():
         errors["by_whom"] = tr("请填写回访人")
-    if method not in ("电话", "上门"):
-        errors["method"] = tr("回访方式应为“电话”或“上门”")
+    if method not in FollowUpMethod.values():
+        errors["method"] = tr("回访方式应为：{choices}", choices=tr("、").join(m.label for m in FollowUpMethod))
     if errors:
         raise ValidationFailed(errors)
-    with db.transaction() as session:
+    with ctx.write() as session:
         referral = _find(session, key)
-        apply_move(session, referral, "回访", tr("{method}回访，{satisfaction}", method=tr(method),
-                                             satisfaction=tr(satisfaction)))
+        _move(ctx, session, referral, ReferralAction.FOLLOW_UP,
+              tr("{method}回访，{satisfaction}", method=FollowUpMethod.label_of(method),
+                 satisfaction=Satisfaction.label_of(satisfaction)))
         follow = ReferralFollowUp(referral_id=referral.id, followed_on=followed_on, by_whom=by_whom.strip(),
                                   method=method, citizen_words=citizen_words.strip(), satisfaction=satisfaction)
         session.add(follow)
-        if satisfaction == "不满意":
-            settings = settings_service.load(session)
-            days = redo_days or settings.referral_deadline_days
-            apply_move(session, referral, "重办", tr("群众不满意，第 {n} 次交办，期限 {days} 个工作日",
-                                              n=referral.rounds + 1, days=days))
+        if satisfaction == Satisfaction.NOT_SATISFIED:
+            days = redo_days or settings_service.read(ctx).referral_deadline_days
+            _move(ctx, session, referral, ReferralAction.REHANDLE,
+                  tr("群众不满意，第 {n} 次交办，期限 {days} 个工作日", n=referral.rounds + 1, days=days))
             referral.rounds += 1
             referral.deadline = WorkCalendar.load(session).add_working_days(followed_on, days)
         session.flush()
         return follow.id
 
 
-def close(db: Database, key: str, closed_on: dt.date) -> None:
+def close(ctx: ServiceContext, key: str, closed_on: dt.date) -> None:
     """办结 — the loop is closed after a satisfied (or basically satisfied) follow-up."""
-    with db.transaction() as session:
+    with ctx.write() as session:
         referral = _find(session, key)
-        apply_move(session, referral, "办结")
+        _move(ctx, session, referral, ReferralAction.CLOSE)
         referral.closed_on = closed_on
 
 
-def return_referral(db: Database, key: str, reason: str) -> None:
+def return_referral(ctx: ServiceContext, key: str, reason: str) -> None:
     """退回 — the unit says it is not its job; the reason is kept."""
     if not reason.strip():
         raise ValidationFailed({"reason": tr("退回须写明理由")})
-    with db.transaction() as session:
-        apply_move(session, _find(session, key), "退回", reason.strip())
+    with ctx.write() as session:
+        _move(ctx, session, _find(session, key), ReferralAction.RETURN, reason.strip())
 
 
-def reassign(db: Database, key: str, unit: str, requirement: str = "", deadline_days: int | None = None,
+def reassign(ctx: ServiceContext, key: str, unit: str, requirement: str = "", deadline_days: int | None = None,
              today: dt.date | None = None) -> None:
     """改派 — a returned referral goes to another unit, keeping its number and history."""
     if not unit.strip():
         raise ValidationFailed({"unit": tr("请选择承办单位")})
     today = today or dt.date.today()
-    with db.transaction() as session:
+    with ctx.write() as session:
         referral = _find(session, key)
-        settings = settings_service.load(session)
-        days = deadline_days or settings.referral_deadline_days
+        days = deadline_days or settings_service.read(ctx).referral_deadline_days
         old_unit = referral.unit_name
-        apply_move(session, referral, "改派", tr("由 {old} 改派 {new}", old=old_unit, new=unit.strip()))
+        _move(ctx, session, referral, ReferralAction.REASSIGN, tr("由 {old} 改派 {new}", old=old_unit, new=unit.strip()))
         referral.unit_name = unit.strip()
         if requirement.strip():
             referral.requirement = requirement.strip()
@@ -211,31 +227,33 @@ def reassign(db: Database, key: str, unit: str, requirement: str = "", deadline_
         referral.signed_on, referral.signed_by = None, ""
 
 
-def extend(db: Database, key: str, new_deadline: dt.date, reason: str) -> None:
+def extend(ctx: ServiceContext, key: str, new_deadline: dt.date, reason: str) -> None:
     """延期 — a later deadline, only with a reason."""
     if not reason.strip():
         raise ValidationFailed({"reason": tr("延期须写明理由")})
-    with db.transaction() as session:
+    with ctx.write() as session:
         referral = _find(session, key)
         if referral.deadline and new_deadline <= referral.deadline:
             raise ValidationFailed({"deadline": tr("新的期限应晚于原期限 {old}", old=referral.deadline)})
-        apply_move(session, referral, "延期", tr("期限由 {old} 延至 {new}：{reason}", old=referral.deadline, new=new_deadline,
-                                        reason=reason.strip()))
+        _move(ctx, session, referral, ReferralAction.EXTEND, tr("期限由 {old} 延至 {new}：{reason}",
+                                                                old=referral.deadline, new=new_deadline,
+                                                                reason=reason.strip()))
         referral.deadline = new_deadline
 
 
-def void_referral(db: Database, key: str, reason: str) -> None:
-    """作废 — kept with its number (never reused) and the reason."""
+def void_referral(ctx: ServiceContext, key: str, reason: str) -> None:
+    """作废 — kept with its number (never reused) and the reason. Administrators only."""
     if not reason.strip():
         raise ValidationFailed({"reason": tr("作废必须填写原因")})
-    with db.transaction() as session:
+    with ctx.write(admin_only=True) as session:
         referral = _find(session, key)
         if referral.is_voided:
             raise StationError(tr("交办单 {number} 已作废", number=referral.number))
         referral.voided_at = utcnow()
         referral.void_reason = reason.strip()
-        referral.voided_by = session.info.get("operator") or ""
-        record_event(session, referral, "作废", referral.state, reason.strip())
+        referral.voided_by = ctx.operator.name
+        _record_event(session, referral, ReferralAction.VOID, referral.state, reason.strip(),
+                      by_whom=ctx.operator.name)
 
 
 # --- Reading ---------------------------------------------------------------------------------
@@ -272,14 +290,16 @@ def _summary(referral: Referral, visit: Visit | None, work: WorkCalendar, today:
                            visit.content if visit else "", visit.citizen_name if visit else "", left)
 
 
-def summaries_for_visit(session: Session, visit_id: str) -> list[ReferralSummary]:
-    work = WorkCalendar.load(session)
-    visit = session.get(Visit, visit_id)
-    return [_summary(r, visit, work, dt.date.today())
-            for r in session.scalars(select(Referral).where(Referral.visit_id == visit_id).order_by(Referral.seq))]
+def summaries_for_visit(ctx: ServiceContext, visit_id: str, today: dt.date | None = None) -> list[ReferralSummary]:
+    """The referrals a visit opened, in number order."""
+    with ctx.read() as session:
+        work = WorkCalendar.load(session)
+        visit = session.get(Visit, visit_id)
+        return [_summary(r, visit, work, today or dt.date.today()) for r in session.scalars(
+            select(Referral).where(Referral.visit_id == visit_id).order_by(Referral.seq))]
 
 
-def list_referrals(session: Session, state: str = "", unit: str = "", text: str = "", only_overdue: bool = False,
+def list_referrals(ctx: ServiceContext, state: str = "", unit: str = "", text: str = "", only_overdue: bool = False,
                    include_voided: bool = False, today: dt.date | None = None) -> list[ReferralSummary]:
     today = today or dt.date.today()
     query = select(Referral, Visit).outerjoin(Visit, Referral.visit_id == Visit.id)
@@ -294,10 +314,10 @@ def list_referrals(session: Session, state: str = "", unit: str = "", text: str 
                             | Visit.content.contains(word) | Visit.citizen_name.contains(word))
     if only_overdue:
         query = query.where(Referral.state.in_(AWAITING_UNIT), Referral.deadline < today)
-    work = WorkCalendar.load(session)
-    rows = [_summary(r, v, work, today) for r, v in session.execute(query.order_by(Referral.year.desc(),
-                                                                                   Referral.seq.desc()))]
-    return rows
+    with ctx.read() as session:
+        work = WorkCalendar.load(session)
+        return [_summary(r, v, work, today) for r, v in session.execute(query.order_by(Referral.year.desc(),
+                                                                                      Referral.seq.desc()))]
 
 
 @dataclass(frozen=True)
@@ -314,17 +334,18 @@ class OverdueReport:
         return {unit: (a, b) for unit, (a, b) in sorted(units.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))}
 
 
-def overdue_count(session: Session, today: dt.date | None = None) -> int:
+def overdue_count(ctx: ServiceContext, today: dt.date | None = None) -> int:
     """How many referrals are past their deadline with the unit's answer still owed (one quick count)."""
-    return session.scalar(select(func.count()).select_from(Referral).where(
-        Referral.voided_at.is_(None), Referral.state.in_(AWAITING_UNIT),
-        Referral.deadline < (today or dt.date.today()))) or 0
+    with ctx.read() as session:
+        return session.scalar(select(func.count()).select_from(Referral).where(
+            Referral.voided_at.is_(None), Referral.state.in_(AWAITING_UNIT),
+            Referral.deadline < (today or dt.date.today()))) or 0
 
 
-def overdue_report(session: Session, today: dt.date | None = None) -> OverdueReport:
+def overdue_report(ctx: ServiceContext, today: dt.date | None = None) -> OverdueReport:
     """超期: past the deadline with no answer; 临期: due within three working days."""
     today = today or dt.date.today()
-    waiting = [r for r in list_referrals(session, today=today) if r.days_left is not None]
+    waiting = [r for r in list_referrals(ctx, today=today) if r.days_left is not None]
     return OverdueReport([r for r in waiting if r.overdue],
                          [r for r in waiting if not r.overdue and r.days_left <= DUE_SOON_DAYS])
 
@@ -332,11 +353,34 @@ def overdue_report(session: Session, today: dt.date | None = None) -> OverdueRep
 @dataclass(frozen=True)
 class EventRow:
     at: dt.datetime
+    #: a ``ReferralAction`` value as stored
     action: str
     from_state: str
     to_state: str
+    #: the operator who made the move
     by_whom: str
     note: str
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    """One 反馈单: the unit's report."""
+
+    handler: str
+    replied_on: dt.date | None
+    result: str
+    solved: bool
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    """One 回访单: what the citizen said when the station asked."""
+
+    followed_on: dt.date | None
+    by_whom: str
+    method: str
+    citizen_words: str
+    satisfaction: str
 
 
 @dataclass(frozen=True)
@@ -349,27 +393,31 @@ class ReferralDetail:
     void_reason: str
     visit_id: str | None
     events: tuple[EventRow, ...]
-    feedback: tuple[ReferralFeedback, ...]
-    follow_ups: tuple[ReferralFollowUp, ...]
-    actions: tuple[str, ...]
+    feedback: tuple[FeedbackRow, ...]
+    follow_ups: tuple[FollowUpRow, ...]
+    #: the moves its state allows now (none once voided)
+    actions: tuple[ReferralAction, ...]
 
 
-def referral_detail(session: Session, key: str, today: dt.date | None = None) -> ReferralDetail:
-    referral = _find(session, key)
-    visit = session.get(Visit, referral.visit_id) if referral.visit_id else None
-    events = tuple(EventRow(e.at, e.action, e.from_state, e.to_state, e.by_whom, e.note) for e in session.scalars(
-        select(ReferralEvent).where(ReferralEvent.referral_id == referral.id).order_by(ReferralEvent.at,
-                                                                                       ReferralEvent.created_at)))
-    feedback = tuple(session.scalars(select(ReferralFeedback).where(
-        ReferralFeedback.referral_id == referral.id, ReferralFeedback.voided_at.is_(None)).order_by(
-        ReferralFeedback.created_at)))
-    follow_ups = tuple(session.scalars(select(ReferralFollowUp).where(
-        ReferralFollowUp.referral_id == referral.id, ReferralFollowUp.voided_at.is_(None)).order_by(
-        ReferralFollowUp.created_at)))
-    return ReferralDetail(_summary(referral, visit, WorkCalendar.load(session), today or dt.date.today()),
-                          referral.requirement, referral.signed_on, referral.signed_by, referral.closed_on,
-                          referral.void_reason or "", referral.visit_id, events, feedback, follow_ups,
-                          () if referral.is_voided else tuple(allowed_actions(referral.state)))
+def referral_detail(ctx: ServiceContext, key: str, today: dt.date | None = None) -> ReferralDetail:
+    """A referral (by id or number) with its history, its forms' rounds and the moves allowed now."""
+    with ctx.read() as session:
+        referral = _find(session, key)
+        visit = session.get(Visit, referral.visit_id) if referral.visit_id else None
+        events = tuple(EventRow(e.at, e.action, e.from_state, e.to_state, e.by_whom, e.note) for e in session.scalars(
+            select(ReferralEvent).where(ReferralEvent.referral_id == referral.id).order_by(ReferralEvent.at,
+                                                                                           ReferralEvent.created_at)))
+        feedback = tuple(FeedbackRow(f.handler, f.replied_on, f.result, f.solved) for f in session.scalars(
+            select(ReferralFeedback).where(ReferralFeedback.referral_id == referral.id,
+                                           ReferralFeedback.voided_at.is_(None)).order_by(ReferralFeedback.created_at)))
+        follow_ups = tuple(FollowUpRow(f.followed_on, f.by_whom, f.method, f.citizen_words, f.satisfaction)
+                           for f in session.scalars(select(ReferralFollowUp).where(
+                               ReferralFollowUp.referral_id == referral.id, ReferralFollowUp.voided_at.is_(None))
+                               .order_by(ReferralFollowUp.created_at)))
+        return ReferralDetail(_summary(referral, visit, WorkCalendar.load(session), today or dt.date.today()),
+                              referral.requirement, referral.signed_on, referral.signed_by, referral.closed_on,
+                              referral.void_reason or "", referral.visit_id, events, feedback, follow_ups,
+                              () if referral.is_voided else tuple(_allowed_actions(referral.state)))
 
 
 # --- Printing --------------------------------------------------------------------------------
@@ -404,35 +452,33 @@ def _print_data(session: Session, referral: Referral, station: str) -> ReferralP
         history=history)
 
 
-def forms_for(db: Database, keys: Sequence[str], path: Path | str, forms: Sequence[str] = FORMS) -> int:
+def forms_for(ctx: ServiceContext, keys: Sequence[str], path: Path | str, forms: Sequence[str] = FORMS) -> int:
     """The three forms of each referral, filled as far as it has gone, in one PDF. Returns pages."""
-    with db.session() as session:
-        station = (local_station(session) or UNNAMED_STATION).name
+    station = ctx.station.name
+    with ctx.read() as session:
         data = [_print_data(session, _find(session, key), station) for key in keys]
     if not data:
         raise StationError(tr("没有可打印的交办单"))
     return write_forms(Path(path), data, forms)
 
 
-def issued_on_day(session: Session, day: dt.date) -> list[str]:
+def issued_on_day(ctx: ServiceContext, day: dt.date) -> list[str]:
     """Ids of the referrals issued on ``day`` (for printing today's batch)."""
-    return list(session.scalars(select(Referral.id).where(Referral.issued_on == day, Referral.voided_at.is_(None))
-                                .order_by(Referral.seq)))
+    with ctx.read() as session:
+        return list(session.scalars(select(Referral.id).where(Referral.issued_on == day, Referral.voided_at.is_(None))
+                                    .order_by(Referral.seq)))
 
 
-def blank_form(db: Database, form: str, path: Path | str) -> int:
-    with db.session() as session:
-        station = (local_station(session) or UNNAMED_STATION).name
-    return write_blank_form(Path(path), form, station)
+def blank_form(ctx: ServiceContext, form: str, path: Path | str) -> int:
+    """One empty ``form`` (a name from ``FORMS``) with this station's name, to fill in by hand."""
+    return write_blank_form(Path(path), form, ctx.station.name)
 
 
-def reminder_for_unit(db: Database, unit: str, path: Path | str, today: dt.date | None = None) -> int:
+def reminder_for_unit(ctx: ServiceContext, unit: str, path: Path | str, today: dt.date | None = None) -> int:
     """催办通知 to one unit, listing its overdue referrals."""
     today = today or dt.date.today()
-    with db.session() as session:
-        station = (local_station(session) or UNNAMED_STATION).name
-        overdue = [r for r in overdue_report(session, today).overdue if r.unit == unit]
+    overdue = [r for r in overdue_report(ctx, today).overdue if r.unit == unit]
     if not overdue:
         raise StationError(tr("{unit} 没有超期的交办单", unit=unit))
-    return write_reminder(Path(path), station=station, unit=unit, today=today,
+    return write_reminder(Path(path), station=ctx.station.name, unit=unit, today=today,
                           overdue=[(r.number, r.content[:60], r.deadline, -r.days_left) for r in overdue])

@@ -46,8 +46,8 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(20, 20))
         self.pages = QStackedWidget()
         self.registry = RegistryPage(ctx)
-        self.reception = ReceptionPage(db)
-        self.referrals = ReferralsPage(db)
+        self.reception = ReceptionPage(ctx)
+        self.referrals = ReferralsPage(ctx)
         self.roster = RosterPage(db)
         self.attendance = AttendancePage(db)
         self.qr = QrPage(ctx)
@@ -82,8 +82,7 @@ class MainWindow(QMainWindow):
         self.settings.saved.connect(self.update_status)
         self.nav.setCurrentRow(0)
         self.update_status()
-        with db.session() as session:  # until referrals take the context
-            self.show_overdue(referrals_service.overdue_count(session))
+        self.show_overdue(referrals_service.overdue_count(ctx))
 
     def add_page(self, title: str, page: QWidget) -> None:
         self.pages.addWidget(page)

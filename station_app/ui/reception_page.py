@@ -33,18 +33,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app.db.models import CHANNELS, OUTCOMES
-from station_app.db.session import Database
 from station_app.i18n import tr
 from station_app.io.excel import WorkbookError
 from station_app.io.files import FileWriteError
 from station_app.services import reception
 from station_app.services import settings as settings_service
+from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError, ValidationFailed
 from station_app.services.reception import ReferralInput, VisitFilter, VisitInput
 from station_app.ui.forms import ERROR_FIELD_STYLE, ask_void_reason, error_label
+from station_app.ui.import_dialog import ImportDialog
 from station_app.ui.table_model import RowTableModel, TableColumn
-from station_app.ui.widgets import TablePane, make_table
+from station_app.ui.widgets import TablePane, error_box, make_table
+from station_app.vocab import Channel, Outcome, ReferralState
 
 PAGE = 200
 
@@ -142,9 +143,9 @@ class EntryForm(QWidget):
 
     saved = Signal(object)
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
-        self.db = db
+        self.ctx = ctx
         self.visited_at = QDateTimeEdit(QDateTime.currentDateTime())
         self.visited_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.visited_at.setCalendarPopup(True)
@@ -157,7 +158,7 @@ class EntryForm(QWidget):
         self.people_count = QSpinBox()
         self.people_count.setRange(1, 500)
         self.channel = QComboBox()
-        self.channel.addItems([tr(c) for c in CHANNELS])
+        self.channel.addItems([c.label for c in Channel])
         self.category = QComboBox()
         self.content = QPlainTextEdit()
         self.content.setTabChangesFocus(True)
@@ -165,7 +166,7 @@ class EntryForm(QWidget):
         self.content.setMinimumHeight(90)
         self.representatives = RepresentativeChooser()
         self.outcome = QComboBox()
-        self.outcome.addItems([tr(o) for o in OUTCOMES])
+        self.outcome.addItems([o.label for o in Outcome])
         self.outcome_note = QLineEdit()
         self.unit = QComboBox()
         self.unit.setEditable(True)
@@ -185,7 +186,7 @@ class EntryForm(QWidget):
         for label in self.errors.values():
             label.setMinimumWidth(160)
 
-        self.referral_box = QGroupBox(tr("交办"))
+        self.referral_box = QGroupBox(Outcome.REFERRED.label)
         referral_form = QFormLayout(self.referral_box)
         referral_form.addRow(tr("承办单位"), self._with_error(self.unit, "unit"))
         referral_form.addRow(tr("交办要求"), self._with_error(self.requirement, "requirement"))
@@ -240,9 +241,8 @@ class EntryForm(QWidget):
         return box
 
     def reload_choices(self) -> None:
-        with self.db.session() as session:
-            settings = settings_service.load(session)
-            people = reception.representatives_for_reception(session, dt.date.today())
+        settings = settings_service.read(self.ctx)
+        people = reception.representatives_for_reception(self.ctx, dt.date.today())
         self.settings = settings
         current = self.category.currentText()
         self.category.clear()
@@ -262,7 +262,7 @@ class EntryForm(QWidget):
         return False
 
     def _outcome_changed(self) -> None:
-        self.referral_box.setVisible(OUTCOMES[self.outcome.currentIndex()] == reception.REFER)
+        self.referral_box.setVisible(list(Outcome)[self.outcome.currentIndex()] == Outcome.REFERRED)
 
     def reset(self) -> None:
         self.visited_at.setDateTime(QDateTime.currentDateTime())
@@ -281,12 +281,12 @@ class EntryForm(QWidget):
         self.citizen_name.setFocus()
 
     def current(self) -> VisitInput:
-        outcome = OUTCOMES[self.outcome.currentIndex()]
+        outcome = list(Outcome)[self.outcome.currentIndex()]
         referral = (ReferralInput(self.unit.currentText(), self.requirement.text(), self.deadline_days.value())
-                    if outcome == reception.REFER else None)
+                    if outcome == Outcome.REFERRED else None)
         return VisitInput(visited_at=self.visited_at.dateTime().toPython().replace(second=0, microsecond=0),
                           citizen_name=self.citizen_name.text(), phone=self.phone.text(), address=self.address.text(),
-                          people_count=self.people_count.value(), channel=CHANNELS[self.channel.currentIndex()],
+                          people_count=self.people_count.value(), channel=list(Channel)[self.channel.currentIndex()],
                           category=self.category.currentText(), content=self.content.toPlainText(), outcome=outcome,
                           outcome_note=self.outcome_note.text(), representative_ids=self.representatives.ids(),
                           referral=referral)
@@ -308,7 +308,7 @@ class EntryForm(QWidget):
 
     def save(self) -> None:
         try:
-            saved = reception.record_visit(self.db, self.current())
+            saved = reception.record_visit(self.ctx, self.current())
         except ValidationFailed as exc:
             self.show_errors(exc.errors)
             self.message.setStyleSheet("color:#c62828;")
@@ -332,9 +332,9 @@ class VisitTableModel(QAbstractTableModel):
                ("category", tr("类别"), 80), ("content", tr("反映问题"), 320), ("outcome", tr("办理结果"), 80)]
     COUNT_CAP = 10000
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
-        self.db = db
+        self.ctx = ctx
         self.filter = VisitFilter()
         self.rows: list[reception.VisitRow] = []
         #: None while a text search has not been counted yet (the page answers first, the count follows)
@@ -346,8 +346,7 @@ class VisitTableModel(QAbstractTableModel):
         """Show the first page at once; with ``count`` False (typing), leave the count for ``count_now``."""
         self.beginResetModel()
         self.filter = flt
-        with self.db.session() as session:
-            self.rows = reception.visit_page(session, flt, 0, PAGE)
+        self.rows = reception.visit_page(self.ctx, flt, 0, PAGE)
         self._more = len(self.rows) == PAGE
         self.total, self.total_capped = (len(self.rows), False) if not self._more else (None, False)
         self.endResetModel()
@@ -359,8 +358,7 @@ class VisitTableModel(QAbstractTableModel):
         if self.total is not None:
             return
         capped = self.filter.text.strip() != ""
-        with self.db.session() as session:
-            self.total = reception.count_visits(session, self.filter, self.COUNT_CAP if capped else None)
+        self.total = reception.count_visits(self.ctx, self.filter, self.COUNT_CAP if capped else None)
         self.total_capped = capped and self.total >= self.COUNT_CAP
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
@@ -373,8 +371,7 @@ class VisitTableModel(QAbstractTableModel):
         return not parent.isValid() and self._more
 
     def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: N802
-        with self.db.session() as session:
-            more = reception.visit_page(session, self.filter, len(self.rows), PAGE)
+        more = reception.visit_page(self.ctx, self.filter, len(self.rows), PAGE)
         self._more = len(more) == PAGE
         if not more:
             return
@@ -393,8 +390,10 @@ class VisitTableModel(QAbstractTableModel):
                 return value.strftime("%Y-%m-%d %H:%M")
             if key == "content":
                 return value.replace("\n", " ")[:120]
-            if key in ("channel", "outcome"):
-                return tr(value)
+            if key == "channel":
+                return Channel.label_of(value)
+            if key == "outcome":
+                return Outcome.label_of(value)
             return str(value)
         if role == Qt.ItemDataRole.ToolTipRole and key == "content":
             return row.content
@@ -415,20 +414,20 @@ class VisitTableModel(QAbstractTableModel):
 
 
 class VisitDetailDialog(QDialog):
-    def __init__(self, db: Database, visit_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: ServiceContext, visit_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("接待记录"))
         self.resize(640, 520)
-        with db.session() as session:
-            detail = reception.visit_detail(session, visit_id)
+        detail = reception.visit_detail(ctx, visit_id)
         v = detail.visit
         lines = [
             f"<h3>{v.visited_at:%Y-%m-%d %H:%M}　{v.citizen_name or tr('匿名')}</h3>",
             tr("<p>电话：{phone}　住址：{address}　人数：{n}</p>", phone=v.phone, address=v.address, n=v.people_count),
-            tr("<p>渠道：{channel}　类别：{category}　接待代表：{reps}</p>", channel=tr(v.channel), category=v.category,
+            tr("<p>渠道：{channel}　类别：{category}　接待代表：{reps}</p>", channel=Channel.label_of(v.channel), category=v.category,
                reps="、".join(detail.representatives) or tr("无")),
             f"<p style='background:#f5f5f5;padding:6px'>{v.content}</p>",
-            tr("<p>办理结果：<b>{outcome}</b>　{note}</p>", outcome=tr(v.outcome), note=detail.outcome_note),
+            tr("<p>办理结果：<b>{outcome}</b>　{note}</p>", outcome=Outcome.label_of(v.outcome),
+               note=detail.outcome_note),
             tr("<p style='color:#757575'>登记人：{who}</p>", who=detail.recorded_by),
         ]
         if v.voided:
@@ -437,7 +436,7 @@ class VisitDetailDialog(QDialog):
             lines.append(tr("<h4>交办记录</h4>"))
             for r in detail.referrals:
                 lines.append(tr("<p>{number}　{unit}　<b>{state}</b>　期限 {deadline}</p>", number=r.number, unit=r.unit,
-                                state=tr(r.state), deadline=r.deadline))
+                                state=ReferralState.label_of(r.state), deadline=r.deadline))
         text = QTextBrowser()
         text.setHtml("".join(lines))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -449,9 +448,9 @@ class VisitDetailDialog(QDialog):
 
 
 class VisitListTab(QWidget):
-    def __init__(self, db: Database) -> None:
+    def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
-        self.db = db
+        self.ctx = ctx
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("搜索姓名、电话、住址、反映内容…"))
         self.search.setClearButtonEnabled(True)
@@ -469,7 +468,7 @@ class VisitListTab(QWidget):
         self.representative = QComboBox()
         self.include_voided = QCheckBox(tr("含已作废"))
         self.count = QLabel()
-        self.model = VisitTableModel(db)
+        self.model = VisitTableModel(ctx)
         self.view = make_table(self.model)
         for number, (_, _, width) in enumerate(VisitTableModel.COLUMNS):
             self.view.setColumnWidth(number, width)
@@ -519,12 +518,11 @@ class VisitListTab(QWidget):
         self.reload_choices()
 
     def reload_choices(self) -> None:
-        with self.db.session() as session:
-            settings = settings_service.load(session)
-            people = reception.representatives_for_reception(session, dt.date.today())
-        for combo, values in ((self.channel, [(tr(c), c) for c in CHANNELS]),
+        settings = settings_service.read(self.ctx)
+        people = reception.representatives_for_reception(self.ctx, dt.date.today())
+        for combo, values in ((self.channel, [(c.label, c.value) for c in Channel]),
                               (self.category, [(c, c) for c in settings.categories]),
-                              (self.outcome, [(tr(o), o) for o in OUTCOMES]),
+                              (self.outcome, [(o.label, o.value) for o in Outcome]),
                               (self.representative, [(p.name, p.id) for p in sorted(people, key=lambda p: p.pinyin)])):
             combo.blockSignals(True)
             combo.clear()
@@ -573,7 +571,7 @@ class VisitListTab(QWidget):
     def open_detail(self) -> None:
         visit_id = self.selected_id()
         if visit_id:
-            VisitDetailDialog(self.db, visit_id, self).exec()
+            VisitDetailDialog(self.ctx, visit_id, self).exec()
 
     def void(self) -> None:
         visit_id = self.selected_id()
@@ -584,9 +582,9 @@ class VisitListTab(QWidget):
         if not reason:
             return
         try:
-            reception.void_visit(self.db, visit_id, reason)
+            reception.void_visit(self.ctx, visit_id, reason)
         except StationError as exc:
-            QMessageBox.warning(self, tr("作废"), str(exc))
+            error_box(self, tr("作废"), exc)
         self.refresh()
 
     def import_workbook(self) -> None:
@@ -594,23 +592,15 @@ class VisitListTab(QWidget):
         if not name:
             return
         try:
-            preview = reception.preview_visit_import(self.db, Path(name))
+            preview = reception.preview_visit_import(self.ctx, Path(name))
         except (WorkbookError, StationError) as exc:
-            QMessageBox.warning(self, tr("导入接待登记"), str(exc))
+            error_box(self, tr("导入接待登记"), exc)
             return
-        text = preview.summary()
-        if preview.refused:
-            text += "\n\n" + "\n".join(preview.report_lines()[:15])
-            text += "\n\n" + tr("是否跳过被拒绝的行，导入其余各行？")
-        answer = QMessageBox.question(self, tr("导入接待登记"), text)
-        if answer != QMessageBox.StandardButton.Yes:
+        dialog = ImportDialog(preview, lambda skip: reception.commit_visit_import(self.ctx, preview, skip_refused=skip),
+                              title=tr("导入接待登记"), label_header=tr("来访人"), parent=self)
+        if not dialog.exec() or dialog.result is None:
             return
-        try:
-            added = reception.apply_visit_import(self.db, preview, allow_refused=True)
-        except StationError as exc:
-            QMessageBox.warning(self, tr("导入接待登记"), str(exc))
-            return
-        QMessageBox.information(self, tr("导入接待登记"), tr("已导入 {n} 条。", n=added))
+        QMessageBox.information(self, tr("导入接待登记"), tr("已导入 {n} 条。", n=dialog.result.added))
         self.refresh()
 
     def export_workbook(self) -> None:
@@ -618,9 +608,9 @@ class VisitListTab(QWidget):
         if not name:
             return
         try:
-            count = reception.export_visits(self.db, Path(name), self.current_filter())
+            count = reception.export_visits(self.ctx, Path(name), self.current_filter())
         except (FileWriteError, StationError) as exc:
-            QMessageBox.warning(self, tr("导出接待登记"), str(exc))
+            error_box(self, tr("导出接待登记"), exc)
             return
         QMessageBox.information(self, tr("导出接待登记"), tr("已导出 {n} 条到\n{file}", n=count, file=name))
 
@@ -631,11 +621,11 @@ class TodayList(QWidget):
     COLUMNS = [TableColumn(tr("时间"), lambda r: r.visited_at.strftime("%H:%M"), 50),
                TableColumn(tr("来访人"), lambda r: r.citizen_name or tr("匿名"), 70),
                TableColumn(tr("类别"), lambda r: r.category, 70),
-               TableColumn(tr("结果"), lambda r: tr(r.outcome), 70)]
+               TableColumn(tr("结果"), lambda r: Outcome.label_of(r.outcome), 70)]
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
-        self.db = db
+        self.ctx = ctx
         self.title = QLabel()
         self.title.setStyleSheet("font-weight:bold;")
         self.model = RowTableModel(self.COLUMNS)
@@ -647,13 +637,12 @@ class TodayList(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.pane, 1)
         self.view.doubleClicked.connect(
-            lambda index: VisitDetailDialog(self.db, self.model.row_at(index.row()).id, self).exec())
+            lambda index: VisitDetailDialog(self.ctx, self.model.row_at(index.row()).id, self).exec())
         self.refresh()
 
     def refresh(self) -> None:
         today = dt.date.today()
-        with self.db.session() as session:
-            rows = reception.visit_page(session, VisitFilter(start=today, end=today), 0, 500)
+        rows = reception.visit_page(self.ctx, VisitFilter(start=today, end=today), 0, 500)
         self.model.set_rows(rows)
         self.title.setText(tr("今日已接待 {n} 批 {people} 人", n=len(rows), people=sum(r.people_count for r in rows)))
         self.pane.show_rows(len(rows), tr("今天还没有接待记录。"))
@@ -662,11 +651,12 @@ class TodayList(QWidget):
 class ReceptionPage(QTabWidget):
     referral_opened = Signal()
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
-        self.entry = EntryForm(db)
-        self.today = TodayList(db)
-        self.list = VisitListTab(db)
+        self.ctx = ctx
+        self.entry = EntryForm(ctx)
+        self.today = TodayList(ctx)
+        self.list = VisitListTab(ctx)
         entry_tab = QSplitter()
         entry_tab.addWidget(self.entry)
         entry_tab.addWidget(self.today)

@@ -26,26 +26,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app.db.models import SATISFACTION
-from station_app.db.session import Database
 from station_app.i18n import tr
 from station_app.io.files import FileWriteError
 from station_app.io.forms_pdf import FORMS
 from station_app.services import referrals
 from station_app.services import settings as settings_service
+from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError, ValidationFailed
 from station_app.services.referrals import ReferralSummary
 from station_app.services.work_calendar import parse_day
 from station_app.ui.forms import FieldSpec, FormDialog, ask_void_reason
 from station_app.ui.printing import print_with_preview
 from station_app.ui.table_model import RowTableModel, TableColumn
-from station_app.ui.widgets import TablePane, make_table
+from station_app.ui.widgets import TablePane, error_box, make_table
+from station_app.vocab import FollowUpMethod, ReferralAction, ReferralState, Satisfaction
 
-STATES = ("待交办", "已交办", "已反馈", "已回访", "办结", "退回")
 DATE_FIELDS = ("signed_on", "replied_on", "followed_on")
-#: button labels, apart from the action names (办结, 退回 are states too and read differently on a button)
-ACTION_LABELS = {"签收": "单位签收…", "反馈": "登记反馈…", "回访": "登记回访…", "办结": "确认办结",
-                 "退回": "单位退回…", "改派": "改派他单位…", "延期": "延长期限…", "作废": "作废…"}
+#: the buttons of the moves a clerk can make, with what each button says (a button asks, an action names)
+ACTION_LABELS = {ReferralAction.SIGN: tr("单位签收…"), ReferralAction.FEEDBACK: tr("登记反馈…"),
+                 ReferralAction.FOLLOW_UP: tr("登记回访…"), ReferralAction.CLOSE: tr("确认办结"),
+                 ReferralAction.RETURN: tr("单位退回…"), ReferralAction.REASSIGN: tr("改派他单位…"),
+                 ReferralAction.EXTEND: tr("延长期限…"), ReferralAction.VOID: tr("作废…")}
 
 
 def _days_left(r: ReferralSummary) -> str:
@@ -78,7 +79,8 @@ class ReferralListTab(QWidget):
     COLUMNS = [
         TableColumn(tr("编号"), lambda r: r.number, 150),
         TableColumn(tr("承办单位"), lambda r: r.unit, 150),
-        TableColumn(tr("状态"), lambda r: tr(r.state) + (tr("（第{n}次）", n=r.rounds) if r.rounds > 1 else ""), 125),
+        TableColumn(tr("状态"), lambda r: ReferralState.label_of(r.state)
+                    + (tr("（第{n}次）", n=r.rounds) if r.rounds > 1 else ""), 125),
         TableColumn(tr("交办日期"), lambda r: r.issued_on, 90),
         TableColumn(tr("期限"), lambda r: r.deadline, 90),
         TableColumn(tr("剩余"), _days_left, 120),
@@ -88,16 +90,16 @@ class ReferralListTab(QWidget):
 
     changed = Signal()
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
-        self.db = db
+        self.ctx = ctx
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("搜索编号、单位、内容…"))
         self.search.setClearButtonEnabled(True)
         self.state = QComboBox()
         self.state.addItem(tr("全部状态"), "")
-        for state in STATES:
-            self.state.addItem(tr(state), state)
+        for state in ReferralState:
+            self.state.addItem(state.label, state.value)
         self.unit = QComboBox()
         self.only_overdue = QCheckBox(tr("只看超期"))
         self.model = SummaryModel(self.COLUMNS)
@@ -105,10 +107,10 @@ class ReferralListTab(QWidget):
         self.view.setSelectionMode(self.view.SelectionMode.ExtendedSelection)
         self.pane = TablePane(self.view)
         self.detail = QTextBrowser()
-        self.action_buttons: dict[str, QPushButton] = {}
+        self.action_buttons: dict[ReferralAction, QPushButton] = {}
         actions = QGridLayout()
         for number, (action, label) in enumerate(ACTION_LABELS.items()):
-            button = QPushButton(tr(label))
+            button = QPushButton(label)
             button.clicked.connect(lambda _=False, a=action: self.act(a))
             self.action_buttons[action] = button
             actions.addWidget(button, number // 4, number % 4)
@@ -154,8 +156,7 @@ class ReferralListTab(QWidget):
         self.reload_units(refresh=False)  # the list loads when the page is first shown
 
     def reload_units(self, refresh: bool = True) -> None:
-        with self.db.session() as session:
-            units = settings_service.load(session).units
+        units = settings_service.read(self.ctx).units
         self.unit.blockSignals(True)
         self.unit.clear()
         self.unit.addItem(tr("全部单位"), "")
@@ -167,10 +168,9 @@ class ReferralListTab(QWidget):
 
     def refresh(self) -> None:
         current = self.selected_ids()
-        with self.db.session() as session:
-            rows = referrals.list_referrals(session, state=self.state.currentData() or "",
-                                            unit=self.unit.currentData() or "", text=self.search.text(),
-                                            only_overdue=self.only_overdue.isChecked())
+        rows = referrals.list_referrals(self.ctx, state=self.state.currentData() or "",
+                                        unit=self.unit.currentData() or "", text=self.search.text(),
+                                        only_overdue=self.only_overdue.isChecked())
         self.model.set_rows(rows)
         self.pane.show_rows(len(rows), tr("没有交办单。\n在“接待登记”中把办理结果选为“交办”，就会生成交办单。"))
         ids = [r.id for r in rows]
@@ -192,10 +192,9 @@ class ReferralListTab(QWidget):
         if not ids:
             self.detail.setHtml(tr("<p style='color:#757575'>选中一张交办单查看详情。</p>"))
             return
-        with self.db.session() as session:
-            d = referrals.referral_detail(session, ids[0])
+        d = referrals.referral_detail(self.ctx, ids[0])
         s = d.summary
-        html = [f"<h3>{escape(s.number)}　<span style='color:#1565c0'>{tr(s.state)}</span></h3>",
+        html = [f"<h3>{escape(s.number)}　<span style='color:#1565c0'>{ReferralState.label_of(s.state)}</span></h3>",
                 tr("<p>承办单位：<b>{unit}</b>　第 {n} 次交办</p>", unit=escape(s.unit), n=s.rounds),
                 tr("<p>交办日期：{issued}　办理期限：{deadline}　<b>{left}</b></p>", issued=s.issued_on, deadline=s.deadline,
                    left=_days_left(s))]
@@ -207,75 +206,74 @@ class ReferralListTab(QWidget):
             html.append(tr("<p style='color:#c62828'>已作废：{reason}</p>", reason=escape(d.void_reason)))
         html.append(tr("<h4>办理记录</h4>"))
         for e in d.events:
-            html.append(f"<p>{e.at:%Y-%m-%d %H:%M}　<b>{tr(e.action)}</b>　{escape(e.note)}"
+            html.append(f"<p>{e.at:%Y-%m-%d %H:%M}　<b>{ReferralAction.label_of(e.action)}</b>　{escape(e.note)}"
                         f"<span style='color:#9e9e9e'>　{escape(e.by_whom)}</span></p>")
         self.detail.setHtml("".join(html))
         for action in d.actions:
             self.action_buttons[action].setEnabled(True)
-        self.action_buttons["作废"].setEnabled(not s.voided)
+        self.action_buttons[ReferralAction.VOID].setEnabled(not s.voided)
 
-    def act(self, action: str) -> None:
+    def act(self, action: ReferralAction) -> None:
         ids = self.selected_ids()
         if not ids:
             return
         key = ids[0]
         today = dt.date.today().isoformat()
-        with self.db.session() as session:
-            units = settings_service.load(session).units
+        units = settings_service.read(self.ctx).units
         try:
-            if action == "办结":
-                referrals.close(self.db, key, dt.date.today())
-            elif action == "作废":
+            if action == ReferralAction.CLOSE:
+                referrals.close(self.ctx, key, dt.date.today())
+            elif action == ReferralAction.VOID:
                 reason = ask_void_reason(self, tr("这张交办单"))
                 if not reason:
                     return
-                referrals.void_referral(self.db, key, reason)
+                referrals.void_referral(self.ctx, key, reason)
             else:
                 specs, save = self._dialog(action, key, today, units)
                 values = {s.key: today if s.key in DATE_FIELDS else "" for s in specs}
-                if not FormDialog(tr(action), specs, values, save, self).exec():
+                if not FormDialog(action.label, specs, values, save, self).exec():
                     return
         except StationError as exc:
-            QMessageBox.warning(self, tr(action), str(exc))
+            error_box(self, action.label, exc)
         self.refresh()
         self.changed.emit()
 
-    def _dialog(self, action: str, key: str, today: str, units: list[str]):
-        if action == "签收":
+    def _dialog(self, action: ReferralAction, key: str, today: str, units: list[str]):
+        if action == ReferralAction.SIGN:
             return ([FieldSpec("signed_on", tr("签收日期"), required=True), FieldSpec("by", tr("签收人"))],
-                    lambda f: referrals.sign(self.db, key, _date(f["signed_on"], "signed_on"), f["by"]))
-        if action == "反馈":
+                    lambda f: referrals.sign(self.ctx, key, _date(f["signed_on"], "signed_on"), f["by"]))
+        if action == ReferralAction.FEEDBACK:
             return ([FieldSpec("handler", tr("承办人"), required=True),
                      FieldSpec("replied_on", tr("反馈日期"), required=True),
                      FieldSpec("result", tr("办理情况"), "multiline", required=True),
                      FieldSpec("solved", tr("是否解决"), "bool", placeholder=tr("问题已解决"))],
-                    lambda f: referrals.record_feedback(self.db, key, f["handler"], _date(f["replied_on"], "replied_on"),
-                                                        f["result"], f["solved"]))
-        if action == "回访":
+                    lambda f: referrals.record_feedback(self.ctx, key, f["handler"],
+                                                        _date(f["replied_on"], "replied_on"), f["result"], f["solved"]))
+        if action == ReferralAction.FOLLOW_UP:
             return ([FieldSpec("followed_on", tr("回访日期"), required=True),
                      FieldSpec("by_whom", tr("回访人"), required=True),
-                     FieldSpec("method", tr("回访方式"), "choice", ("电话", "上门"), required=True),
+                     FieldSpec("method", tr("回访方式"), "choice", FollowUpMethod.values(), required=True),
                      FieldSpec("citizen_words", tr("群众意见"), "multiline"),
-                     FieldSpec("satisfaction", tr("满意度"), "choice", SATISFACTION, required=True)],
-                    lambda f: referrals.record_follow_up(self.db, key, _date(f["followed_on"], "followed_on"),
+                     FieldSpec("satisfaction", tr("满意度"), "choice", Satisfaction.values(), required=True)],
+                    lambda f: referrals.record_follow_up(self.ctx, key, _date(f["followed_on"], "followed_on"),
                                                          f["by_whom"], f["method"], f["citizen_words"],
                                                          f["satisfaction"]))
-        if action == "退回":
+        if action == ReferralAction.RETURN:
             return ([FieldSpec("reason", tr("退回理由"), "multiline", required=True)],
-                    lambda f: referrals.return_referral(self.db, key, f["reason"]))
-        if action == "改派":
+                    lambda f: referrals.return_referral(self.ctx, key, f["reason"]))
+        if action == ReferralAction.REASSIGN:
             return ([FieldSpec("unit", tr("新的承办单位"), "editable", units, required=True),
                      FieldSpec("requirement", tr("交办要求"))],
-                    lambda f: referrals.reassign(self.db, key, f["unit"], f["requirement"]))
+                    lambda f: referrals.reassign(self.ctx, key, f["unit"], f["requirement"]))
         return ([FieldSpec("deadline", tr("新的期限"), required=True, placeholder="YYYY-MM-DD"),
                  FieldSpec("reason", tr("延期理由"), "multiline", required=True)],
-                lambda f: referrals.extend(self.db, key, _date(f["deadline"], "deadline"), f["reason"]))
+                lambda f: referrals.extend(self.ctx, key, _date(f["deadline"], "deadline"), f["reason"]))
 
     def _write(self, keys: list[str], path: Path) -> bool:
         try:
-            referrals.forms_for(self.db, keys, path)
+            referrals.forms_for(self.ctx, keys, path)
         except (StationError, FileWriteError) as exc:
-            QMessageBox.warning(self, tr("打印三单"), str(exc))
+            error_box(self, tr("打印三单"), exc)
             return False
         return True
 
@@ -294,16 +292,15 @@ class ReferralListTab(QWidget):
             self._write(keys, Path(name))
 
     def print_today(self) -> None:
-        with self.db.session() as session:
-            keys = referrals.issued_on_day(session, dt.date.today())
+        keys = referrals.issued_on_day(self.ctx, dt.date.today())
         if not keys:
             QMessageBox.information(self, tr("打印今日交办单"), tr("今天还没有交办单。"))
             return
         path = Path(tempfile.mkdtemp(prefix="station-forms-")) / "今日交办单.pdf"
         try:
-            referrals.forms_for(self.db, keys, path, forms=("交办单",))
+            referrals.forms_for(self.ctx, keys, path, forms=FORMS[:1])  # the 交办单 alone, for the units
         except (StationError, FileWriteError) as exc:
-            QMessageBox.warning(self, tr("打印今日交办单"), str(exc))
+            error_box(self, tr("打印今日交办单"), exc)
             return
         print_with_preview(self, path, tr("今日交办单"))
 
@@ -312,18 +309,18 @@ class ReferralListTab(QWidget):
                                               tr("PDF 文件 (*.pdf)"))
         if name:
             try:
-                referrals.blank_form(self.db, form, Path(name))
+                referrals.blank_form(self.ctx, form, Path(name))
             except (StationError, FileWriteError) as exc:
-                QMessageBox.warning(self, tr("空白表"), str(exc))
+                error_box(self, tr("空白表"), exc)
 
 
 class OverdueTab(QWidget):
     UNIT_COLUMNS = [TableColumn(tr("承办单位"), lambda r: r[0], 200), TableColumn(tr("超期"), lambda r: r[1], 60, True),
                     TableColumn(tr("三日内到期"), lambda r: r[2], 90, True)]
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
-        self.db = db
+        self.ctx = ctx
         self.summary = QLabel()
         self.summary.setStyleSheet("font-size: 14px;")
         self.units = RowTableModel(self.UNIT_COLUMNS)
@@ -344,8 +341,7 @@ class OverdueTab(QWidget):
         self.reminder_button.clicked.connect(self.print_reminder)
 
     def refresh(self) -> referrals.OverdueReport:
-        with self.db.session() as session:
-            report = referrals.overdue_report(session)
+        report = referrals.overdue_report(self.ctx)
         self.units.set_rows([(unit, a, b) for unit, (a, b) in report.by_unit().items()])
         self.items.set_rows(report.overdue + report.due_soon)
         self.summary.setText(tr("超期 {a} 件，三个工作日内到期 {b} 件", a=len(report.overdue), b=len(report.due_soon)))
@@ -360,9 +356,9 @@ class OverdueTab(QWidget):
         unit = self.units.row_at(indexes[0].row())[0]
         path = Path(tempfile.mkdtemp(prefix="station-forms-")) / "催办通知.pdf"
         try:
-            referrals.reminder_for_unit(self.db, unit, path)
+            referrals.reminder_for_unit(self.ctx, unit, path)
         except (StationError, FileWriteError) as exc:
-            QMessageBox.warning(self, tr("催办通知"), str(exc))
+            error_box(self, tr("催办通知"), exc)
             return
         print_with_preview(self, path, tr("催办通知"))
 
@@ -370,10 +366,11 @@ class OverdueTab(QWidget):
 class ReferralsPage(QTabWidget):
     counts_changed = Signal(int)
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
-        self.list = ReferralListTab(db)
-        self.overdue = OverdueTab(db)
+        self.ctx = ctx
+        self.list = ReferralListTab(ctx)
+        self.overdue = OverdueTab(ctx)
         self.addTab(self.list, tr("交办单"))
         self.addTab(self.overdue, tr("超期提醒"))
         self.list.changed.connect(self.refresh_overdue)

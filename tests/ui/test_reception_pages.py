@@ -13,6 +13,7 @@ from station_app.services.context import ServiceContext
 from station_app.services.reception import ReferralInput, VisitInput
 from station_app.ui.reception_page import PAGE, EntryForm, VisitListTab
 from station_app.ui.referrals_page import ReferralListTab
+from station_app.vocab import ReferralAction
 
 
 @pytest.fixture
@@ -31,8 +32,8 @@ def shown(qtbot, widget):
         widget.activateWindow()
 
 
-def test_a_visit_is_recorded_from_the_keyboard_alone(app, qtbot, db, station):
-    form = EntryForm(db)
+def test_a_visit_is_recorded_from_the_keyboard_alone(app, qtbot, db, ctx, station):
+    form = EntryForm(ctx)
     qtbot.addWidget(form)
     shown(qtbot, form)
     assert form.citizen_name.hasFocus()
@@ -73,8 +74,8 @@ def test_a_visit_is_recorded_from_the_keyboard_alone(app, qtbot, db, station):
     assert form.citizen_name.text() == "" and form.citizen_name.hasFocus()    # ready for the next person
 
 
-def test_choosing_refer_asks_for_the_unit_and_numbers_the_referral(app, qtbot, db, station):
-    form = EntryForm(db)
+def test_choosing_refer_asks_for_the_unit_and_numbers_the_referral(app, qtbot, db, ctx, station):
+    form = EntryForm(ctx)
     qtbot.addWidget(form)
     assert not form.referral_box.isVisibleTo(form)
     form.category.setCurrentIndex(0)
@@ -90,8 +91,8 @@ def test_choosing_refer_asks_for_the_unit_and_numbers_the_referral(app, qtbot, d
         assert s.scalar(select(func.count()).select_from(Referral)) == 1
 
 
-def test_errors_show_beside_their_fields_and_nothing_is_saved(app, qtbot, db, station):
-    form = EntryForm(db)
+def test_errors_show_beside_their_fields_and_nothing_is_saved(app, qtbot, db, ctx, station):
+    form = EntryForm(ctx)
     qtbot.addWidget(form)
     form.phone.setText("12345")
     form.save()
@@ -100,13 +101,13 @@ def test_errors_show_beside_their_fields_and_nothing_is_saved(app, qtbot, db, st
         assert s.scalar(select(func.count()).select_from(Visit)) == 0
 
 
-def test_the_list_reads_page_by_page_and_searches(app, qtbot, db, station):
+def test_the_list_reads_page_by_page_and_searches(app, qtbot, db, ctx, station):
     base = dt.datetime(2026, 3, 4, 9, 0)
     for i in range(PAGE + 50):
-        reception.record_visit(db, VisitInput(visited_at=base - dt.timedelta(hours=i), citizen_name=f"群众{i}",
+        reception.record_visit(ctx, VisitInput(visited_at=base - dt.timedelta(hours=i), citizen_name=f"群众{i}",
                                               category="其他", content="路灯坏了" if i % 10 == 0 else "问政策"),
                                now=base)
-    tab = VisitListTab(db)
+    tab = VisitListTab(ctx)
     qtbot.addWidget(tab)
     assert tab.model.rowCount() == PAGE and tab.model.canFetchMore()
     assert tab.count.text() == f"共 {PAGE + 50} 条"
@@ -118,12 +119,12 @@ def test_the_list_reads_page_by_page_and_searches(app, qtbot, db, station):
     assert tab.model.index(0, 7).data() == "路灯坏了"
 
 
-def test_referral_page_offers_only_the_allowed_next_steps(app, qtbot, db, station, monkeypatch):
-    saved = reception.record_visit(db, VisitInput(visited_at=dt.datetime(2026, 3, 4, 9), category="其他",
+def test_referral_page_offers_only_the_allowed_next_steps(app, qtbot, db, ctx, station, monkeypatch):
+    saved = reception.record_visit(ctx, VisitInput(visited_at=dt.datetime(2026, 3, 4, 9), category="其他",
                                                   content="路灯坏了", outcome="交办",
                                                   referral=ReferralInput("县住房和城乡建设局")),
                                    now=dt.datetime(2026, 3, 4, 9, 30))
-    tab = ReferralListTab(db)
+    tab = ReferralListTab(ctx)
     qtbot.addWidget(tab)
     assert tab.model.rowCount() == 0          # nothing is read until the page is shown
     tab.reload_units()                        # what showing the page does
@@ -132,9 +133,42 @@ def test_referral_page_offers_only_the_allowed_next_steps(app, qtbot, db, statio
     assert saved.referral_number in tab.detail.toPlainText()
     monkeypatch.setattr("station_app.ui.referrals_page.FormDialog.exec",
                         lambda self: (self.widgets["by"].setText("刘科长"), self.save(), self.result())[-1])
-    tab.act("签收")
+    tab.act(ReferralAction.SIGN)
     with db.session() as s:
         assert s.get(Referral, saved.referral_id).state == "已交办"
     enabled = {a for a, b in tab.action_buttons.items() if b.isEnabled()}
     assert enabled == {"反馈", "退回", "延期", "作废"}
     assert "签收" in tab.detail.toPlainText()
+
+
+def test_an_old_log_is_imported_through_the_common_preview(app, qtbot, db, ctx, station, tmp_path, monkeypatch,
+                                                           _no_message_boxes):
+    from openpyxl import Workbook
+
+    from station_app.ui import reception_page
+
+    wb = Workbook()
+    wb.active.append(["来访时间", "姓名", "反映内容"])
+    wb.active.append(["2025-05-06 09:30", "赵六", "医保报销慢"])
+    wb.active.append(["昨天", "钱七", "问路灯"])
+    wb.save(tmp_path / "登记.xlsx")
+    tab = VisitListTab(ctx)
+    qtbot.addWidget(tab)
+    monkeypatch.setattr(reception_page.QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *_a, **_k: (str(tmp_path / "登记.xlsx"), "")))
+    shown = []
+
+    def consent_to_skip(dialog):
+        shown.append([dialog.table.item(row, 2).text() for row in range(dialog.table.rowCount())])
+        assert not dialog.import_button.isEnabled()       # refused rows need consent
+        dialog.skip_bad.setChecked(True)
+        dialog.import_button.click()
+        return dialog.result is not None
+
+    monkeypatch.setattr(reception_page.ImportDialog, "exec", consent_to_skip)
+    tab.import_workbook()
+    assert shown == [["拒绝", "新增"]]
+    assert _no_message_boxes[-1] == ("导入接待登记", "已导入 1 条。")
+    with db.session() as s:
+        assert s.scalars(select(Visit.citizen_name)).all() == ["赵六"]
+    assert tab.count.text() == "共 1 条"
