@@ -48,10 +48,10 @@ class MainWindow(QMainWindow):
         self.registry = RegistryPage(db)
         self.reception = ReceptionPage(db)
         self.referrals = ReferralsPage(db)
-        self.roster = RosterPage(db)
-        self.attendance = AttendancePage(db)
+        self.roster = RosterPage(ctx)
+        self.attendance = AttendancePage(ctx)
         self.qr = QrPage(ctx)
-        self.calendar = CalendarPage(db)
+        self.calendar = CalendarPage(ctx)
         self.settings = SettingsPage(ctx)
         for title, page in ((tr("接待登记"), self.reception), (tr("三单办理"), self.referrals),
                             (tr("代表名册"), self.registry), (tr("排班"), self.roster), (tr("签到与空岗"), self.attendance),
