@@ -84,7 +84,7 @@ def run_window(db_url: str | None = None) -> int:
         return 1
     from station_app.services.work_calendar import seed_from_package
 
-    seed_from_package(ctx.db)  # a new database gets the official holidays in its editable table; later runs add nothing
+    seed_from_package(ctx)  # a new database gets the official holidays in its editable table; later runs add nothing
     window = MainWindow(ctx)
     window.show()
     if ctx.db.backup_made:

@@ -276,30 +276,28 @@ def _referral(args: argparse.Namespace) -> int:
 
 
 def _roster_generate(args: argparse.Namespace) -> int:
-    from station_app.services.roster import generate
+    from station_app.services.roster_generation import generate
 
     start, end = _date(args.start, "--from "), _date(args.end, "--to ")
-    report = generate(_open_db(args), args.plan, start, end)
+    report = generate(_context(args), args.plan, start, end)
     for line in report.lines():
         print(line)
     return EXIT_OK
 
 
 def _roster_export(args: argparse.Namespace) -> int:
-    from station_app.services.roster import export_month, parse_month
+    from station_app.services.roster_output import export_month, parse_month
 
     year, month = parse_month(args.month)
-    count = export_month(_open_db(args), year, month, args.out, args.plan)
+    count = export_month(_context(args), year, month, args.out, args.plan)
     print(tr("已导出 {year}年{month}月值班 {n} 人次到 {file}", year=year, month=month, n=count, file=args.out))
     return EXIT_OK
 
 
 def _roster_plans(args: argparse.Namespace) -> int:
-    from station_app.services.roster import list_plans
+    from station_app.services.roster_plans import list_plans
 
-    db = _open_db(args)
-    with db.session() as session:
-        plans = list_plans(session)
+    plans = list_plans(_context(args))
     if not plans:
         print(tr("还没有排班方案。请在窗口的“排班”页新建。"))
     for plan in plans:

@@ -210,6 +210,13 @@ class CalendarKind(Word):
     MAKE_UP = "调休上班", "Make-up workday"
 
 
+class PersonKind(Word):
+    """Who can be on a duty slot: a representative, or the head of a window unit (监督站)."""
+
+    REPRESENTATIVE = "代表", "Representative"
+    WINDOW_HEAD = "窗口单位负责人", "Window unit head"
+
+
 # --- Money and administration ---------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from station_app.db.models import (
     Delegation,
     DutyAssignment,
+    DutyPlan,
     DutySlot,
     RepGroup,
     Representative,
@@ -29,11 +30,12 @@ from station_app.db.models import (
 )
 from station_app.db.session import Database
 from station_app.i18n import tr
-from station_app.services import roster, work_calendar
+from station_app.services import attendance, roster_generation, roster_plans, work_calendar
 from station_app.services import settings as settings_service
-from station_app.services.context import LOCAL_STATION_KEY
+from station_app.services.context import LOCAL_STATION_KEY, OperatorRef, ServiceContext
 from station_app.services.errors import StationError
 from station_app.services.registry import pinyin_key
+from station_app.services.roster_people import PersonRef
 
 COUNTY = "东河县"
 MONITORING_STATION = f"{COUNTY}人大代表监督站"
@@ -175,7 +177,8 @@ def _months_ahead(day: dt.date, months: int) -> dt.date:
 
 
 def _fill_duty(db: Database, rng: random.Random, today: dt.date) -> tuple[int, int]:
-    work_calendar.seed_from_package(db)
+    ctx = ServiceContext(db, OperatorRef.from_environment(db.operator))
+    work_calendar.seed_from_package(ctx)
     start = today - dt.timedelta(days=365)
     end = _months_ahead(today, 2)
     with db.session() as session:
@@ -189,12 +192,12 @@ def _fill_duty(db: Database, rng: random.Random, today: dt.date) -> tuple[int, i
                 session.add(Unavailability(representative_id=rep_id, start_date=first,
                                            end_date=first + dt.timedelta(days=rng.choice((3, 7, 14, 30))),
                                            reason=rng.choice(("外出学习", "住院治疗", "外地出差", "家中有事"))))
-    plans = [roster.save_plan(db, roster.monitoring_preset(MONITORING_STATION)),
-             roster.save_plan(db, roster.wednesday_preset(TOWNSHIP_STATION))]
+    plans = [roster_plans.save_plan(ctx, roster_plans.monitoring_preset(MONITORING_STATION)),
+             roster_plans.save_plan(ctx, roster_plans.wednesday_preset(TOWNSHIP_STATION))]
     uncovered = 0
     for plan in plans:
         # The demo writes its history as if it had been generated day by day, so "past days" start at ``start``.
-        report = roster.generate(db, plan, start, end, today=start)
+        report = roster_generation.generate(ctx, plan, start, end, today=start)
         uncovered += len(report.uncovered)
     with db.transaction() as session:
         turns = session.scalars(select(DutyAssignment).join(DutySlot, DutyAssignment.slot_id == DutySlot.id)
@@ -222,7 +225,8 @@ def _fill_duty(db: Database, rng: random.Random, today: dt.date) -> tuple[int, i
                     continue
                 substitute = rng.choice(sorted(pool))
                 on_day[day].add(substitute)
-                new = roster.record_stand_in(session, turn, f"r:{substitute}", "本人临时有事，由同组代表替班", "演示")
+                new = attendance._record_stand_in(session, turn, PersonRef.representative(substitute),
+                                                  "本人临时有事，由同组代表替班", "演示")
                 new.attendance, new.attended_at = "出勤", at
             else:
                 turn.attendance, turn.attended_at = "出勤", at
@@ -279,8 +283,8 @@ def _fill_visits(db: Database, rng: random.Random, fake: Faker, today: dt.date) 
         for rep_id, day, station_id in session.execute(
                 select(DutyAssignment.representative_id, DutySlot.day, Station.id)
                 .join(DutySlot, DutyAssignment.slot_id == DutySlot.id)
-                .join(roster.DutyPlan, DutySlot.plan_id == roster.DutyPlan.id)
-                .join(Station, roster.DutyPlan.station_id == Station.id)
+                .join(DutyPlan, DutySlot.plan_id == DutyPlan.id)
+                .join(Station, DutyPlan.station_id == Station.id)
                 .where(DutyAssignment.representative_id.is_not(None), DutyAssignment.voided_at.is_(None),
                        DutyAssignment.attendance.in_(("出勤", "待签到")))
                 .order_by(DutySlot.day, DutySlot.slot_name, DutyAssignment.representative_id)):

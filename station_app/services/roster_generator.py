@@ -1,7 +1,7 @@
 """排班生成 — the roster generator: a pure function from who/when/rules to assignments.
 
-No database and no Qt here, so it is fast and testable in isolation; ``services.roster`` feeds it
-from the database and writes what it returns.
+No database and no Qt here, so it is fast and testable in isolation; ``services.roster_generation``
+feeds it from the database and writes what it returns.
 
 Hard rules (never broken; a slot that cannot meet them is reported, with the reason):
 - every slot gets its headcount of representatives and of window-unit heads ("零断档");
@@ -22,21 +22,23 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 from station_app.i18n import tr
+from station_app.vocab import PersonKind, Rotation
 
-REPRESENTATIVE = "代表"
-WINDOW_HEAD = "窗口单位负责人"
+#: who a candidate is, to the generator: any hashable identity that sorts (the services pass a
+#: ``roster_people.PersonRef``); the generator only compares and counts it, never looks inside
+PersonKey = Hashable
 _NEVER = dt.date.min
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """Someone who may be drawn: a representative ("r:<id>") or a window-unit head ("u:<id>")."""
+    """Someone who may be drawn: a representative, or a window-unit head (``is_head``)."""
 
-    key: str
+    key: PersonKey
     name: str
     is_head: bool = False
     #: the rotation group (代表团 or 代表小组 name) for 编组排班; "" when rotating one by one
@@ -50,31 +52,31 @@ class RosterInput:
     slot_names: list[str]
     headcount: int
     heads_per_slot: int = 0
-    #: "person", "delegation" or "rep_group" (the latter two rotate whole groups)
-    rotation: str = "person"
+    #: one by one, or whole groups in turn (by delegation or by representative group)
+    rotation: Rotation = Rotation.PERSON
     candidates: list[Candidate] = field(default_factory=list)
     #: turns already served (before the span, and the kept ones inside it)
-    served: dict[str, int] = field(default_factory=dict)
-    last_served: dict[str, dt.date] = field(default_factory=dict)
-    unavailable: dict[str, set[dt.date]] = field(default_factory=dict)
+    served: dict[PersonKey, int] = field(default_factory=dict)
+    last_served: dict[PersonKey, dt.date] = field(default_factory=dict)
+    unavailable: dict[PersonKey, set[dt.date]] = field(default_factory=dict)
     #: people already on duty that day (other plans, kept assignments of this one)
-    busy: dict[dt.date, set[str]] = field(default_factory=dict)
+    busy: dict[dt.date, set[PersonKey]] = field(default_factory=dict)
     #: kept assignments per (day, slot): they count toward the headcount
-    fixed: dict[tuple[dt.date, str], list[str]] = field(default_factory=dict)
+    fixed: dict[tuple[dt.date, str], list[PersonKey]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Uncovered:
     day: dt.date
     slot: str
-    who: str  # REPRESENTATIVE or WINDOW_HEAD
+    who: PersonKind
     missing: int
     reason: str
 
 
 @dataclass
 class RosterResult:
-    assignments: dict[tuple[dt.date, str], list[str]] = field(default_factory=dict)
+    assignments: dict[tuple[dt.date, str], list[PersonKey]] = field(default_factory=dict)
     uncovered: list[Uncovered] = field(default_factory=list)
 
     @property
@@ -89,27 +91,27 @@ class _Ledger:
         self.served = {c.key: inp.served.get(c.key, 0) for c in candidates}
         self.last = {c.key: inp.last_served.get(c.key, _NEVER) for c in candidates}
 
-    def priority(self, c: Candidate) -> tuple[int, dt.date, str, str]:
+    def priority(self, c: Candidate) -> tuple[int, dt.date, str, PersonKey]:
         return (self.served[c.key], self.last[c.key], c.order, c.key)
 
-    def record(self, key: str, day: dt.date) -> None:
+    def record(self, key: PersonKey, day: dt.date) -> None:
         self.served[key] += 1
         if day > self.last[key]:
             self.last[key] = day
 
 
-def _why_short(pool: list[Candidate], day: dt.date, inp: RosterInput, busy: set[str], what: str) -> str:
+def _why_short(pool: list[Candidate], day: dt.date, inp: RosterInput, busy: set[PersonKey], what: PersonKind) -> str:
     if not pool:
-        return tr("排班范围内没有{what}", what=tr(what))
+        return tr("排班范围内没有{what}", what=what.label)
     unavailable = sum(1 for c in pool if day in inp.unavailable.get(c.key, ()))
     taken = sum(1 for c in pool if c.key in busy and day not in inp.unavailable.get(c.key, ()))
-    return tr("{what}共 {n} 人：{unavailable} 人当天不能值班，{taken} 人当天已有值班", what=tr(what), n=len(pool),
+    return tr("{what}共 {n} 人：{unavailable} 人当天不能值班，{taken} 人当天已有值班", what=what.label, n=len(pool),
               unavailable=unavailable, taken=taken)
 
 
 def _fill(
-    needed: int, pool: list[Candidate], day: dt.date, inp: RosterInput, busy: set[str], ledger: _Ledger
-) -> list[str]:
+    needed: int, pool: list[Candidate], day: dt.date, inp: RosterInput, busy: set[PersonKey], ledger: _Ledger
+) -> list[PersonKey]:
     eligible = [c for c in pool if c.key not in busy and day not in inp.unavailable.get(c.key, ())]
     chosen = heapq.nsmallest(needed, eligible, key=ledger.priority) if needed > 0 else []
     keys = [c.key for c in chosen]
@@ -124,7 +126,7 @@ def plan_roster(inp: RosterInput) -> RosterResult:
     reps = [c for c in inp.candidates if not c.is_head]
     heads = [c for c in inp.candidates if c.is_head]
     ledger = _Ledger(inp, inp.candidates)
-    grouped = inp.rotation in ("delegation", "rep_group")
+    grouped = inp.rotation in (Rotation.DELEGATION, Rotation.REP_GROUP)
     groups: dict[str, list[Candidate]] = defaultdict(list)
     if grouped:
         for c in reps:
@@ -144,10 +146,10 @@ def plan_roster(inp: RosterInput) -> RosterResult:
         for slot in inp.slot_names:
             fixed = inp.fixed.get((day, slot), [])
             fixed_heads = sum(1 for key in fixed if key in heads_by_key)
-            new: list[str] = []
+            new: list[PersonKey] = []
             for who, pool, needed in (
-                (REPRESENTATIVE, rep_pool, inp.headcount - (len(fixed) - fixed_heads)),
-                (WINDOW_HEAD, heads, inp.heads_per_slot - fixed_heads),
+                (PersonKind.REPRESENTATIVE, rep_pool, inp.headcount - (len(fixed) - fixed_heads)),
+                (PersonKind.WINDOW_HEAD, heads, inp.heads_per_slot - fixed_heads),
             ):
                 if needed <= 0:
                     continue
@@ -155,7 +157,7 @@ def plan_roster(inp: RosterInput) -> RosterResult:
                 new += picked
                 if len(picked) < needed:
                     reason = _why_short(pool, day, inp, busy - set(picked), who)
-                    if grouped and who == REPRESENTATIVE and pool:
+                    if grouped and who == PersonKind.REPRESENTATIVE and pool:
                         reason = f"{pool[0].group}：" + reason
                     result.uncovered.append(Uncovered(day, slot, who, needed - len(picked), reason))
             if new:
@@ -169,8 +171,8 @@ def _pick_group(
     groups: dict[str, list[Candidate]],
     group_last: dict[str, dt.date],
     ledger: _Ledger,
-    busy: set[str],
-    heads: set[str],
+    busy: set[PersonKey],
+    heads: set[PersonKey],
 ) -> list[Candidate]:
     """The group that takes the day: one with enough free members, the fewest turns per member first."""
     need = 0

@@ -15,12 +15,17 @@ Which source decides a day (:class:`WorkCalendar`):
 Because rule 1 makes the table the whole truth for a year, adding or importing a day into a
 year the package covers first copies that year from the package (in the same transaction);
 otherwise one hand-made row would silently drop the year's official holidays.
+
+Editing the table (adding, voiding, copying from the package, importing) and station closures is
+an administrator's action. The holiday-table import goes through the one import pipeline
+(``services.importing``) as a ``CalendarImporter``: preview row by row, then commit all or
+nothing, or the accepted rows without the refused ones on request.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,16 +33,14 @@ import chinese_calendar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from station_app.db.models import CalendarDay, Station, StationClosure
-from station_app.db.session import Database
-from station_app.i18n import tr
-from station_app.io.excel import Column, SheetSpec, read_table, write_workbook
+from station_app.db.models import CalendarDay, Station, StationClosure, utcnow
+from station_app.i18n import WEEKDAYS_SHORT, tr, weekday
+from station_app.io.excel import Column, SheetRow, SheetSpec, write_workbook
+from station_app.services.context import ServiceContext
 from station_app.services.errors import NotFound, StationError, ValidationFailed
-from station_app.services.registry import void_record
+from station_app.services.importing import ImportPreview, ImportResult, ImportRow, commit_import, preview_import
+from station_app.vocab import CalendarKind, ImportAction
 
-HOLIDAY = "节假日"
-MAKEUP = "调休上班"
-KINDS = (HOLIDAY, MAKEUP)
 #: Names offered in the add dialog; any other name may be typed.
 HOLIDAY_NAMES = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
 #: Seeding starts here: older years matter to no roster.
@@ -64,23 +67,18 @@ def package_covers(year: int) -> bool:
     return PACKAGE_FIRST_YEAR <= year <= PACKAGE_LAST_YEAR
 
 
-def package_days(year: int) -> list[tuple[dt.date, str, str]]:
+def package_days(year: int) -> list[tuple[dt.date, CalendarKind, str]]:
     """(day, kind, Chinese name) of the package's holidays and make-up days in ``year``, by date.
 
     Weekend days inside a holiday are included, named, so the calendar shows the whole break.
     """
     if not package_covers(year):
         return []
-    days = [(day, HOLIDAY, _PACKAGE_NAMES.get(name, name)) for day, name in _PACKAGE_HOLIDAYS.items()
+    days = [(day, CalendarKind.HOLIDAY, _PACKAGE_NAMES.get(name, name)) for day, name in _PACKAGE_HOLIDAYS.items()
             if day.year == year]
-    days += [(day, MAKEUP, _PACKAGE_NAMES.get(name, name)) for day, name in _PACKAGE_WORKDAYS.items()
+    days += [(day, CalendarKind.MAKE_UP, _PACKAGE_NAMES.get(name, name)) for day, name in _PACKAGE_WORKDAYS.items()
              if day.year == year]
     return sorted(days)
-
-
-def weekday_label(day: dt.date) -> str:
-    """周一 … 周日, in the interface language."""
-    return (tr("周一"), tr("周二"), tr("周三"), tr("周四"), tr("周五"), tr("周六"), tr("周日"))[day.weekday()]
 
 
 def parse_day(value: object) -> dt.date | None:
@@ -103,14 +101,14 @@ def parse_day(value: object) -> dt.date | None:
     return None
 
 
-def normalize_kind(text: str) -> str:
-    """'放假', '休' → 节假日; '上班', '补班' → 调休上班; anything else → ''."""
+def normalize_kind(text: str) -> CalendarKind | None:
+    """'放假', '休' → 节假日; '上班', '补班' → 调休上班; anything else → None."""
     value = (text or "").strip().replace(" ", "")
     if value in _HOLIDAY_WORDS:
-        return HOLIDAY
+        return CalendarKind.HOLIDAY
     if value in _MAKEUP_WORDS:
-        return MAKEUP
-    return ""
+        return CalendarKind.MAKE_UP
+    return None
 
 
 # --- The calendar the rosters use ------------------------------------------------------------
@@ -147,18 +145,18 @@ class WorkCalendar:
             return self._kinds.get(day, "")
         if PACKAGE_FIRST_YEAR <= day.year <= PACKAGE_LAST_YEAR:
             if day in _PACKAGE_WORKDAYS:
-                return MAKEUP
+                return CalendarKind.MAKE_UP
             if day in _PACKAGE_HOLIDAYS:
-                return HOLIDAY
+                return CalendarKind.HOLIDAY
         return ""
 
     def is_workday(self, day: dt.date) -> bool:
         if isinstance(day, dt.datetime):
             day = day.date()
         kind = self._kind(day)
-        if kind == HOLIDAY:
+        if kind == CalendarKind.HOLIDAY:
             return False
-        return kind == MAKEUP or day.weekday() < 5
+        return kind == CalendarKind.MAKE_UP or day.weekday() < 5
 
     def add_working_days(self, start: dt.date, days: int) -> dt.date:
         """The date ``days`` official working days after ``start`` (holidays skipped, 调休 days counted)."""
@@ -178,11 +176,11 @@ class WorkCalendar:
 
     def is_holiday(self, day: dt.date) -> bool:
         """An official day off (节假日), whether or not it falls on a weekend."""
-        return self._kind(day) == HOLIDAY
+        return self._kind(day) == CalendarKind.HOLIDAY
 
     def is_makeup_day(self, day: dt.date) -> bool:
         """A weekend day worked in exchange for a holiday (调休上班)."""
-        return self._kind(day) == MAKEUP
+        return self._kind(day) == CalendarKind.MAKE_UP
 
     def entry(self, day: dt.date) -> tuple[str, str] | None:
         """(kind, name) when ``day`` is a holiday or make-up day, else None."""
@@ -191,16 +189,16 @@ class WorkCalendar:
             return None
         if day.year in self._table_years:
             return kind, self._names.get(day, "")
-        name = (_PACKAGE_HOLIDAYS if kind == HOLIDAY else _PACKAGE_WORKDAYS)[day]
+        name = (_PACKAGE_HOLIDAYS if kind == CalendarKind.HOLIDAY else _PACKAGE_WORKDAYS)[day]
         return kind, _PACKAGE_NAMES.get(name, name)
 
     def day_note(self, day: dt.date) -> str:
         """'国庆节' for a holiday, '调休上班' for a make-up day, '' for an ordinary day."""
         kind = self._kind(day)
-        if kind == MAKEUP:
-            return tr("调休上班")
-        if kind == HOLIDAY:
-            return self.entry(day)[1] or tr("节假日")
+        if kind == CalendarKind.MAKE_UP:
+            return CalendarKind.MAKE_UP.label
+        if kind == CalendarKind.HOLIDAY:
+            return self.entry(day)[1] or CalendarKind.HOLIDAY.label
         return ""
 
     def has_official_data(self, year: int) -> bool:
@@ -230,6 +228,12 @@ class WorkCalendar:
         return package_days(year)
 
 
+def load_work_calendar(ctx: ServiceContext) -> WorkCalendar:
+    """The working-day calendar as it stands, for a page to ask about days (read once)."""
+    with ctx.read() as session:
+        return WorkCalendar.load(session)
+
+
 # --- The editable table ----------------------------------------------------------------------
 
 
@@ -239,20 +243,22 @@ class CalendarDayRow:
 
     id: str
     day: dt.date
-    kind: str
+    kind: CalendarKind
     name: str
     voided: bool
     void_reason: str
 
 
-def list_calendar_days(session: Session, year: int, include_voided: bool = False) -> list[CalendarDayRow]:
+def list_calendar_days(ctx: ServiceContext, year: int, include_voided: bool = False) -> list[CalendarDayRow]:
+    """The table's days of ``year``, by date (the voided ones too, when asked)."""
     query = (select(CalendarDay)
              .where(CalendarDay.day >= dt.date(year, 1, 1), CalendarDay.day <= dt.date(year, 12, 31))
              .order_by(CalendarDay.day))
     if not include_voided:
         query = query.where(CalendarDay.voided_at.is_(None))
-    return [CalendarDayRow(row.id, row.day, row.kind, row.name, row.is_voided, row.void_reason or "")
-            for row in session.scalars(query)]
+    with ctx.read() as session:
+        return [CalendarDayRow(row.id, row.day, CalendarKind(row.kind), row.name, row.is_voided, row.void_reason or "")
+                for row in session.scalars(query)]
 
 
 def _year_has_rows(session: Session, year: int) -> bool:
@@ -269,7 +275,7 @@ def _seed_year(session: Session, year: int) -> int:
     added = 0
     for day, kind, name in package_days(year):
         if day not in present:
-            session.add(CalendarDay(day=day, kind=kind, name=name))
+            session.add(CalendarDay(day=day, kind=str(kind), name=name))
             added += 1
     return added
 
@@ -281,35 +287,40 @@ def _seed_before_editing(session: Session, year: int) -> None:
         session.flush()
 
 
-def seed_from_package(db: Database, years: Iterable[int] | None = None) -> int:
+def seed_from_package(ctx: ServiceContext, years: Iterable[int] | None = None) -> int:
     """Copy the package's holidays and make-up days into the table; returns the number of rows added.
 
     Without ``years``: every year the package covers from 2020 on. Years it does not cover add nothing.
     """
     chosen = sorted(set(years)) if years is not None else list(
         range(max(SEED_FROM_YEAR, PACKAGE_FIRST_YEAR), PACKAGE_LAST_YEAR + 1))
-    with db.transaction() as session:
+    with ctx.write(admin_only=True) as session:
         return sum(_seed_year(session, year) for year in chosen if package_covers(year))
 
 
-def _clean_day(day: dt.date | str, kind: str, name: str) -> tuple[dt.date | None, str, str, dict[str, str]]:
+def _bad_date(value: object) -> str:
+    return (tr("日期不认识：“{value}”，请写成 2027-01-01 或 2027年1月1日", value=value)
+            if str(value or "").strip() else tr("请填写日期，如 2027-01-01"))
+
+
+def _clean_day(day: dt.date | str, kind: str, name: str
+               ) -> tuple[dt.date | None, CalendarKind | None, str, dict[str, str]]:
     errors: dict[str, str] = {}
     parsed = parse_day(day)
     if parsed is None:
-        errors["day"] = (tr("日期不认识：“{value}”，请写成 2027-01-01 或 2027年1月1日", value=day)
-                         if str(day or "").strip() else tr("请填写日期，如 2027-01-01"))
+        errors["day"] = _bad_date(day)
     typed = (kind or "").strip()
-    kind = typed if typed in KINDS else normalize_kind(typed)
-    if not kind:
+    cleaned = CalendarKind(typed) if typed in CalendarKind.values() else normalize_kind(typed)
+    if cleaned is None:
         errors["kind"] = (tr("“{value}”不认识，应为 节假日（放假、休）或 调休上班（上班、补班）", value=typed)
                           if typed else tr("请选择类型：节假日 或 调休上班"))
-    elif kind == MAKEUP and parsed is not None and parsed.weekday() < 5:
+    elif cleaned == CalendarKind.MAKE_UP and parsed is not None and parsed.weekday() < 5:
         errors["day"] = tr("{day} 是{weekday}，调休上班日应为周六或周日",
-                           day=parsed.isoformat(), weekday=weekday_label(parsed))
+                           day=parsed.isoformat(), weekday=weekday(parsed.weekday(), short=True))
     name = (name or "").strip()
     if len(name) > _NAME_MAX:
         errors["name"] = tr("名称太长（最多 {n} 个字）", n=_NAME_MAX)
-    return parsed, kind, name, errors
+    return parsed, cleaned, name, errors
 
 
 def _revive(row: CalendarDay | StationClosure) -> None:
@@ -320,30 +331,47 @@ def _revive(row: CalendarDay | StationClosure) -> None:
     row.voided_by = None
 
 
-def add_calendar_day(db: Database, day: dt.date | str, kind: str, name: str = "") -> str:
+def add_calendar_day(ctx: ServiceContext, day: dt.date | str, kind: CalendarKind | str, name: str = "") -> str:
     """Add a holiday or make-up day; ``day`` may be typed text. Raises ValidationFailed per field."""
     parsed, kind, name, errors = _clean_day(day, kind, name)
     if errors:
         raise ValidationFailed(errors)
-    with db.transaction() as session:
+    with ctx.write(admin_only=True) as session:
         _seed_before_editing(session, parsed.year)
         existing = session.scalars(select(CalendarDay).where(CalendarDay.day == parsed)).first()
         if existing is not None and not existing.is_voided:
             raise ValidationFailed({"day": tr("{day} 已登记为{kind}{name}，如需更改请先作废该行",
-                                              day=parsed.isoformat(), kind=tr(existing.kind),
+                                              day=parsed.isoformat(), kind=CalendarKind.label_of(existing.kind),
                                               name=f"（{existing.name}）" if existing.name else "")})
         row = existing or CalendarDay(day=parsed)
         if existing is None:
             session.add(row)
         else:
             _revive(row)
-        row.kind, row.name = kind, name
+        row.kind, row.name = str(kind), name
         session.flush()
         return row.id
 
 
-def void_calendar_day(db: Database, day_id: str, reason: str) -> None:
-    void_record(db, CalendarDay, day_id, reason)
+def _void_row(session: Session, model: type[CalendarDay] | type[StationClosure], record_id: str, reason: str,
+              voided_by: str) -> None:
+    """作废 — keep the row, mark it void with who and why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": tr("作废必须填写原因")})
+    record = session.get(model, record_id)
+    if record is None:
+        raise NotFound(tr("找不到要作废的记录：{id}", id=record_id))
+    if record.is_voided:
+        raise StationError(tr("这条记录已于 {at} 作废", at=record.voided_at.strftime("%Y-%m-%d %H:%M")))
+    record.voided_at = utcnow()
+    record.void_reason = reason
+    record.voided_by = voided_by
+
+
+def void_calendar_day(ctx: ServiceContext, day_id: str, reason: str) -> None:
+    with ctx.write(admin_only=True) as session:
+        _void_row(session, CalendarDay, day_id, reason, ctx.operator.name)
 
 
 # --- Import and export ------------------------------------------------------------------------
@@ -356,124 +384,133 @@ CALENDAR_HEADERS: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass
-class CalendarImportRow:
-    row_number: int
-    text: str  # the date as written, for messages
-    #: 新增, 更新 (same day, other kind or name), 不变, 拒绝
-    action: str
-    reasons: list[str] = field(default_factory=list)
-    day: dt.date | None = None
-    kind: str = ""
-    name: str = ""
-
-
-@dataclass
-class CalendarImportPreview:
-    path: Path
-    rows: list[CalendarImportRow]
-    skipped: list[tuple[int, str]]
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
-
-    @property
-    def refused(self) -> list[CalendarImportRow]:
-        return [row for row in self.rows if row.action == "拒绝"]
-
-    def report_lines(self) -> list[str]:
-        return [tr("{file} 第 {row} 行（{date}）：{reasons}", file=self.path.name, row=row.row_number,
-                   date=row.text or tr("无日期"), reasons="；".join(row.reasons)) for row in self.refused]
-
-
 @dataclass(frozen=True)
-class CalendarImportResult:
-    added: int
-    updated: int
-    unchanged: int
-    #: the years the list touched, in order
-    years: tuple[int, ...] = ()
+class CalendarEntry:
+    """One cleaned row of a holiday list."""
 
-    def summary(self) -> str:
-        return tr("新增 {new} 天，更新 {upd} 天，不变 {same} 天", new=self.added, upd=self.updated, same=self.unchanged)
+    day: dt.date
+    kind: CalendarKind
+    name: str
 
 
-def _action(current: tuple[str, str] | None, kind: str, name: str) -> str:
+@dataclass
+class _TableState:
+    """What the table will hold for each day once the import has copied the package's years it
+    touches (so a preview says what the commit will do), and the days earlier rows already gave."""
+
+    rows: dict[dt.date, tuple[CalendarKind, str, bool]]  # day → (kind, name, voided)
+    table_years: set[int]
+    seen: dict[dt.date, int] = field(default_factory=dict)
+    _package: dict[int, dict[dt.date, tuple[CalendarKind, str]]] = field(default_factory=dict)
+
+    def current(self, day: dt.date) -> tuple[CalendarKind, str] | None:
+        if day.year in self.table_years:
+            row = self.rows.get(day)
+            return None if row is None or row[2] else (row[0], row[1])
+        if package_covers(day.year) and day not in self.rows:  # a voided day stays voided when the year is copied
+            if day.year not in self._package:
+                self._package[day.year] = {d: (kind, name) for d, kind, name in package_days(day.year)}
+            return self._package[day.year].get(day)
+        return None
+
+
+def _action(current: tuple[str, str] | None, kind: CalendarKind, name: str) -> ImportAction:
     """What an incoming (kind, name) does to the day's current (kind, name); an empty name keeps the stored one."""
     if current is None:
-        return "新增"
-    return "不变" if current[0] == kind and (not name or current[1] == name) else "更新"
+        return ImportAction.ADD
+    return ImportAction.SAME if current[0] == kind and (not name or current[1] == name) else ImportAction.UPDATE
 
 
-def preview_calendar_import(db: Database, path: Path | str) -> CalendarImportPreview:
-    """Read a list of 日期 / 类型 / 名称 and decide, row by row, what importing it would do. Writes nothing."""
-    path = Path(path)
-    table = read_table(path, CALENDAR_HEADERS, required=("day", "kind"))
-    with db.session() as session:
-        calendar = WorkCalendar.load(session)
-    rows: list[CalendarImportRow] = []
-    seen: dict[dt.date, int] = {}
-    for sheet_row in table.rows:
-        values = sheet_row.values
+class CalendarImporter:
+    """A list of 日期 / 类型 / 名称 (the State Council's notice, typed up): the holiday table's import."""
+
+    headers = CALENDAR_HEADERS
+    required = ("day", "kind")
+
+    def known(self, session: Session) -> _TableState:
+        rows = {day: (CalendarKind(kind), name or "", voided_at is not None) for day, kind, name, voided_at
+                in session.execute(select(CalendarDay.day, CalendarDay.kind, CalendarDay.name, CalendarDay.voided_at))}
+        return _TableState(rows, {day.year for day, (_kind, _name, voided) in rows.items() if not voided})
+
+    def check(self, row: SheetRow, known: _TableState) -> ImportRow[CalendarEntry]:
+        values = row.values
+        label = values["day"] or tr("无日期")
         parsed, kind, name, errors = _clean_day(values["day"], values["kind"], values["name"])
         labels = {"day": tr("日期"), "kind": tr("类型"), "name": tr("名称")}
         reasons = [f"{labels[key]}：{message}" for key, message in errors.items()]
-        if parsed is not None and parsed in seen:
-            reasons.append(tr("与第 {row} 行日期重复", row=seen[parsed]))
+        if parsed is not None and parsed in known.seen:
+            reasons.append(tr("与第 {row} 行日期重复", row=known.seen[parsed]))
         if reasons:
-            rows.append(CalendarImportRow(sheet_row.row_number, values["day"], "拒绝", reasons))
-            continue
-        seen[parsed] = sheet_row.row_number
-        action = _action(calendar.entry(parsed), kind, name)
-        rows.append(CalendarImportRow(sheet_row.row_number, values["day"], action, day=parsed, kind=kind, name=name))
-    return CalendarImportPreview(path, rows, list(table.skipped))
+            return ImportRow(row.row_number, label, ImportAction.REFUSE, reasons)
+        known.seen[parsed] = row.row_number
+        return ImportRow(row.row_number, label, _action(known.current(parsed), kind, name),
+                         data=CalendarEntry(parsed, kind, name))
 
-
-def apply_calendar_import(db: Database, preview: CalendarImportPreview) -> CalendarImportResult:
-    """Write every accepted row in one transaction; with any refused row, write nothing."""
-    if preview.refused:
-        raise StationError(tr("{file} 有 {n} 行不能导入，未写入任何数据：", file=preview.path.name,
-                              n=len(preview.refused)) + "\n" + "\n".join(preview.report_lines()))
-    counts = {"新增": 0, "更新": 0, "不变": 0}
-    with db.transaction() as session:
-        for year in sorted({row.day.year for row in preview.rows}):
-            _seed_before_editing(session, year)
-        for row in preview.rows:
-            existing = session.scalars(select(CalendarDay).where(CalendarDay.day == row.day)).first()
-            current = None if existing is None or existing.is_voided else (existing.kind, existing.name)
-            action = _action(current, row.kind, row.name)
-            counts[action] += 1
-            if action == "不变":
-                continue
+    def write(self, session: Session, rows: Sequence[ImportRow[CalendarEntry]], known: _TableState) -> None:
+        for row in rows:
+            entry = row.data
+            existing = session.scalars(select(CalendarDay).where(CalendarDay.day == entry.day)).first()
             if existing is None:
-                existing = CalendarDay(day=row.day)
+                existing = CalendarDay(day=entry.day)
                 session.add(existing)
             elif existing.is_voided:
                 _revive(existing)
-            existing.kind = row.kind
-            if row.name or action == "新增":
-                existing.name = row.name
-    return CalendarImportResult(counts["新增"], counts["更新"], counts["不变"],
-                                tuple(sorted({row.day.year for row in preview.rows})))
+            existing.kind = str(entry.kind)
+            if entry.name or row.action == ImportAction.ADD:
+                existing.name = entry.name
 
 
-def import_calendar_days(db: Database, path: Path | str) -> CalendarImportResult:
-    """Import a list of holidays and make-up days: all rows or none (StationError names file and rows)."""
-    return apply_calendar_import(db, preview_calendar_import(db, path))
+@dataclass(frozen=True)
+class CalendarImportResult(ImportResult):
+    #: the years the accepted rows touched, in order
+    years: tuple[int, ...] = ()
+
+    def summary(self) -> str:
+        text = tr("新增 {new} 天，更新 {upd} 天，不变 {same} 天", new=self.added, upd=self.updated, same=self.unchanged)
+        if self.refused:
+            text += tr("，跳过被拒绝的 {n} 行", n=self.refused)
+        return text
 
 
-def export_calendar_days(db: Database, path: Path | str, year: int) -> int:
+def preview_calendar_import(ctx: ServiceContext, path: Path | str) -> ImportPreview[CalendarEntry]:
+    """Read a list of 日期 / 类型 / 名称 and decide, row by row, what importing it would do. Writes nothing."""
+    return preview_import(ctx, CalendarImporter(), path)
+
+
+def commit_calendar_import(ctx: ServiceContext, preview: ImportPreview[CalendarEntry], *,
+                           skip_refused: bool = False) -> CalendarImportResult:
+    """Write the accepted rows in one transaction; an administrator's action. With refused rows nothing is
+    written unless ``skip_refused``. A year the package decides is copied into the table first, whole."""
+    years = tuple(sorted({row.data.day.year for row in preview.rows if row.data is not None}))
+    with ctx.write(admin_only=True) as session:
+        for year in years:
+            _seed_before_editing(session, year)
+        result = commit_import(ctx, CalendarImporter(), preview, skip_refused=skip_refused)
+    return CalendarImportResult(result.added, result.updated, result.unchanged, result.refused, result.skipped,
+                                years=years)
+
+
+def import_calendar_days(ctx: ServiceContext, path: Path | str) -> CalendarImportResult:
+    """Import a list of holidays and make-up days in one step: all rows or none (the StationError names
+    the file and every refused row)."""
+    preview = preview_calendar_import(ctx, path)
+    if preview.refused:
+        raise StationError(tr("{file} 有 {n} 行不能导入，未写入任何数据：", file=preview.path.name,
+                              n=len(preview.refused)) + "\n" + "\n".join(preview.report_lines()))
+    return commit_calendar_import(ctx, preview)
+
+
+def export_calendar_days(ctx: ServiceContext, path: Path | str, year: int) -> int:
     """The days that decide ``year`` (the table's, or the package's for a year not yet in the table),
     in the columns the import reads; returns the number of days written.
 
     Headers and kinds stay Chinese in any interface language: the file is data to import back.
     """
-    with db.session() as session:
+    with ctx.read() as session:
         days = WorkCalendar.load(session).special_days(year)
-    weekdays = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
     columns = [Column("day", "日期", 14, "date"), Column("weekday", "星期", 8),
                Column("kind", "类型", 12), Column("name", "名称", 20)]
-    rows = ({"day": day, "weekday": weekdays[day.weekday()], "kind": kind, "name": name}
+    rows = ({"day": day, "weekday": WEEKDAYS_SHORT[day.weekday()], "kind": str(kind), "name": name}
             for day, kind, name in days)
     write_workbook(Path(path), [SheetSpec("节假日", columns, rows, heading=f"{year} 年节假日与调休上班安排")])
     return len(days)
@@ -493,25 +530,38 @@ class ClosureRow:
     voided: bool
 
 
-def list_closures(session: Session, station_id: str, year: int | None = None,
+@dataclass(frozen=True)
+class StationChoice:
+    id: str
+    name: str
+
+
+def closure_stations(ctx: ServiceContext) -> list[StationChoice]:
+    """The stations in force, by code: the ones a closure can be recorded for."""
+    with ctx.read() as session:
+        return [StationChoice(station_id, name) for station_id, name in session.execute(
+            select(Station.id, Station.name).where(Station.voided_at.is_(None)).order_by(Station.code))]
+
+
+def list_closures(ctx: ServiceContext, station_id: str, year: int | None = None,
                   include_voided: bool = False) -> list[ClosureRow]:
     query = select(StationClosure).where(StationClosure.station_id == station_id).order_by(StationClosure.day)
     if year is not None:
         query = query.where(StationClosure.day >= dt.date(year, 1, 1), StationClosure.day <= dt.date(year, 12, 31))
     if not include_voided:
         query = query.where(StationClosure.voided_at.is_(None))
-    return [ClosureRow(c.id, c.station_id, c.day, c.reason, c.is_voided) for c in session.scalars(query)]
+    with ctx.read() as session:
+        return [ClosureRow(c.id, c.station_id, c.day, c.reason, c.is_voided) for c in session.scalars(query)]
 
 
-def add_closure(db: Database, station_id: str, day: dt.date | str, reason: str = "") -> str:
+def add_closure(ctx: ServiceContext, station_id: str, day: dt.date | str, reason: str = "") -> str:
     """Record a day ``station_id`` is closed; ``day`` may be typed text. Raises ValidationFailed per field."""
     parsed = parse_day(day)
     errors: dict[str, str] = {}
     if parsed is None:
-        errors["day"] = (tr("日期不认识：“{value}”，请写成 2027-01-01 或 2027年1月1日", value=day)
-                         if str(day or "").strip() else tr("请填写日期，如 2027-01-01"))
+        errors["day"] = _bad_date(day)
     reason = (reason or "").strip()
-    with db.transaction() as session:
+    with ctx.write(admin_only=True) as session:
         station = session.get(Station, station_id)
         if station is None or station.is_voided:
             raise NotFound(tr("找不到该站点"))
@@ -533,12 +583,18 @@ def add_closure(db: Database, station_id: str, day: dt.date | str, reason: str =
         return closure.id
 
 
-def void_closure(db: Database, closure_id: str, reason: str) -> None:
-    void_record(db, StationClosure, closure_id, reason)
+def void_closure(ctx: ServiceContext, closure_id: str, reason: str) -> None:
+    with ctx.write(admin_only=True) as session:
+        _void_row(session, StationClosure, closure_id, reason, ctx.operator.name)
 
 
-def closed_days(session: Session, station_id: str, start: dt.date, end: dt.date) -> set[dt.date]:
-    """The days from ``start`` to ``end`` (inclusive) ``station_id`` is closed."""
+def _closed_days(session: Session, station_id: str, start: dt.date, end: dt.date) -> set[dt.date]:
     return set(session.scalars(select(StationClosure.day).where(
         StationClosure.station_id == station_id, StationClosure.voided_at.is_(None),
         StationClosure.day >= start, StationClosure.day <= end)))
+
+
+def closed_days(ctx: ServiceContext, station_id: str, start: dt.date, end: dt.date) -> set[dt.date]:
+    """The days from ``start`` to ``end`` (inclusive) ``station_id`` is closed."""
+    with ctx.read() as session:
+        return _closed_days(session, station_id, start, end)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -21,23 +20,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app.db.session import Database
 from station_app.i18n import tr, weekday
 from station_app.io.files import FileWriteError
-from station_app.services import roster
+from station_app.services import attendance, roster_output
+from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError
+from station_app.services.roster_people import people_for_picking
 from station_app.ui.person_picker import PersonPicker
 from station_app.ui.table_model import RowTableModel, TableColumn
 from station_app.ui.widgets import TablePane, make_table
+from station_app.vocab import AssignmentSource, Attendance
 
-STATUS_COLOURS = {"出勤": "#2e7d32", "缺勤": "#c62828", "请假": "#ef6c00", "替班": "#757575", "待签到": "#1565c0"}
-
-
-@dataclass(frozen=True)
-class TurnRow:
-    plan: str
-    slot: str
-    person: roster.PersonOnDuty
+STATUS_COLOURS = {Attendance.PRESENT: "#2e7d32", Attendance.ABSENT: "#c62828", Attendance.LEAVE: "#ef6c00",
+                  Attendance.REPLACED: "#757575", Attendance.PENDING: "#1565c0"}
 
 
 class StatusModel(RowTableModel):
@@ -52,17 +47,17 @@ class AttendanceTab(QWidget):
         TableColumn(tr("方案"), lambda r: r.plan, 120),
         TableColumn(tr("时段"), lambda r: r.slot, 60, True),
         TableColumn(tr("姓名"), lambda r: r.person.name, 90),
-        TableColumn(tr("身份"), lambda r: tr("窗口单位负责人") if r.person.is_head else tr("代表"), 110),
+        TableColumn(tr("身份"), lambda r: r.person.person.kind.label, 110),
         TableColumn(tr("代表团/单位"), lambda r: r.person.unit, 150),
-        TableColumn(tr("签到"), lambda r: tr(r.person.attendance) + (tr("（替{name}）", name=r.person.stands_in_for)
-                                                               if r.person.stands_in_for else ""), 120),
+        TableColumn(tr("签到"), lambda r: r.person.attendance.label + (tr("（替{name}）", name=r.person.stands_in_for)
+                                                                     if r.person.stands_in_for else ""), 120),
         TableColumn(tr("时间"), lambda r: r.person.attended_at.strftime("%H:%M") if r.person.attended_at else "", 60),
-        TableColumn(tr("安排方式"), lambda r: tr(r.person.source), 70),
+        TableColumn(tr("安排方式"), lambda r: r.person.source.label, 70),
     ]
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
-        self.db = db
+        self.ctx = ctx
         self.date = QDateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd dddd")
@@ -94,8 +89,8 @@ class AttendanceTab(QWidget):
         self.prev_button.clicked.connect(lambda: self.date.setDate(self.date.date().addDays(-1)))
         self.next_button.clicked.connect(lambda: self.date.setDate(self.date.date().addDays(1)))
         self.today_button.clicked.connect(lambda: self.date.setDate(QDate.currentDate()))
-        for button, status, key in ((self.present, "出勤", "F2"), (self.absent, "缺勤", "F3"),
-                                    (self.leave, "请假", "F4"), (self.undo, "待签到", None)):
+        for button, status, key in ((self.present, Attendance.PRESENT, "F2"), (self.absent, Attendance.ABSENT, "F3"),
+                                    (self.leave, Attendance.LEAVE, "F4"), (self.undo, Attendance.PENDING, None)):
             button.clicked.connect(lambda _=False, s=status: self.mark(s))
             if key:
                 QShortcut(QKeySequence(key), self, activated=lambda s=status: self.mark(s))
@@ -108,24 +103,20 @@ class AttendanceTab(QWidget):
 
     def refresh(self) -> None:
         day = self.day()
-        with self.db.session() as session:
-            plans = roster.list_plans(session)
-            rows = [TurnRow(plan.name, slot.name, person)
-                    for plan in plans for view in roster.day_views(session, plan.id, day, day)
-                    for slot in view.slots for person in slot.people]
+        rows = attendance.sign_in_sheet(self.ctx, day)
         self.model.set_rows(rows)
-        done = sum(1 for r in rows if r.person.attendance != "待签到")
+        done = sum(1 for r in rows if r.person.attendance != Attendance.PENDING)
         self.summary.setText(tr("{day} 共 {n} 人次值班，已签到 {done}，未签到 {todo}", day=day, n=len(rows), done=done,
                                 todo=len(rows) - done))
         self.pane.show_rows(len(rows), tr("这一天没有值班安排。\n请在“排班”页生成排班，或换一个日期。"))
         if rows:
-            first_open = next((i for i, r in enumerate(rows) if r.person.attendance == "待签到"), 0)
+            first_open = next((i for i, r in enumerate(rows) if r.person.attendance == Attendance.PENDING), 0)
             self.view.selectRow(first_open)
 
-    def selected(self) -> list[TurnRow]:
+    def selected(self) -> list[attendance.SignInRow]:
         return [self.model.row_at(i.row()) for i in self.view.selectionModel().selectedRows()]
 
-    def mark(self, status: str) -> None:
+    def mark(self, status: Attendance) -> None:
         rows = self.selected()
         if not rows:
             QMessageBox.information(self, tr("签到"), tr("请先选中要签到的人（可多选）。"))
@@ -133,12 +124,10 @@ class AttendanceTab(QWidget):
         now = dt.datetime.now()
         at = dt.datetime.combine(self.day(), now.time().replace(second=0, microsecond=0))
         last = self.view.currentIndex().row()
-        for row in rows:
-            try:
-                roster.mark_attendance(self.db, row.person.assignment_id, status, at=at)
-            except StationError as exc:
-                QMessageBox.warning(self, tr("签到"), tr("{name}：{error}", name=row.person.name, error=exc))
-                break
+        try:
+            attendance.mark_attendance(self.ctx, [row.person.assignment_id for row in rows], status, at=at)
+        except StationError as exc:  # the message names the person; nobody was marked
+            QMessageBox.warning(self, tr("签到"), str(exc))
         self.refresh()
         if 0 <= last + 1 < self.model.rowCount() and len(rows) == 1:
             self.view.selectRow(last + 1)
@@ -146,20 +135,17 @@ class AttendanceTab(QWidget):
     def stand_in(self) -> None:
         rows = self.selected()
         if len(rows) != 1:
-            QMessageBox.information(self, tr("替班"), tr("请选中一位需要替班的人。"))
+            QMessageBox.information(self, AssignmentSource.STAND_IN.label, tr("请选中一位需要替班的人。"))
             return
-        with self.db.session() as session:
-            people = roster.people_for_picking(session)
+        people = [(p.person, p.name, p.unit) for p in people_for_picking(self.ctx)]
         picker = PersonPicker(tr("由谁替 {name} 值班", name=rows[0].person.name), people, self,
                               reason_label=tr("替班原因（必填）"))
         if not picker.exec():
             return
         try:
-            new_id = roster.stand_in(self.db, rows[0].person.assignment_id, picker.chosen, picker.reason.text())
-            if self.day() <= dt.date.today():
-                roster.mark_attendance(self.db, new_id, "出勤")
+            attendance.stand_in(self.ctx, rows[0].person.assignment_id, picker.chosen, picker.reason.text())
         except StationError as exc:
-            QMessageBox.warning(self, tr("替班"), str(exc))
+            QMessageBox.warning(self, AssignmentSource.STAND_IN.label, str(exc))
         self.refresh()
 
 
@@ -171,12 +157,12 @@ class EmptyPostsTab(QWidget):
         TableColumn(tr("日期"), lambda r: f"{r.day:%Y-%m-%d} " + weekday(r.day.weekday()), 130),
         TableColumn(tr("时段"), lambda r: r.slot, 60, True), TableColumn(tr("方案"), lambda r: r.plan, 120),
         TableColumn(tr("姓名"), lambda r: r.name, 90), TableColumn(tr("代表团/单位"), lambda r: r.unit, 150),
-        TableColumn(tr("情况"), lambda r: tr(r.status), 60, True), TableColumn(tr("备注"), lambda r: r.note, 160),
+        TableColumn(tr("情况"), lambda r: r.status.label, 60, True), TableColumn(tr("备注"), lambda r: r.note, 160),
     ]
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
-        self.db = db
+        self.ctx = ctx
         today = dt.date.today()
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
@@ -216,9 +202,8 @@ class EmptyPostsTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        start, end = roster.month_span(self.year.value(), self.month.value())
-        with self.db.session() as session:
-            posts = roster.empty_posts(session, start, end)
+        start, end = roster_output.month_span(self.year.value(), self.month.value())
+        posts = attendance.empty_posts(self.ctx, start, end)
         people: dict[tuple[str, str], int] = {}
         units: dict[str, int] = {}
         for post in posts:
@@ -238,16 +223,17 @@ class EmptyPostsTab(QWidget):
         if not name:
             return
         try:
-            roster.print_empty_posts(self.db, year, month, Path(name))
+            roster_output.print_empty_posts(self.ctx, year, month, Path(name))
         except (StationError, FileWriteError) as exc:
             QMessageBox.warning(self, tr("打印空岗表"), str(exc))
 
 
 class AttendancePage(QTabWidget):
-    def __init__(self, db: Database) -> None:
+    def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
-        self.attendance = AttendanceTab(db)
-        self.empty_posts = EmptyPostsTab(db)
+        self.ctx = ctx
+        self.attendance = AttendanceTab(ctx)
+        self.empty_posts = EmptyPostsTab(ctx)
         self.addTab(self.attendance, tr("当日签到"))
         self.addTab(self.empty_posts, tr("空岗情况"))
         self.currentChanged.connect(lambda _i: self.currentWidget().refresh())

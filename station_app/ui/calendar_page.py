@@ -20,21 +20,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app.db.session import Database
-from station_app.i18n import tr
+from station_app.i18n import tr, weekday
 from station_app.io.excel import WorkbookError
 from station_app.io.files import FileWriteError
-from station_app.services import registry, work_calendar
+from station_app.services import work_calendar
+from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError
-from station_app.services.work_calendar import HOLIDAY, HOLIDAY_NAMES, KINDS, MAKEUP, WorkCalendar
+from station_app.services.work_calendar import HOLIDAY_NAMES, WorkCalendar
 from station_app.ui.forms import FieldSpec, FormDialog, ask_void_reason
+from station_app.ui.import_dialog import ImportDialog
 from station_app.ui.table_model import Index, RowTableModel, TableColumn
-from station_app.ui.widgets import TablePane, make_table
+from station_app.ui.widgets import TablePane, error_box, make_table
+from station_app.vocab import CalendarKind
 
 WARNING_STYLE = ("QLabel { color: #b71c1c; background: #fdecea; border: 1px solid #f5c2c0;"
                  " border-radius: 4px; padding: 8px 12px; }")
 SOURCE_STYLE = "color: #616161; padding: 2px 2px;"
-KIND_COLOURS = {HOLIDAY: "#c62828", MAKEUP: "#1565c0"}
+KIND_COLOURS = {CalendarKind.HOLIDAY: "#c62828", CalendarKind.MAKE_UP: "#1565c0"}
 
 
 class CalendarDayModel(RowTableModel):
@@ -49,18 +51,14 @@ class CalendarDayModel(RowTableModel):
         return super().data(index, role)
 
 
-def _error_box(parent: QWidget, title: str, exc: Exception) -> None:
-    QMessageBox.warning(parent, title, str(exc))
-
-
 class CalendarPage(QWidget):
     """Year selector over two tabs: 节假日与调休上班 (the table the rosters follow) and 闭站日 per station."""
 
     changed = Signal()
 
-    def __init__(self, db: Database, year: int | None = None) -> None:
+    def __init__(self, ctx: ServiceContext, year: int | None = None) -> None:
         super().__init__()
-        self.db = db
+        self.ctx = ctx
         self.calendar = WorkCalendar()
 
         self.year = QSpinBox()
@@ -99,8 +97,8 @@ class CalendarPage(QWidget):
     def _build_days_tab(self) -> QWidget:
         columns = [
             TableColumn(tr("日期"), lambda r: r.day.isoformat(), 120, True),
-            TableColumn(tr("星期"), lambda r: work_calendar.weekday_label(r.day), 70, True),
-            TableColumn(tr("类型"), lambda r: tr(r.kind), 110, True),
+            TableColumn(tr("星期"), lambda r: weekday(r.day.weekday(), short=True), 70, True),
+            TableColumn(tr("类型"), lambda r: r.kind.label, 110, True),
             TableColumn(tr("名称"), lambda r: r.name, 200),
         ]
         self.days_model = CalendarDayModel(columns)
@@ -135,7 +133,7 @@ class CalendarPage(QWidget):
     def _build_closures_tab(self) -> QWidget:
         columns = [
             TableColumn(tr("日期"), lambda r: r.day.isoformat(), 120, True),
-            TableColumn(tr("星期"), lambda r: work_calendar.weekday_label(r.day), 70, True),
+            TableColumn(tr("星期"), lambda r: weekday(r.day.weekday(), short=True), 70, True),
             TableColumn(tr("闭站原因"), lambda r: r.reason, 300),
         ]
         self.closure_model = RowTableModel(columns)
@@ -174,11 +172,10 @@ class CalendarPage(QWidget):
 
     def refresh(self) -> None:
         year = self.year.value()
-        with self.db.session() as session:
-            self.calendar = WorkCalendar.load(session)
-            rows = work_calendar.list_calendar_days(session, year)
+        self.calendar = work_calendar.load_work_calendar(self.ctx)
+        rows = work_calendar.list_calendar_days(self.ctx, year)
         self.days_model.set_rows(rows)
-        holidays = sum(1 for r in rows if r.kind == HOLIDAY)
+        holidays = sum(1 for r in rows if r.kind == CalendarKind.HOLIDAY)
         makeups = len(rows) - holidays
         self.days_count.setText(tr("节假日 {h} 天，调休上班 {m} 天", h=holidays, m=makeups) if rows else "")
         covered = work_calendar.package_covers(year)
@@ -214,13 +211,13 @@ class CalendarPage(QWidget):
         specs = [
             FieldSpec("day", tr("日期"), required=True,
                       placeholder=tr("如：{year}-01-01 或 {year}年1月1日", year=year)),
-            FieldSpec("kind", tr("类型"), "choice", KINDS, required=True),
+            FieldSpec("kind", tr("类型"), "choice", CalendarKind.values(), required=True),
             FieldSpec("name", tr("名称"), "editable", ("",) + HOLIDAY_NAMES),
         ]
-        values = {"day": "", "kind": HOLIDAY, "name": ""}
+        values = {"day": "", "kind": CalendarKind.HOLIDAY.value, "name": ""}
 
         def save(form: dict) -> str:
-            return work_calendar.add_calendar_day(self.db, form["day"], form["kind"], form["name"])
+            return work_calendar.add_calendar_day(self.ctx, form["day"], form["kind"], form["name"])
 
         dialog = FormDialog(tr("新增节假日或调休上班日"), specs, values, save, self)
         note = QLabel(tr("节假日：放假不排班（含周末）；调休上班：周六或周日照常上班、排班。"))
@@ -244,19 +241,23 @@ class CalendarPage(QWidget):
         if row is None:
             QMessageBox.information(self, tr("作废"), tr("请先在表格中选中要作废的日子。"))
             return
-        reason = ask_void_reason(self, f"{row.day.isoformat()} {row.name or tr(row.kind)}")
+        reason = ask_void_reason(self, f"{row.day.isoformat()} {row.name or row.kind.label}")
         if reason is None:
             return
         try:
-            work_calendar.void_calendar_day(self.db, row.id, reason)
+            work_calendar.void_calendar_day(self.ctx, row.id, reason)
         except StationError as exc:
-            _error_box(self, tr("作废"), exc)
+            error_box(self, tr("作废"), exc)
         self.refresh()
         self.changed.emit()
 
     def seed(self) -> None:
         year = self.year.value()
-        added = work_calendar.seed_from_package(self.db, [year])
+        try:
+            added = work_calendar.seed_from_package(self.ctx, [year])
+        except StationError as exc:
+            error_box(self, tr("从官方数据导入"), exc)
+            return
         self.refresh()
         if added:
             self.changed.emit()
@@ -272,10 +273,15 @@ class CalendarPage(QWidget):
         if not name:
             return
         try:
-            result = work_calendar.import_calendar_days(self.db, Path(name))
+            preview = work_calendar.preview_calendar_import(self.ctx, Path(name))
         except (WorkbookError, StationError) as exc:
-            _error_box(self, tr("导入节假日安排"), exc)
+            error_box(self, tr("导入节假日安排"), exc)
             return
+        dialog = ImportDialog(preview, lambda skip: work_calendar.commit_calendar_import(
+            self.ctx, preview, skip_refused=skip), title=tr("导入节假日安排"), label_header=tr("日期"), parent=self)
+        if not dialog.exec() or dialog.result is None:
+            return
+        result = dialog.result
         if result.years and self.year.value() not in result.years:
             self.year.setValue(result.years[0])
         else:
@@ -290,17 +296,16 @@ class CalendarPage(QWidget):
         if not name:
             return
         try:
-            count = work_calendar.export_calendar_days(self.db, Path(name), year)
+            count = work_calendar.export_calendar_days(self.ctx, Path(name), year)
         except (FileWriteError, StationError) as exc:
-            _error_box(self, tr("导出节假日安排"), exc)
+            error_box(self, tr("导出节假日安排"), exc)
             return
         QMessageBox.information(self, tr("导出节假日安排"), tr("已导出 {n} 天到\n{file}", n=count, file=name))
 
     # --- closures -----------------------------------------------------------------------------
 
     def reload_stations(self) -> None:
-        with self.db.session() as session:
-            stations = registry.list_stations(session)
+        stations = work_calendar.closure_stations(self.ctx)
         current = self.station.currentData()
         self.station.blockSignals(True)
         self.station.clear()
@@ -317,8 +322,7 @@ class CalendarPage(QWidget):
         if station_id is None:
             hint = tr("还没有站点。\n请先在“代表名册 › 联络站”中添加本县的联络站。")
         else:
-            with self.db.session() as session:
-                rows = work_calendar.list_closures(session, station_id, year)
+            rows = work_calendar.list_closures(self.ctx, station_id, year)
             hint = tr("{station} {year} 年没有闭站日。\n站点因维修、停电等原因闭站时，点击“新增闭站日”登记，排班会跳过这些日子。",
                       station=self.station.currentText(), year=year)
         self.closure_model.set_rows(rows)
@@ -336,7 +340,7 @@ class CalendarPage(QWidget):
         ]
 
         def save(form: dict) -> str:
-            return work_calendar.add_closure(self.db, station_id, form["day"], form["reason"])
+            return work_calendar.add_closure(self.ctx, station_id, form["day"], form["reason"])
 
         return FormDialog(tr("新增闭站日：{station}", station=self.station.currentText()), specs,
                           {"day": "", "reason": ""}, save, self)
@@ -364,8 +368,8 @@ class CalendarPage(QWidget):
         if reason is None:
             return
         try:
-            work_calendar.void_closure(self.db, row.id, reason)
+            work_calendar.void_closure(self.ctx, row.id, reason)
         except StationError as exc:
-            _error_box(self, tr("作废"), exc)
+            error_box(self, tr("作废"), exc)
         self.refresh_closures()
         self.changed.emit()

@@ -37,7 +37,6 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
         self.ctx = ctx
-        db = ctx.db  # pages not yet on the service context
         self.resize(1280, 800)
         self.nav = QListWidget()
         self.nav.setFixedWidth(200)
@@ -48,10 +47,10 @@ class MainWindow(QMainWindow):
         self.registry = RegistryPage(ctx)
         self.reception = ReceptionPage(ctx)
         self.referrals = ReferralsPage(ctx)
-        self.roster = RosterPage(db)
-        self.attendance = AttendancePage(db)
+        self.roster = RosterPage(ctx)
+        self.attendance = AttendancePage(ctx)
         self.qr = QrPage(ctx)
-        self.calendar = CalendarPage(db)
+        self.calendar = CalendarPage(ctx)
         self.settings = SettingsPage(ctx)
         for title, page in ((tr("接待登记"), self.reception), (tr("三单办理"), self.referrals),
                             (tr("代表名册"), self.registry), (tr("排班"), self.roster), (tr("签到与空岗"), self.attendance),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,9 +21,12 @@ from station_app.ui.forms import ok_cancel
 
 
 class PersonPicker(QDialog):
-    """A search box over (key, name, unit) people; Enter takes the first match, a reason can be asked too."""
+    """A search box over (value, name, unit) entries; Enter takes the first match, a reason can be asked too.
 
-    def __init__(self, title: str, people: Sequence[tuple[str, str, str]], parent: QWidget | None = None,
+    ``chosen`` is the value of the entry picked: a ``PersonRef`` for a person, an assignment id for a turn.
+    """
+
+    def __init__(self, title: str, people: Sequence[tuple[Any, str, str]], parent: QWidget | None = None,
                  ask_reason: bool = True, reason_label: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -62,7 +66,7 @@ class PersonPicker(QDialog):
             self.list.setCurrentRow(0)
 
     @property
-    def chosen(self) -> str | None:
+    def chosen(self) -> Any:
         item = self.list.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item else None
 

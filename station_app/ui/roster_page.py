@@ -35,32 +35,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app.db.models import LEVELS, REP_KINDS
-from station_app.db.session import Database
 from station_app.i18n import tr, weekday
 from station_app.io.files import FileWriteError
-from station_app.services import registry, roster
+from station_app.services import attendance, roster_generation, roster_output, roster_plans
+from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError, ValidationFailed
-from station_app.services.roster import DayView, PlanInput
-from station_app.services.work_calendar import WorkCalendar
+from station_app.services.roster_output import DayView
+from station_app.services.roster_people import PersonOnDuty, people_for_picking
+from station_app.services.roster_plans import PlanInput
 from station_app.ui.forms import ERROR_STYLE, ok_cancel
 from station_app.ui.person_picker import PersonPicker
 from station_app.ui.table_model import RowTableModel, TableColumn
 from station_app.ui.widgets import make_table
+from station_app.vocab import AssignmentSource, Attendance, DayRule, Level, RepKind, Rotation, SlotName
 
-SOURCE_TAGS = {"手工": ("手", "#1565c0"), "调班": ("调", "#6a1b9a"), "替班": ("替", "#ef6c00")}
+SOURCE_TAGS = {AssignmentSource.MANUAL: ("手", "#1565c0"), AssignmentSource.SWAP: ("调", "#6a1b9a"),
+               AssignmentSource.STAND_IN: ("替", "#ef6c00")}
 
 
-def person_html(person: roster.PersonOnDuty) -> str:
+def person_html(person: PersonOnDuty) -> str:
     name = escape(person.name)
     if person.is_head:
         name = f"<span style='color:#00695c'>{name}</span>"
-    if person.attendance == "替班":
+    if person.attendance == Attendance.REPLACED:
         return f"<s style='color:#9e9e9e'>{escape(person.name)}</s>"
     tag = SOURCE_TAGS.get(person.source)
     if tag:
         name += f"<span style='color:{tag[1]}'>［{tag[0]}］</span>"
-    if person.attendance in roster.EMPTY_POST:
+    if person.attendance in attendance.EMPTY_POST:
         name = f"<span style='color:#c62828'>{name}（{escape(person.attendance)}）</span>"
     return name
 
@@ -73,7 +75,7 @@ def day_html(view: DayView, in_month: bool) -> str:
     lines = [head]
     for slot in view.slots:
         people = "、".join(person_html(p) for p in slot.people)
-        label = "" if slot.name == "全天" and len(view.slots) == 1 else f"<span style='color:#757575'>{slot.name}</span> "
+        label = "" if slot.name == SlotName.WHOLE_DAY and len(view.slots) == 1 else f"<span style='color:#757575'>{slot.name}</span> "
         missing = f" <b style='color:#c62828'>{tr('缺{n}人', n=slot.missing)}</b>" if slot.missing else ""
         lines.append(f"{label}{people}{missing}")
     return "<br>".join(lines)
@@ -145,16 +147,15 @@ class MonthGrid(QTableWidget):
 class PlanDialog(QDialog):
     """新建/编辑排班方案, with the two real cases one click away."""
 
-    def __init__(self, db: Database, plan_id: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: ServiceContext, plan_id: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db = db
+        self.ctx = ctx
         self.plan_id = plan_id
         self.setWindowTitle(tr("编辑排班方案") if plan_id else tr("新建排班方案"))
         self.resize(620, 640)
-        with db.session() as session:
-            stations = [s.name for s in registry.list_stations(session)]
-            options = registry.choices(session)
-            current = roster.plan_input(session, plan_id) if plan_id else None
+        options = roster_plans.plan_options(ctx)
+        stations = options.stations
+        current = roster_plans.plan_input(ctx, plan_id) if plan_id else None
         self.name = QComboBox()
         self.name.setEditable(True)
         self.station = QComboBox()
@@ -185,20 +186,21 @@ class PlanDialog(QDialog):
         self.heads = QSpinBox()
         self.heads.setRange(0, 10)
         self.rotation = QComboBox()
-        for key, label in roster.ROTATIONS.items():
-            self.rotation.addItem(tr(label), key)
-        self.levels = [QCheckBox(level) for level in LEVELS]
+        for rotation in Rotation:
+            self.rotation.addItem(roster_plans.rotation_label(rotation), rotation.value)
+        # The pool's words are shown as stored, as the screen always has.
+        self.levels = [QCheckBox(level.value) for level in Level]
         level_row = QHBoxLayout()
         for box in self.levels:
             level_row.addWidget(box)
         level_row.addStretch(1)
-        self.kinds = [QCheckBox(kind) for kind in REP_KINDS]
+        self.kinds = [QCheckBox(kind.value) for kind in RepKind]
         kind_row = QHBoxLayout()
         for box in self.kinds:
             kind_row.addWidget(box)
         kind_row.addStretch(1)
-        self.delegations = self._checklist(options["delegation"])
-        self.groups = self._checklist(options["group"])
+        self.delegations = self._checklist(options.delegations)
+        self.groups = self._checklist(options.groups)
         self.own_station = QCheckBox(tr("只从本站的代表中抽取"))
         self.error = QLabel()
         self.error.setStyleSheet(ERROR_STYLE)
@@ -232,9 +234,11 @@ class PlanDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         station = stations[0] if stations else ""
-        self.wednesday.clicked.connect(lambda: self.show_input(roster.wednesday_preset(self.station.currentText())))
-        self.monitoring.clicked.connect(lambda: self.show_input(roster.monitoring_preset(self.station.currentText())))
-        self.show_input(current or roster.wednesday_preset(station))
+        self.wednesday.clicked.connect(
+            lambda: self.show_input(roster_plans.wednesday_preset(self.station.currentText())))
+        self.monitoring.clicked.connect(
+            lambda: self.show_input(roster_plans.monitoring_preset(self.station.currentText())))
+        self.show_input(current or roster_plans.wednesday_preset(station))
         self.result_id: str | None = None
 
     @staticmethod
@@ -257,15 +261,15 @@ class PlanDialog(QDialog):
         self.name.setEditText(data.name)
         if data.station:
             self.station.setCurrentText(data.station)
-        self.by_weekday.setChecked(data.day_rule == "weekdays")
-        self.every_workday.setChecked(data.day_rule == "workdays")
+        self.by_weekday.setChecked(data.day_rule == DayRule.WEEKDAYS)
+        self.every_workday.setChecked(data.day_rule == DayRule.WORKDAYS)
         for number, box in enumerate(self.weekday_boxes, 1):
             box.setChecked(number in data.weekdays)
-        self.whole_day.setChecked(data.slots == ["全天"])
-        self.half_days.setChecked(data.slots != ["全天"])
+        self.whole_day.setChecked(data.slots == [SlotName.WHOLE_DAY])
+        self.half_days.setChecked(data.slots != [SlotName.WHOLE_DAY])
         self.headcount.setValue(data.headcount)
         self.heads.setValue(data.heads_per_slot)
-        self.rotation.setCurrentIndex(max(0, self.rotation.findData(data.rotation)))
+        self.rotation.setCurrentIndex(max(0, self.rotation.findData(str(data.rotation))))
         for box in self.levels:
             box.setChecked(box.text() in data.levels)
         for box in self.kinds:
@@ -279,19 +283,23 @@ class PlanDialog(QDialog):
     def current(self) -> PlanInput:
         return PlanInput(
             name=self.name.currentText().strip(), station=self.station.currentText(),
-            day_rule="workdays" if self.every_workday.isChecked() else "weekdays",
+            day_rule=DayRule.WORKDAYS if self.every_workday.isChecked() else DayRule.WEEKDAYS,
             weekdays=[n for n, box in enumerate(self.weekday_boxes, 1) if box.isChecked()],
-            slots=["全天"] if self.whole_day.isChecked() else ["上午", "下午"], headcount=self.headcount.value(),
-            heads_per_slot=self.heads.value(), rotation=self.rotation.currentData(),
+            slots=[SlotName.WHOLE_DAY] if self.whole_day.isChecked() else [SlotName.MORNING, SlotName.AFTERNOON],
+            headcount=self.headcount.value(),
+            heads_per_slot=self.heads.value(), rotation=Rotation(self.rotation.currentData()),
             levels=[b.text() for b in self.levels if b.isChecked()], kinds=[b.text() for b in self.kinds if b.isChecked()],
             delegations=self._checked(self.delegations), groups=self._checked(self.groups),
             own_station_only=self.own_station.isChecked())
 
     def save(self) -> None:
         try:
-            self.result_id = roster.save_plan(self.db, self.current(), self.plan_id)
+            self.result_id = roster_plans.save_plan(self.ctx, self.current(), self.plan_id)
         except ValidationFailed as exc:
             self.error.setText("；".join(exc.errors.values()))
+            return
+        except StationError as exc:  # not an administrator
+            self.error.setText(str(exc))
             return
         self.accept()
 
@@ -324,13 +332,13 @@ class RosterPage(QWidget):
         TableColumn(tr("姓名"), lambda r: r.name, 80),
         TableColumn(tr("代表团/单位"), lambda r: r.unit, 130),
         TableColumn(tr("排班"), lambda r: r.scheduled, 50, True),
-        TableColumn(tr("出勤"), lambda r: r.attended, 50, True),
-        TableColumn(tr("缺勤"), lambda r: r.missed, 50, True),
+        TableColumn(Attendance.PRESENT.label, lambda r: r.attended, 50, True),
+        TableColumn(Attendance.ABSENT.label, lambda r: r.missed, 50, True),
     ]
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
-        self.db = db
+        self.ctx = ctx
         today = dt.date.today()
         self.year, self.month = today.year, today.month
         self.selected_day = today
@@ -442,8 +450,7 @@ class RosterPage(QWidget):
         return self.plan.currentData()
 
     def reload_plans(self, select: str | None = None) -> None:
-        with self.db.session() as session:
-            plans = roster.list_plans(session)
+        plans = roster_plans.list_plans(self.ctx)
         current = select or self.plan_id()
         self.plan.blockSignals(True)
         self.plan.clear()
@@ -479,20 +486,14 @@ class RosterPage(QWidget):
             self.description.clear()
             self.warning.clear()
             return
-        start, end = roster.month_span(self.year, self.month)
+        start, _end = roster_output.month_span(self.year, self.month)
         grid_start = start - dt.timedelta(days=start.weekday())
-        with self.db.session() as session:
-            plans = {p.id: p for p in roster.list_plans(session)}
-            plan = plans[plan_id]
-            views = roster.day_views(session, plan_id, grid_start, grid_start + dt.timedelta(days=41),
-                                     station_id=plan.station_id)
-            counts = roster.person_counts(session, plan_id, start, end)
-            warning = WorkCalendar.load(session).warning(start, end)
-        self.description.setText(plan.description)
-        self.warning.setText(warning or "")
-        self.warning.setVisible(bool(warning))
-        self.grid.show_month(self.year, self.month, views)
-        self.counts.set_rows(counts)
+        month = roster_output.month_view(self.ctx, plan_id, self.year, self.month)
+        self.description.setText(month.plan.description)
+        self.warning.setText(month.warning or "")
+        self.warning.setVisible(bool(month.warning))
+        self.grid.show_month(self.year, self.month, month.days)
+        self.counts.set_rows(month.counts)
         if not (grid_start <= self.selected_day <= grid_start + dt.timedelta(days=41)):
             self.selected_day = start
         self.grid.select_day(self.selected_day)
@@ -522,7 +523,7 @@ class RosterPage(QWidget):
             if slot.missing:
                 parent.setForeground(0, Qt.GlobalColor.red)
             for person in slot.people:
-                how = person.source if person.source != "生成" else ""
+                how = person.source if person.source != AssignmentSource.GENERATED else ""
                 status = person.attendance
                 if person.stands_in_for:
                     status += tr("（替{name}）", name=person.stands_in_for)
@@ -555,24 +556,23 @@ class RosterPage(QWidget):
         self.refresh()
         return True
 
-    def _people(self) -> list[tuple[str, str, str]]:
-        with self.db.session() as session:
-            return roster.people_for_picking(session)
+    def _people(self) -> list[tuple[object, str, str]]:
+        return [(p.person, p.name, p.unit) for p in people_for_picking(self.ctx)]
 
     def edit_plan(self, plan_id: str | None) -> None:
-        dialog = PlanDialog(self.db, plan_id, self)
+        dialog = PlanDialog(self.ctx, plan_id, self)
         if dialog.exec():
             self.reload_plans(dialog.result_id)
 
     def generate(self) -> None:
         start = max(dt.date.today(), dt.date(self.year, self.month, 1))
-        _, end = roster.month_span(self.year, self.month)
+        _, end = roster_output.month_span(self.year, self.month)
         dialog = GenerateDialog(self.plan.currentText(), start, max(start, end), self)
         if not dialog.exec():
             return
         first, last = dialog.span()
         try:
-            report = roster.generate(self.db, self.plan_id(), first, last)
+            report = roster_generation.generate(self.ctx, self.plan_id(), first, last)
         except StationError as exc:
             QMessageBox.warning(self, tr("生成排班"), str(exc))
             return
@@ -587,7 +587,8 @@ class RosterPage(QWidget):
             return
         picker = PersonPicker(tr("指派值班人员"), self._people(), self, reason_label=tr("指派原因（必填）"))
         if picker.exec():
-            self._run(tr("指派"), lambda: roster.assign(self.db, slot_id, picker.chosen, picker.reason.text()))
+            self._run(tr("指派"), lambda: roster_generation.assign(self.ctx, slot_id, picker.chosen,
+                                                                 picker.reason.text()))
 
     def remove(self) -> None:
         turn = self.selected_turn()
@@ -596,31 +597,33 @@ class RosterPage(QWidget):
             return
         reason, ok = QInputDialog.getText(self, tr("移除"), tr("移除原因（必填）："))
         if ok:
-            self._run(tr("移除"), lambda: roster.remove(self.db, turn, reason))
+            self._run(tr("移除"), lambda: roster_generation.remove(self.ctx, turn, reason))
 
     def swap(self) -> None:
         turn = self.selected_turn()
         if turn is None:
-            QMessageBox.information(self, tr("调班"), tr("请先在右侧选中要调班的人。"))
+            QMessageBox.information(self, AssignmentSource.SWAP.label, tr("请先在右侧选中要调班的人。"))
             return
-        with self.db.session() as session:
-            start = dt.date.today()
-            views = roster.day_views(session, self.plan_id(), start, start + dt.timedelta(days=120))
-        others = [(p.assignment_id, f"{p.name}", f"{v.day.month}月{v.day.day}日 {s.name}　{p.unit}")
-                  for v in views for s in v.slots for p in s.people if p.assignment_id != turn
-                  and p.attendance == "待签到"]
+        try:
+            choices = roster_generation.swap_candidates(self.ctx, turn)
+        except StationError as exc:
+            QMessageBox.warning(self, AssignmentSource.SWAP.label, str(exc))
+            return
+        others = [(c.assignment_id, c.name, f"{c.day.month}月{c.day.day}日 {c.slot}　{c.unit}") for c in choices]
         picker = PersonPicker(tr("与谁调班（今后 120 天内的值班）"), others, self, reason_label=tr("调班原因（必填）"))
         if picker.exec():
-            self._run(tr("调班"), lambda: roster.swap(self.db, turn, picker.chosen, picker.reason.text()))
+            self._run(AssignmentSource.SWAP.label, lambda: roster_generation.swap(self.ctx, turn, picker.chosen,
+                                                                                picker.reason.text()))
 
     def stand_in(self) -> None:
         turn = self.selected_turn()
         if turn is None:
-            QMessageBox.information(self, tr("替班"), tr("请先在右侧选中需要替班的人。"))
+            QMessageBox.information(self, AssignmentSource.STAND_IN.label, tr("请先在右侧选中需要替班的人。"))
             return
         picker = PersonPicker(tr("由谁替班"), self._people(), self, reason_label=tr("替班原因（必填）"))
         if picker.exec():
-            self._run(tr("替班"), lambda: roster.stand_in(self.db, turn, picker.chosen, picker.reason.text()))
+            self._run(AssignmentSource.STAND_IN.label, lambda: attendance.stand_in(self.ctx, turn, picker.chosen,
+                                                                                 picker.reason.text()))
 
     def declare_unavailable(self) -> None:
         picker = PersonPicker(tr("登记不能值班：选择人员"), self._people(), self, reason_label=tr("原因（如：外出学习）"))
@@ -630,8 +633,8 @@ class RosterPage(QWidget):
         dialog.setWindowTitle(tr("不能值班的日期"))
         if dialog.exec():
             first, last = dialog.span()
-            if self._run(tr("登记不能值班"), lambda: roster.declare_unavailable(
-                    self.db, picker.chosen, first, last, picker.reason.text())):
+            if self._run(tr("登记不能值班"), lambda: roster_generation.declare_unavailable(
+                    self.ctx, picker.chosen, first, last, picker.reason.text())):
                 QMessageBox.information(self, tr("登记不能值班"), tr("已登记。重新生成排班时将避开这些日期；已排的班次请用“替班”或“调班”调整。"))
 
     def print_month(self) -> None:
@@ -639,13 +642,13 @@ class RosterPage(QWidget):
                                                                             year=self.year, month=self.month),
                                               tr("PDF 文件 (*.pdf)"))
         if name:
-            self._run(tr("打印值班表"), lambda: roster.print_month(self.db, self.plan_id(), self.year, self.month,
-                                                                Path(name)))
+            self._run(tr("打印值班表"), lambda: roster_output.print_month(self.ctx, self.plan_id(), self.year,
+                                                                       self.month, Path(name)))
 
     def export_month(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, tr("导出值班表"), tr("{year}年{month}月值班表.xlsx",
                                                                        year=self.year, month=self.month),
                                               tr("Excel 工作簿 (*.xlsx)"))
         if name:
-            self._run(tr("导出值班表"), lambda: roster.export_month(self.db, self.year, self.month, Path(name),
-                                                                 self.plan_id()))
+            self._run(tr("导出值班表"), lambda: roster_output.export_month(self.ctx, self.year, self.month,
+                                                                        Path(name), self.plan_id()))

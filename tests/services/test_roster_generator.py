@@ -3,13 +3,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from station_app.services.roster_generator import (
-    REPRESENTATIVE,
-    WINDOW_HEAD,
-    Candidate,
-    RosterInput,
-    plan_roster,
-)
+from station_app.services.roster_generator import Candidate, RosterInput, plan_roster
+from station_app.vocab import PersonKind
+
+REPRESENTATIVE, WINDOW_HEAD = PersonKind.REPRESENTATIVE, PersonKind.WINDOW_HEAD
 
 
 def weekdays(start: dt.date, end: dt.date, only: set[int] | None = None) -> list[dt.date]:

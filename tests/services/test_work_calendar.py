@@ -11,7 +11,10 @@ from station_app.db.models import CalendarDay
 from station_app.services import registry, work_calendar
 from station_app.services.errors import StationError, ValidationFailed
 from station_app.services.registry import StationInput
-from station_app.services.work_calendar import HOLIDAY, MAKEUP, WorkCalendar
+from station_app.services.work_calendar import WorkCalendar
+from station_app.vocab import CalendarKind
+
+HOLIDAY, MAKEUP = CalendarKind.HOLIDAY, CalendarKind.MAKE_UP
 
 D = dt.date
 
@@ -69,22 +72,21 @@ def test_national_day_2025_days_off_are_not_workdays_and_its_makeup_days_are(db)
     assert cal.has_official_data(2025) and not cal.uses_table(2025)
 
 
-def test_after_seeding_the_table_agrees_with_the_package_every_day_2020_to_2026(db):
-    added = work_calendar.seed_from_package(db)
+def test_after_seeding_the_table_agrees_with_the_package_every_day_2020_to_2026(db, ctx):
+    added = work_calendar.seed_from_package(ctx)
     assert added > 200
     cal = calendar(db)
     for year in range(2020, 2027):
         assert cal.uses_table(year)
         for day in days_of(year):
             assert cal.is_workday(day) == chinese_calendar.is_workday(day), day
-    assert work_calendar.seed_from_package(db) == 0
+    assert work_calendar.seed_from_package(ctx) == 0
     assert row_count(db) == added
 
 
-def test_seeded_names_are_chinese_and_weekend_days_of_a_break_are_kept_named(db):
-    work_calendar.seed_from_package(db, [2026])
-    with db.session() as s:
-        rows = work_calendar.list_calendar_days(s, 2026)
+def test_seeded_names_are_chinese_and_weekend_days_of_a_break_are_kept_named(ctx):
+    work_calendar.seed_from_package(ctx, [2026])
+    rows = work_calendar.list_calendar_days(ctx, 2026)
     by_day = {row.day: row for row in rows}
     assert by_day[D(2026, 2, 15)].name == "春节" and by_day[D(2026, 2, 15)].kind == HOLIDAY  # a Sunday
     assert by_day[D(2026, 2, 14)].kind == MAKEUP and by_day[D(2026, 2, 14)].name == "春节"
@@ -92,8 +94,8 @@ def test_seeded_names_are_chinese_and_weekend_days_of_a_break_are_kept_named(db)
     assert [row.day for row in rows] == sorted(by_day)
 
 
-def test_seeding_a_year_the_package_does_not_cover_adds_nothing(db):
-    assert work_calendar.seed_from_package(db, [2027, 1999]) == 0
+def test_seeding_a_year_the_package_does_not_cover_adds_nothing(db, ctx):
+    assert work_calendar.seed_from_package(ctx, [2027, 1999]) == 0
     assert row_count(db) == 0
 
 
@@ -111,13 +113,13 @@ def test_a_year_without_data_falls_back_to_weekdays_and_warns_by_year(db):
     assert cal.warning(D(2026, 1, 1), D(2026, 12, 31)) is None
 
 
-def test_importing_a_2027_list_gives_2027_data_and_the_days_behave(db, tmp_path):
+def test_importing_a_2027_list_gives_2027_data_and_the_days_behave(db, tmp_path, ctx):
     path = calendar_list(tmp_path / "2027年节假日.xlsx", [
         (dt.datetime(2027, 1, 1), "节假日", "元旦"),
         ("2027年2月6日", "补班", "春节"),      # a Saturday
         ("2027/2/8", "放假", "春节"),          # a Monday
     ])
-    result = work_calendar.import_calendar_days(db, path)
+    result = work_calendar.import_calendar_days(ctx, path)
     assert (result.added, result.updated, result.unchanged) == (3, 0, 0)
     cal = calendar(db)
     assert cal.has_official_data(2027)
@@ -126,10 +128,10 @@ def test_importing_a_2027_list_gives_2027_data_and_the_days_behave(db, tmp_path)
     assert cal.is_workday(D(2027, 2, 6)) and cal.is_makeup_day(D(2027, 2, 6))
     assert not cal.is_workday(D(2027, 2, 8))
     assert cal.is_workday(D(2027, 2, 9)) and not cal.is_workday(D(2027, 2, 7))
-    assert work_calendar.import_calendar_days(db, path).unchanged == 3
+    assert work_calendar.import_calendar_days(ctx, path).unchanged == 3
 
 
-def test_import_with_bad_rows_writes_nothing_and_names_the_file_and_rows(db, tmp_path):
+def test_import_with_bad_rows_writes_nothing_and_names_the_file_and_rows(db, tmp_path, ctx):
     path = calendar_list(tmp_path / "有错的安排.xlsx", [
         ("2027-01-01", "节假日", "元旦"),
         ("2027-13-01", "节假日", "元旦"),      # no such date
@@ -137,7 +139,7 @@ def test_import_with_bad_rows_writes_nothing_and_names_the_file_and_rows(db, tmp
         ("2027-01-06", "调休上班", "元旦"),     # a Wednesday
     ])
     with pytest.raises(StationError) as caught:
-        work_calendar.import_calendar_days(db, path)
+        work_calendar.import_calendar_days(ctx, path)
     message = str(caught.value)
     assert "有错的安排.xlsx" in message and "未写入任何数据" in message
     assert "第 4 行" in message and "2027-13-01" in message
@@ -147,50 +149,48 @@ def test_import_with_bad_rows_writes_nothing_and_names_the_file_and_rows(db, tmp
     assert row_count(db) == 0
 
 
-def test_import_updates_a_day_of_another_kind_and_counts_an_identical_one_unchanged(db, tmp_path):
-    work_calendar.add_calendar_day(db, D(2027, 2, 6), HOLIDAY, "春节")
-    work_calendar.add_calendar_day(db, D(2027, 1, 1), HOLIDAY, "元旦")
+def test_import_updates_a_day_of_another_kind_and_counts_an_identical_one_unchanged(db, tmp_path, ctx):
+    work_calendar.add_calendar_day(ctx, D(2027, 2, 6), HOLIDAY, "春节")
+    work_calendar.add_calendar_day(ctx, D(2027, 1, 1), HOLIDAY, "元旦")
     path = calendar_list(tmp_path / "更正.xlsx", [("2027-02-06", "调休上班", "春节"), ("2027-01-01", "休", "")])
-    result = work_calendar.import_calendar_days(db, path)
+    result = work_calendar.import_calendar_days(ctx, path)
     assert (result.added, result.updated, result.unchanged) == (0, 1, 1)
     cal = calendar(db)
     assert cal.is_makeup_day(D(2027, 2, 6)) and cal.day_note(D(2027, 1, 1)) == "元旦"
     assert row_count(db) == 2
 
 
-def test_export_writes_the_columns_the_import_reads(db, tmp_path):
-    work_calendar.add_calendar_day(db, "2027-01-01", HOLIDAY, "元旦")
-    work_calendar.add_calendar_day(db, "2027年2月6日", MAKEUP, "春节")
+def test_export_writes_the_columns_the_import_reads(tmp_path, ctx):
+    work_calendar.add_calendar_day(ctx, "2027-01-01", HOLIDAY, "元旦")
+    work_calendar.add_calendar_day(ctx, "2027年2月6日", MAKEUP, "春节")
     path = tmp_path / "导出.xlsx"
-    assert work_calendar.export_calendar_days(db, path, 2027) == 2
+    assert work_calendar.export_calendar_days(ctx, path, 2027) == 2
     sheet = load_workbook(path).active
     assert [c.value for c in sheet[2]] == ["日期", "星期", "类型", "名称"]
     assert sheet["A3"].value.date() == D(2027, 1, 1) and sheet["B3"].value == "周五"
-    assert work_calendar.import_calendar_days(db, path).unchanged == 2
+    assert work_calendar.import_calendar_days(ctx, path).unchanged == 2
     # A year still decided by the package exports the package's days.
-    assert work_calendar.export_calendar_days(db, tmp_path / "2026.xlsx", 2026) == len(work_calendar.package_days(2026))
+    assert work_calendar.export_calendar_days(ctx, tmp_path / "2026.xlsx", 2026) == len(work_calendar.package_days(2026))
 
 
 # --- Editing the table ------------------------------------------------------------------------
 
 
-def test_the_table_decides_its_years_so_voiding_a_seeded_holiday_makes_it_a_workday(db):
-    work_calendar.seed_from_package(db, [2026])
-    with db.session() as s:
-        national_day = next(r for r in work_calendar.list_calendar_days(s, 2026) if r.day == D(2026, 10, 5))
-    work_calendar.void_calendar_day(db, national_day.id, "本县另有安排")
+def test_the_table_decides_its_years_so_voiding_a_seeded_holiday_makes_it_a_workday(db, ctx):
+    work_calendar.seed_from_package(ctx, [2026])
+    national_day = next(r for r in work_calendar.list_calendar_days(ctx, 2026) if r.day == D(2026, 10, 5))
+    work_calendar.void_calendar_day(ctx, national_day.id, "本县另有安排")
     cal = calendar(db)
     assert cal.is_workday(D(2026, 10, 5)) and cal.day_note(D(2026, 10, 5)) == ""
     assert not cal.is_workday(D(2026, 10, 6))
-    assert work_calendar.seed_from_package(db, [2026]) == 0  # a voided day stays voided
-    with db.session() as s:
-        assert D(2026, 10, 5) not in {r.day for r in work_calendar.list_calendar_days(s, 2026)}
-        voided = work_calendar.list_calendar_days(s, 2026, include_voided=True)
+    assert work_calendar.seed_from_package(ctx, [2026]) == 0  # a voided day stays voided
+    assert D(2026, 10, 5) not in {r.day for r in work_calendar.list_calendar_days(ctx, 2026)}
+    voided = work_calendar.list_calendar_days(ctx, 2026, include_voided=True)
     assert any(r.voided and r.void_reason == "本县另有安排" for r in voided)
 
 
-def test_adding_a_day_to_a_package_year_copies_that_year_first_so_nothing_is_lost(db):
-    work_calendar.add_calendar_day(db, "2026-12-31", HOLIDAY, "县庆")
+def test_adding_a_day_to_a_package_year_copies_that_year_first_so_nothing_is_lost(db, ctx):
+    work_calendar.add_calendar_day(ctx, "2026-12-31", HOLIDAY, "县庆")
     cal = calendar(db)
     assert cal.uses_table(2026)
     assert not cal.is_workday(D(2026, 12, 31)) and cal.day_note(D(2026, 12, 31)) == "县庆"
@@ -198,22 +198,22 @@ def test_adding_a_day_to_a_package_year_copies_that_year_first_so_nothing_is_los
     assert not cal.uses_table(2025)
 
 
-def test_adding_a_day_checks_date_kind_weekend_and_duplicates(db):
+def test_adding_a_day_checks_date_kind_weekend_and_duplicates(db, ctx):
     with pytest.raises(ValidationFailed) as caught:
-        work_calendar.add_calendar_day(db, "明年元旦", "放假一天", "")
+        work_calendar.add_calendar_day(ctx, "明年元旦", "放假一天", "")
     assert "明年元旦" in caught.value.errors["day"] and "放假一天" in caught.value.errors["kind"]
     with pytest.raises(ValidationFailed) as caught:
-        work_calendar.add_calendar_day(db, "2027-01-06", MAKEUP, "")
+        work_calendar.add_calendar_day(ctx, "2027-01-06", MAKEUP, "")
     assert caught.value.errors["day"] == "2027-01-06 是周三，调休上班日应为周六或周日"
     with pytest.raises(ValidationFailed) as caught:
-        work_calendar.add_calendar_day(db, "", HOLIDAY, "")
+        work_calendar.add_calendar_day(ctx, "", HOLIDAY, "")
     assert "请填写日期" in caught.value.errors["day"]
-    day_id = work_calendar.add_calendar_day(db, "2027-01-02", HOLIDAY, "元旦")  # a Saturday holiday is fine
+    day_id = work_calendar.add_calendar_day(ctx, "2027-01-02", HOLIDAY, "元旦")  # a Saturday holiday is fine
     with pytest.raises(ValidationFailed) as caught:
-        work_calendar.add_calendar_day(db, "2027/1/2", MAKEUP, "")
+        work_calendar.add_calendar_day(ctx, "2027/1/2", MAKEUP, "")
     assert "已登记为节假日（元旦）" in caught.value.errors["day"]
-    work_calendar.void_calendar_day(db, day_id, "录错")
-    work_calendar.add_calendar_day(db, "2027/1/2", MAKEUP, "")  # a voided day can be entered again
+    work_calendar.void_calendar_day(ctx, day_id, "录错")
+    work_calendar.add_calendar_day(ctx, "2027/1/2", MAKEUP, "")  # a voided day can be entered again
     assert calendar(db).is_makeup_day(D(2027, 1, 2))
 
 
@@ -228,8 +228,8 @@ def test_what_is_not_a_date_is_not_read_as_one(text):
     assert work_calendar.parse_day(text) is None
 
 
-def test_the_calendar_answers_a_whole_year_without_asking_the_database(db):
-    work_calendar.seed_from_package(db, [2024])
+def test_the_calendar_answers_a_whole_year_without_asking_the_database(db, ctx):
+    work_calendar.seed_from_package(ctx, [2024])
     statements: list[str] = []
     event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     with db.session() as s:
@@ -245,25 +245,76 @@ def test_the_calendar_answers_a_whole_year_without_asking_the_database(db):
 # --- Station closures -------------------------------------------------------------------------
 
 
-def test_closures_are_listed_returned_as_closed_days_and_refused_twice(db):
+def test_closures_are_listed_returned_as_closed_days_and_refused_twice(db, ctx):
     station = registry.save_station(db, StationInput(name="城关镇代表联络站", code="CGZ"))
     other = registry.save_station(db, StationInput(name="南湖镇代表联络站", code="NHZ"))
-    work_calendar.add_closure(db, station, "2026-12-01", "场地维修")
-    second = work_calendar.add_closure(db, station, D(2026, 12, 2), "场地维修")
-    work_calendar.add_closure(db, station, "2027-01-05", "")
-    work_calendar.add_closure(db, other, "2026-12-01", "停电")
+    work_calendar.add_closure(ctx, station, "2026-12-01", "场地维修")
+    second = work_calendar.add_closure(ctx, station, D(2026, 12, 2), "场地维修")
+    work_calendar.add_closure(ctx, station, "2027-01-05", "")
+    work_calendar.add_closure(ctx, other, "2026-12-01", "停电")
     with pytest.raises(ValidationFailed) as caught:
-        work_calendar.add_closure(db, station, "2026/12/1", "重复")
+        work_calendar.add_closure(ctx, station, "2026/12/1", "重复")
     assert "已登记闭站" in caught.value.errors["day"]
     with pytest.raises(ValidationFailed):
-        work_calendar.add_closure(db, station, "下周一", "")
-    with db.session() as s:
-        assert work_calendar.closed_days(s, station, D(2026, 11, 1), D(2026, 12, 31)) == {D(2026, 12, 1), D(2026, 12, 2)}
-        assert [c.day for c in work_calendar.list_closures(s, station, 2027)] == [D(2027, 1, 5)]
-        assert len(work_calendar.list_closures(s, station)) == 3
-    work_calendar.void_closure(db, second, "维修提前完成")
-    with db.session() as s:
-        assert work_calendar.closed_days(s, station, D(2026, 12, 1), D(2026, 12, 31)) == {D(2026, 12, 1)}
-    work_calendar.add_closure(db, station, "2026-12-02", "再次维修")
-    with db.session() as s:
-        assert D(2026, 12, 2) in work_calendar.closed_days(s, station, D(2026, 12, 1), D(2026, 12, 31))
+        work_calendar.add_closure(ctx, station, "下周一", "")
+    assert work_calendar.closed_days(ctx, station, D(2026, 11, 1), D(2026, 12, 31)) == {D(2026, 12, 1), D(2026, 12, 2)}
+    assert [c.day for c in work_calendar.list_closures(ctx, station, 2027)] == [D(2027, 1, 5)]
+    assert len(work_calendar.list_closures(ctx, station)) == 3
+    work_calendar.void_closure(ctx, second, "维修提前完成")
+    assert work_calendar.closed_days(ctx, station, D(2026, 12, 1), D(2026, 12, 31)) == {D(2026, 12, 1)}
+    work_calendar.add_closure(ctx, station, "2026-12-02", "再次维修")
+    assert D(2026, 12, 2) in work_calendar.closed_days(ctx, station, D(2026, 12, 1), D(2026, 12, 31))
+
+
+def test_the_import_previews_every_row_and_can_leave_out_the_refused_ones(db, ctx, tmp_path):
+    from station_app.services.importing import ImportRefused
+
+    path = calendar_list(tmp_path / "有错的安排.xlsx", [
+        ("2027-01-01", "节假日", "元旦"),
+        ("2027-13-01", "节假日", "元旦"),      # no such date
+        ("合计", "", ""),                      # a total row: left out, and said so
+        ("2027-02-06", "补班", "春节"),
+    ])
+    preview = work_calendar.preview_calendar_import(ctx, path)
+    assert [(row.row_number, row.label, row.action) for row in preview.rows] == [
+        (3, "2027-01-01", "新增"), (4, "2027-13-01", "拒绝"), (6, "2027-02-06", "新增")]
+    lines = preview.report_lines()
+    assert len(lines) == 2 and "第 4 行（2027-13-01）" in lines[0] and "第 5 行" in lines[1]
+    with pytest.raises(ImportRefused):
+        work_calendar.commit_calendar_import(ctx, preview)
+    assert row_count(db) == 0
+    result = work_calendar.commit_calendar_import(ctx, preview, skip_refused=True)
+    assert (result.added, result.updated, result.unchanged, result.refused, result.years) == (2, 0, 0, 1, (2027,))
+    assert result.summary() == "新增 2 天，更新 0 天，不变 0 天，跳过被拒绝的 1 行"
+    assert calendar(db).is_makeup_day(D(2027, 2, 6)) and row_count(db) == 2
+
+
+def test_an_import_into_a_year_of_the_package_copies_that_year_first_and_previews_what_it_will_do(db, ctx, tmp_path):
+    path = calendar_list(tmp_path / "国庆.xlsx", [("2026-10-01", "休", "国庆节"), ("2026-12-31", "休", "县庆")])
+    preview = work_calendar.preview_calendar_import(ctx, path)
+    assert [row.action for row in preview.rows] == ["不变", "新增"]
+    result = work_calendar.commit_calendar_import(ctx, preview)
+    assert (result.added, result.unchanged) == (1, 1)
+    cal = calendar(db)
+    assert cal.uses_table(2026) and not cal.is_workday(D(2026, 12, 31)) and not cal.is_workday(D(2026, 2, 16))
+
+
+def test_editing_the_holiday_table_and_closures_is_for_administrators(db, ctx, tmp_path):
+    from station_app.services.context import OperatorRef, PermissionDenied, ServiceContext
+    from station_app.vocab import Role
+
+    clerk = ServiceContext(db, OperatorRef("xiaoli", "小李", Role.CLERK))
+    station = registry.save_station(db, StationInput(name="城关镇代表联络站", code="CGZ"))
+    path = calendar_list(tmp_path / "2027.xlsx", [("2027-01-01", "休", "元旦")])
+    for edit in (lambda: work_calendar.add_calendar_day(clerk, "2027-01-01", HOLIDAY, "元旦"),
+                 lambda: work_calendar.seed_from_package(clerk, [2026]),
+                 lambda: work_calendar.commit_calendar_import(clerk, work_calendar.preview_calendar_import(clerk, path)),
+                 lambda: work_calendar.add_closure(clerk, station, "2027-01-05", "维修")):
+        with pytest.raises(PermissionDenied):
+            edit()
+    assert row_count(db) == 0 and work_calendar.list_closures(clerk, station) == []
+    day = work_calendar.add_calendar_day(ctx, "2027-01-01", HOLIDAY, "元旦")
+    with pytest.raises(PermissionDenied):
+        work_calendar.void_calendar_day(clerk, day, "录错")
+    work_calendar.void_calendar_day(ctx, day, "录错")
+    assert work_calendar.list_calendar_days(clerk, 2027, include_voided=True)[0].void_reason == "录错"

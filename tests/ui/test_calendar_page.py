@@ -7,15 +7,26 @@ from PySide6.QtWidgets import QComboBox, QFileDialog
 
 from station_app.services import registry, work_calendar
 from station_app.services.registry import StationInput
-from station_app.services.work_calendar import HOLIDAY, WorkCalendar
+from station_app.services.work_calendar import WorkCalendar
 from station_app.ui.calendar_page import CalendarPage
 from station_app.ui.forms import FormDialog
+from station_app.ui.import_dialog import ImportDialog
+from station_app.vocab import CalendarKind
 
 
-def make_page(qtbot, db, year: int) -> CalendarPage:
-    page = CalendarPage(db, year=year)
+def make_page(qtbot, ctx, year: int) -> CalendarPage:
+    page = CalendarPage(ctx, year=year)
     qtbot.addWidget(page)
     return page
+
+
+def import_pressed(previews: list):
+    """A stand-in for ImportDialog.exec: note the preview shown, press 导入, report what exec would return."""
+    def exec_(self):
+        previews.append(self.preview)
+        self.apply()
+        return self.result is not None
+    return exec_
 
 
 def fill_and_save(values: dict[str, str]):
@@ -32,9 +43,9 @@ def fill_and_save(values: dict[str, str]):
     return exec_
 
 
-def test_the_page_shows_a_year_of_the_table_with_weekday_and_kind(app, qtbot, db):
-    work_calendar.seed_from_package(db, [2026])
-    page = make_page(qtbot, db, 2026)
+def test_the_page_shows_a_year_of_the_table_with_weekday_and_kind(app, qtbot, ctx):
+    work_calendar.seed_from_package(ctx, [2026])
+    page = make_page(qtbot, ctx, 2026)
     rows = [[page.days_model.index(r, c).data() for c in range(4)] for r in range(page.days_model.rowCount())]
     assert ["2026-02-14", "周六", "调休上班", "春节"] in rows
     assert ["2026-10-01", "周四", "节假日", "国庆节"] in rows
@@ -42,8 +53,8 @@ def test_the_page_shows_a_year_of_the_table_with_weekday_and_kind(app, qtbot, db
     assert "以本表为准" in page.source.text()
 
 
-def test_the_warning_shows_for_a_year_without_data_and_hides_for_one_with_it(app, qtbot, db):
-    page = make_page(qtbot, db, 2027)
+def test_the_warning_shows_for_a_year_without_data_and_hides_for_one_with_it(app, qtbot, ctx):
+    page = make_page(qtbot, ctx, 2027)
     assert not page.warning.isHidden()
     assert "2027 年还没有官方节假日安排" in page.warning.text()
     assert "2027 年还没有节假日数据" in page.days_pane.hint.text()
@@ -55,8 +66,8 @@ def test_the_warning_shows_for_a_year_without_data_and_hides_for_one_with_it(app
     assert page.seed_button.isEnabled()
 
 
-def test_seeding_from_the_page_fills_the_selected_year(app, qtbot, db, _no_message_boxes):
-    page = make_page(qtbot, db, 2025)
+def test_seeding_from_the_page_fills_the_selected_year(app, qtbot, ctx, _no_message_boxes):
+    page = make_page(qtbot, ctx, 2025)
     page.seed()
     assert page.days_model.rowCount() == len(work_calendar.package_days(2025))
     assert "2025 年" in _no_message_boxes[-1][1]
@@ -64,19 +75,19 @@ def test_seeding_from_the_page_fills_the_selected_year(app, qtbot, db, _no_messa
     assert "都已在表中" in _no_message_boxes[-1][1]
 
 
-def test_adding_a_day_through_the_dialog_adds_a_row_and_ends_the_warning(app, qtbot, db, monkeypatch):
-    page = make_page(qtbot, db, 2027)
+def test_adding_a_day_through_the_dialog_adds_a_row_and_ends_the_warning(app, qtbot, ctx, monkeypatch):
+    page = make_page(qtbot, ctx, 2027)
     changed = []
     page.changed.connect(lambda: changed.append(True))
-    monkeypatch.setattr(FormDialog, "exec", fill_and_save({"day": "2027年1月1日", "kind": HOLIDAY, "name": "元旦"}))
+    monkeypatch.setattr(FormDialog, "exec", fill_and_save({"day": "2027年1月1日", "kind": CalendarKind.HOLIDAY, "name": "元旦"}))
     page.add_day()
     assert page.days_model.rowCount() == 1
     assert [page.days_model.index(0, c).data() for c in range(4)] == ["2027-01-01", "周五", "节假日", "元旦"]
     assert page.warning.isHidden() and changed
 
 
-def test_the_add_dialog_shows_a_wrong_date_beside_the_field_and_stays_open(app, qtbot, db):
-    page = make_page(qtbot, db, 2027)
+def test_the_add_dialog_shows_a_wrong_date_beside_the_field_and_stays_open(app, qtbot, db, ctx):
+    page = make_page(qtbot, ctx, 2027)
     dialog = page.day_dialog()
     qtbot.addWidget(dialog)
     dialog.widgets["day"].setText("2027-01-06")
@@ -91,9 +102,9 @@ def test_the_add_dialog_shows_a_wrong_date_beside_the_field_and_stays_open(app, 
         assert WorkCalendar.load(s).is_makeup_day(dt.date(2027, 1, 9))
 
 
-def test_voiding_a_day_from_the_page_asks_a_reason_and_removes_the_row(app, qtbot, db, monkeypatch):
-    work_calendar.add_calendar_day(db, "2027-01-01", HOLIDAY, "元旦")
-    page = make_page(qtbot, db, 2027)
+def test_voiding_a_day_from_the_page_asks_a_reason_and_removes_the_row(app, qtbot, ctx, monkeypatch):
+    work_calendar.add_calendar_day(ctx, "2027-01-01", CalendarKind.HOLIDAY, "元旦")
+    page = make_page(qtbot, ctx, 2027)
     page.days_view.selectRow(0)
     monkeypatch.setattr("station_app.ui.calendar_page.ask_void_reason", lambda _parent, what: "录错" if "元旦" in what else None)
     page.void_day()
@@ -101,26 +112,58 @@ def test_voiding_a_day_from_the_page_asks_a_reason_and_removes_the_row(app, qtbo
     assert not page.warning.isHidden()
 
 
-def test_importing_a_list_from_the_page_moves_to_its_year(app, qtbot, db, tmp_path, monkeypatch, _no_message_boxes):
+def test_importing_a_list_from_the_page_moves_to_its_year(app, qtbot, ctx, tmp_path, monkeypatch, _no_message_boxes):
     path = tmp_path / "2027安排.xlsx"
     wb = Workbook()
     wb.active.append(["日期", "类型", "名称"])
     wb.active.append(["2027-01-01", "休", "元旦"])
     wb.save(path)
-    page = make_page(qtbot, db, 2026)
+    page = make_page(qtbot, ctx, 2026)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    previews = []
+    monkeypatch.setattr(ImportDialog, "exec", import_pressed(previews))
     page.import_workbook()
+    assert [(row.label, row.action) for row in previews[0].rows] == [("2027-01-01", "新增")]
     assert page.year.value() == 2027 and page.days_model.rowCount() == 1
     assert "新增 1 天" in _no_message_boxes[-1][1]
 
 
-def test_closures_are_shown_per_station_and_added_through_the_dialog(app, qtbot, db, monkeypatch):
-    page = make_page(qtbot, db, 2026)
+def test_the_import_preview_can_leave_out_refused_rows_and_reports_skipped_ones(app, qtbot, ctx, tmp_path,
+                                                                               monkeypatch, _no_message_boxes):
+    path = tmp_path / "有错的安排.xlsx"
+    wb = Workbook()
+    wb.active.append(["日期", "类型", "名称"])
+    wb.active.append(["2027-01-01", "休", "元旦"])
+    wb.active.append(["2027-13-01", "休", "元旦"])
+    wb.active.append(["合计", "", ""])
+    wb.save(path)
+    page = make_page(qtbot, ctx, 2027)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    shown = []
+
+    def exec_(dialog):
+        shown.append(dialog)
+        assert not dialog.import_button.isEnabled() and dialog.skip_bad.isVisibleTo(dialog)
+        dialog.skip_bad.setChecked(True)
+        dialog.apply()
+        return dialog.result is not None
+
+    monkeypatch.setattr(ImportDialog, "exec", exec_)
+    page.import_workbook()
+    lines = shown[0].preview.report_lines()
+    assert any("第 3 行" in line and "2027-13-01" in line for line in lines)
+    assert any("第 4 行" in line and "合计" in line for line in lines)
+    assert page.days_model.rowCount() == 1
+    assert "新增 1 天" in _no_message_boxes[-1][1] and "1 行" in _no_message_boxes[-1][1]
+
+
+def test_closures_are_shown_per_station_and_added_through_the_dialog(app, qtbot, db, ctx, monkeypatch):
+    page = make_page(qtbot, ctx, 2026)
     assert not page.add_closure_button.isEnabled()
     assert "还没有站点" in page.closure_pane.hint.text()
     first = registry.save_station(db, StationInput(name="城关镇代表联络站", code="CGZ"))
     registry.save_station(db, StationInput(name="南湖镇代表联络站", code="NHZ"))
-    work_calendar.add_closure(db, first, "2026-12-01", "场地维修")
+    work_calendar.add_closure(ctx, first, "2026-12-01", "场地维修")
     page.reload_stations()
     assert page.station.currentText() == "城关镇代表联络站"
     assert page.closure_model.rowCount() == 1 and page.closure_model.index(0, 2).data() == "场地维修"

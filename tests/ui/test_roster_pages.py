@@ -7,9 +7,10 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from station_app.db.models import Delegation, DutyAssignment, Representative, Station, WindowUnit
-from station_app.services import roster
+from station_app.services import roster_generation, roster_output, roster_plans
 from station_app.ui.attendance_page import AttendancePage
 from station_app.ui.roster_page import PlanDialog, RosterPage
+from station_app.vocab import Attendance
 
 TODAY = dt.date.today()
 
@@ -28,16 +29,16 @@ def station(db):
     return "东河县人大代表监督站"
 
 
-def test_empty_roster_page_says_how_to_start(app, qtbot, db):
-    page = RosterPage(db)
+def test_empty_roster_page_says_how_to_start(app, qtbot, ctx):
+    page = RosterPage(ctx)
     qtbot.addWidget(page)
     assert page.empty_hint.isVisibleTo(page) and not page.grid.isVisibleTo(page)
     assert "新建方案" in page.empty_hint.text()
     assert not page.generate_button.isEnabled()
 
 
-def test_plan_dialog_presets_fill_the_two_real_cases(app, qtbot, db, station):
-    dialog = PlanDialog(db)
+def test_plan_dialog_presets_fill_the_two_real_cases(app, qtbot, ctx, station):
+    dialog = PlanDialog(ctx)
     qtbot.addWidget(dialog)
     dialog.monitoring.click()
     data = dialog.current()
@@ -47,23 +48,21 @@ def test_plan_dialog_presets_fill_the_two_real_cases(app, qtbot, db, station):
     assert (dialog.current().day_rule, dialog.current().weekdays) == ("weekdays", [3])
     dialog.save()
     assert dialog.result() == 1
-    with db.session() as s:
-        assert [p.name for p in roster.list_plans(s)] == ["周三代表活动日"]
+    assert [p.name for p in roster_plans.list_plans(ctx)] == ["周三代表活动日"]
 
 
-def test_month_view_shows_names_uncovered_slots_and_the_day_panel(app, qtbot, db, station):
-    plan = roster.save_plan(db, roster.monitoring_preset(station))
+def test_month_view_shows_names_uncovered_slots_and_the_day_panel(app, qtbot, ctx, station):
+    plan = roster_plans.save_plan(ctx, roster_plans.monitoring_preset(station))
     first = dt.date(TODAY.year, TODAY.month, 1) + dt.timedelta(days=40)
     start = first.replace(day=1)
-    roster.generate(db, plan, start, start + dt.timedelta(days=27))
-    page = RosterPage(db)
+    roster_generation.generate(ctx, plan, start, start + dt.timedelta(days=27))
+    page = RosterPage(ctx)
     qtbot.addWidget(page)
     page.year, page.month = start.year, start.month
     page.refresh()
     duty_day = min(day for day, view in page.grid.views.items() if view.slots and day.month == start.month)
-    with db.session() as s:
-        turn = roster.day_views(s, plan, duty_day, duty_day)[0].slots[0].people[0]
-    roster.remove(db, turn.assignment_id, "临时有事")
+    turn = roster_output.day_views(ctx, plan, duty_day, duty_day)[0].slots[0].people[0]
+    roster_generation.remove(ctx, turn.assignment_id, "临时有事")
     page.refresh()
     row, column = next(k for k, v in page.grid.days.items() if v == duty_day)
     html = page.grid.cellWidget(row, column).text()
@@ -73,11 +72,11 @@ def test_month_view_shows_names_uncovered_slots_and_the_day_panel(app, qtbot, db
     assert "缺 1 人" in top.text(0) and top.childCount() == 2
 
 
-def test_stand_in_from_the_day_panel_is_shown_distinctly(app, qtbot, db, station, monkeypatch):
-    plan = roster.save_plan(db, roster.wednesday_preset(station))
+def test_stand_in_from_the_day_panel_is_shown_distinctly(app, qtbot, ctx, station, monkeypatch):
+    plan = roster_plans.save_plan(ctx, roster_plans.wednesday_preset(station))
     start = TODAY + dt.timedelta(days=1)
-    roster.generate(db, plan, start, start + dt.timedelta(days=13))
-    page = RosterPage(db)
+    roster_generation.generate(ctx, plan, start, start + dt.timedelta(days=13))
+    page = RosterPage(ctx)
     qtbot.addWidget(page)
     day = min(d for d, v in page.grid.views.items() if v.slots and d >= start)
     page.selected_day = day
@@ -105,11 +104,11 @@ def test_stand_in_from_the_day_panel_is_shown_distinctly(app, qtbot, db, station
     assert "［替］" in page.grid.cellWidget(row, column).text()
 
 
-def test_attendance_marks_present_with_f2_and_moves_to_the_next(app, qtbot, db, station):
-    plan = roster.save_plan(db, roster.monitoring_preset(station))
+def test_attendance_marks_present_with_f2_and_moves_to_the_next(app, qtbot, db, ctx, station):
+    plan = roster_plans.save_plan(ctx, roster_plans.monitoring_preset(station))
     day = dt.date(2026, 3, 4)                      # a past working day, generated as if it were ahead
-    roster.generate(db, plan, day, day, today=day)
-    page = AttendancePage(db)
+    roster_generation.generate(ctx, plan, day, day, today=day)
+    page = AttendancePage(ctx)
     qtbot.addWidget(page)
     tab = page.attendance
     tab.date.setDate(day)
@@ -132,3 +131,123 @@ def test_attendance_marks_present_with_f2_and_moves_to_the_next(app, qtbot, db, 
     posts.year.setValue(2026)
     posts.month.setValue(3)
     assert posts.detail.rowCount() == 1 and posts.detail.index(0, 5).data() == "缺勤"
+
+
+def picker_choosing(name: str, seen: list | None = None):
+    """A stand-in for PersonPicker that picks the entry called ``name`` (and notes what it was offered)."""
+    class Picker:
+        def __init__(self, _title, people, _parent, **_kw):
+            if seen is not None:
+                seen.append(list(people))
+            self.chosen = next((value for value, entry, _unit in people if entry == name), None)
+            self.reason = type("R", (), {"text": lambda _self: "生病"})()
+
+        def exec(self):
+            return self.chosen is not None
+
+    return Picker
+
+
+def test_a_stand_in_from_the_roster_page_and_from_the_sign_in_page_writes_the_same_rows(app, qtbot, db, ctx, station,
+                                                                                       monkeypatch):
+    plan = roster_plans.save_plan(ctx, roster_plans.monitoring_preset(station))
+    day = dt.date(2026, 3, 4)                      # a past working day: the stand-in was there
+    roster_generation.generate(ctx, plan, day, day, today=day)
+    (morning, afternoon) = roster_output.day_views(ctx, plan, day, day)[0].slots
+    on_duty = {p.name for slot in (morning, afternoon) for p in slot.people}
+    spare = sorted(f"代表{i}" for i in range(10) if f"代表{i}" not in on_duty)
+    first, second = morning.people[0], afternoon.people[0]
+
+    roster = RosterPage(ctx)
+    qtbot.addWidget(roster)
+    roster.year, roster.month, roster.selected_day = day.year, day.month, day
+    roster.refresh()
+    slot_item = roster.day_tree.topLevelItem(0)
+    roster.day_tree.setCurrentItem(next(slot_item.child(i) for i in range(slot_item.childCount())
+                                        if slot_item.child(i).text(0) == first.name))
+    monkeypatch.setattr("station_app.ui.roster_page.PersonPicker", picker_choosing(spare[0]))
+    roster.stand_in()
+
+    sign_in = AttendancePage(ctx)
+    qtbot.addWidget(sign_in)
+    tab = sign_in.attendance
+    tab.date.setDate(day)
+    tab.view.selectRow(next(i for i, row in enumerate(tab.model.rows)
+                            if row.person.assignment_id == second.assignment_id))
+    monkeypatch.setattr("station_app.ui.attendance_page.PersonPicker", picker_choosing(spare[1]))
+    tab.stand_in()
+
+    def picture(original_id: str):
+        with db.session() as s:
+            original = s.get(DutyAssignment, original_id)
+            new = s.scalars(select(DutyAssignment).where(DutyAssignment.replaces_id == original_id)).one()
+            return ((original.attendance, original.substitute_id is not None, original.voided_at),
+                    (new.source, new.pinned, new.reason, new.made_by, new.attendance, new.attended_at is not None,
+                     new.slot.day))
+
+    assert picture(first.assignment_id) == picture(second.assignment_id)
+    assert picture(first.assignment_id) == (("替班", True, None), ("替班", True, "生病", "测试员", "出勤", True, day))
+
+
+def test_signing_in_several_rows_is_one_step_and_a_refused_row_marks_none(app, qtbot, db, ctx, station,
+                                                                          _no_message_boxes):
+    from station_app.services import attendance
+    from station_app.services.roster_people import PersonRef
+
+    plan = roster_plans.save_plan(ctx, roster_plans.monitoring_preset(station))
+    day = dt.date(2026, 3, 4)
+    roster_generation.generate(ctx, plan, day, day, today=day)
+    (morning, _afternoon) = roster_output.day_views(ctx, plan, day, day)[0].slots
+    on_duty = {p.name for p in morning.people}
+    with db.session() as s:
+        spare = next(r.id for r in s.scalars(select(Representative).order_by(Representative.pinyin))
+                     if r.name not in on_duty)
+    replaced = morning.people[0]
+    attendance.stand_in(ctx, replaced.assignment_id, PersonRef.representative(spare), "生病")
+    page = AttendancePage(ctx)
+    qtbot.addWidget(page)
+    tab = page.attendance
+    tab.date.setDate(day)
+    rows = {row.person.assignment_id: i for i, row in enumerate(tab.model.rows)}
+    pending = morning.people[1]
+    selection = tab.view.selectionModel()
+    tab.view.clearSelection()
+    for assignment_id in (pending.assignment_id, replaced.assignment_id):
+        selection.select(tab.model.index(rows[assignment_id], 0),
+                         selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+    assert len(tab.selected()) == 2
+    tab.mark(Attendance.PRESENT)
+    title, message = _no_message_boxes[-1]
+    assert replaced.name in message and "请给替班人签到" in message
+    with db.session() as s:
+        assert s.get(DutyAssignment, pending.assignment_id).attendance == "待签到"
+    tab.view.clearSelection()
+    selection.select(tab.model.index(rows[pending.assignment_id], 0),
+                     selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+    tab.mark(Attendance.PRESENT)
+    with db.session() as s:
+        assert s.get(DutyAssignment, pending.assignment_id).attendance == "出勤"
+
+
+def test_the_swap_choices_come_from_the_service_and_it_refuses_a_swap_with_oneself(app, qtbot, db, ctx, station,
+                                                                                   monkeypatch, _no_message_boxes):
+    plan = roster_plans.save_plan(ctx, roster_plans.wednesday_preset(station))
+    start = TODAY + dt.timedelta(days=1)
+    roster_generation.generate(ctx, plan, start, start + dt.timedelta(days=84))
+    page = RosterPage(ctx)
+    qtbot.addWidget(page)
+    day = min(v.day for v in roster_output.day_views(ctx, plan, start, start + dt.timedelta(days=84)) if v.slots)
+    page.year, page.month, page.selected_day = day.year, day.month, day
+    page.refresh()
+    page.day_tree.setCurrentItem(page.day_tree.topLevelItem(0).child(0))
+    turn = page.selected_turn()
+    name = page.day_tree.currentItem().text(0)
+    offered: list = []
+    monkeypatch.setattr("station_app.ui.roster_page.PersonPicker", picker_choosing(name, offered))
+    page.swap()
+    choices = roster_generation.swap_candidates(ctx, turn)
+    assert offered[0] == [(c.assignment_id, c.name, f"{c.day.month}月{c.day.day}日 {c.slot}　{c.unit}") for c in choices]
+    assert turn not in {c.assignment_id for c in choices} and name in {c.name for c in choices}
+    assert _no_message_boxes[-1] == ("调班", "不能和自己调班")
+    with db.session() as s:
+        assert s.get(DutyAssignment, turn).voided_at is None
