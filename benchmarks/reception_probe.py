@@ -9,13 +9,13 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from station_app.app import make_application  # noqa: E402
-from station_app.db.session import open_database  # noqa: E402
+from station_app.services.context import open_context  # noqa: E402
 from station_app.ui.reception_page import VisitListTab  # noqa: E402
 
 app = make_application()
-db = open_database(sys.argv[1])
+ctx = open_context(sys.argv[1])
 started = time.perf_counter()
-tab = VisitListTab(db)
+tab = VisitListTab(ctx)
 tab.resize(1300, 800)
 tab.show()
 app.processEvents()
@@ -55,4 +55,4 @@ rss_mb = peak_rss_mb()
 print(json.dumps({"open_ms": opened * 1000, "search_ms_max": max(keystrokes) * 1000,
                   "search_ms_median": statistics.median(keystrokes) * 1000, "fetch_page_ms": fetch * 1000, "count_ms_max": max(counts) * 1000,
                   "rss_mb": rss_mb, "rows": tab.model.total}))
-db.dispose()
+ctx.dispose()

@@ -53,8 +53,8 @@ def station_app(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def measure(work: Path) -> list[Figure]:
-    from station_app.db.session import open_database
     from station_app.services import registry
+    from station_app.services.context import open_context
     from station_app.services.qr import export_codes
     from station_app.services.registry import RepFilter
 
@@ -78,18 +78,17 @@ def measure(work: Path) -> list[Figure]:
         startups.append(time.perf_counter() - started)
     figures.append(Figure("启动到主窗口显示（演示数据库，含进程启动，三次取最好）", min(startups), "s", 3.0))
 
-    db = open_database(url)
+    ctx = open_context(url)
     exported = work / "名册.xlsx"
-    figures.append(Figure("导出名册 490 人到 Excel", best_of(3, lambda: registry.export_representatives(db, exported)),
+    figures.append(Figure("导出名册 490 人到 Excel", best_of(3, lambda: registry.export_representatives(ctx, exported)),
                           "s", 2.0))
     figures.append(Figure("导入预览 490 行（全部匹配为“不变”）",
-                          best_of(3, lambda: registry.preview_import(db, exported)), "s", 3.0))
-    with db.session() as session:
-        figures.append(Figure("名册搜索一次（拼音首字母，490 人）", 1000 * best_of(
-            5, lambda: registry.list_representatives(session, RepFilter(text="zh"))), "ms", 100.0))
+                          best_of(3, lambda: registry.preview_import(ctx, exported)), "s", 3.0))
+    figures.append(Figure("名册搜索一次（拼音首字母，490 人）", 1000 * best_of(
+        5, lambda: registry.list_representatives(ctx, RepFilter(text="zh"))), "ms", 100.0))
     figures.append(Figure("二维码：490 张 PNG + 卡片 PDF",
-                          best_of(1, lambda: export_codes(db, work / "qr")), "s", 30.0))
-    db.dispose()
+                          best_of(1, lambda: export_codes(ctx, work / "qr")), "s", 30.0))
+    ctx.dispose()
     figures += measure_roster(work)
     figures += measure_reception(work, env)
     return figures
@@ -105,6 +104,7 @@ def measure_reception(work: Path, env: dict[str, str]) -> list[Figure]:
     from station_app.db.models import Referral
     from station_app.db.session import open_database
     from station_app.services import referrals
+    from station_app.services.context import open_context
 
     url = f"sqlite:///{work / 'county.sqlite'}"
     db = open_database(url)
@@ -118,8 +118,10 @@ def measure_reception(work: Path, env: dict[str, str]) -> list[Figure]:
     db = open_database(url)
     with db.session() as session:
         keys = list(session.scalars(select(Referral.id).limit(100)))
-    forms_time = best_of(1, lambda: referrals.forms_for(db, keys, work / "forms.pdf"))
     db.dispose()
+    ctx = open_context(url)
+    forms_time = best_of(1, lambda: referrals.forms_for(ctx, keys, work / "forms.pdf"))
+    ctx.dispose()
     return [
         Figure(f"接待页打开（{result['rows']} 条接待记录）", result["open_ms"], "ms", 300.0,
                f"生成 20 万条用时 {generated:.1f} 秒"),
@@ -141,14 +143,15 @@ def measure_roster(work: Path) -> list[Figure]:
 
     from station_app.app import make_application
     from station_app.db.models import DutyAssignment, DutySlot, Representative, Unavailability, WindowUnit
-    from station_app.db.session import open_database
-    from station_app.services import roster
+    from station_app.services import roster_generation, roster_plans
+    from station_app.services.context import open_context
     from station_app.services.demo import MONITORING_STATION, fill_demo
     from station_app.services.roster_generator import plan_roster
     from station_app.ui.roster_page import RosterPage
 
-    db = open_database(f"sqlite:///{work / 'roster.sqlite'}")
-    fill_demo(db, with_duty=False)
+    ctx = open_context(f"sqlite:///{work / 'roster.sqlite'}")
+    db = ctx.db
+    fill_demo(ctx, with_duty=False)
     start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
     rng = random.Random(5)
     with db.transaction() as session:
@@ -166,11 +169,11 @@ def measure_roster(work: Path) -> list[Figure]:
             day += dt.timedelta(days=1)
     figures = []
     for rotation, label in (("delegation", "按代表团编组"), ("person", "逐人轮换")):
-        preset = roster.monitoring_preset(MONITORING_STATION)
+        preset = roster_plans.monitoring_preset(MONITORING_STATION)
         preset.name, preset.rotation = f"基准：{label}", rotation
-        plan = roster.save_plan(db, preset)
+        plan = roster_plans.save_plan(ctx, preset)
         captured = {}
-        original = roster.plan_roster
+        original = roster_generation.plan_roster
 
         def timed(inp, captured=captured):
             started = time.perf_counter()
@@ -178,11 +181,11 @@ def measure_roster(work: Path) -> list[Figure]:
             captured["seconds"] = time.perf_counter() - started
             return result
 
-        roster.plan_roster = timed
+        roster_generation.plan_roster = timed
         started = time.perf_counter()
-        report = roster.generate(db, plan, start, end, today=start)
+        report = roster_generation.generate(ctx, plan, start, end, today=start)
         total = time.perf_counter() - started
-        roster.plan_roster = original
+        roster_generation.plan_roster = original
         with db.session() as session:
             counts: dict[str, int] = {}
             for rep_id in session.scalars(select(DutyAssignment.representative_id).join(
@@ -197,7 +200,7 @@ def measure_roster(work: Path) -> list[Figure]:
             Figure(f"一年监督站排班（{label}）：次数极差 max−min（未排满 {len(report.uncovered)} 班）", spread, "", 1.0),
         ]
     app = make_application()
-    page = RosterPage(db)
+    page = RosterPage(ctx)
     page.plan.setCurrentIndex(0)
     page.year, page.month = 2026, 10
     figures.append(Figure("排班月视图打开（一年排班中的 2026年10月）", 1000 * best_of(5, lambda: (page.refresh(), app.processEvents())),

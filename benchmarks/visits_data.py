@@ -12,8 +12,6 @@ import uuid
 from sqlalchemy import insert, select
 
 from station_app.db.models import (
-    CHANNELS,
-    OUTCOMES,
     Representative,
     Station,
     Visit,
@@ -23,6 +21,7 @@ from station_app.db.models import (
 )
 from station_app.db.session import Database
 from station_app.services.demo import TOPICS, TOWNSHIPS
+from station_app.vocab import Channel, Outcome
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
 GIVEN = ("伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "桂英", "建国", "丽")
@@ -38,7 +37,7 @@ def fill_visits(db: Database, count: int = 200_000, seed: int = 11) -> int:
     step = (dt.datetime(2026, 1, 1) - start) / count
     now = utcnow()
     categories = list(TOPICS)
-    outcomes = OUTCOMES[:2] + OUTCOMES[3:]
+    outcomes = [outcome for outcome in Outcome if outcome != Outcome.REFERRED]  # a referral needs its own rows
     with db.engine.begin() as conn:
         for first in range(0, count, BATCH):
             visits, search, links = [], [], []
@@ -53,7 +52,7 @@ def fill_visits(db: Database, count: int = 200_000, seed: int = 11) -> int:
                 at = start + step * i
                 visits.append(dict(id=visit_id, created_at=now, updated_at=now, station_id=station_id, visited_at=at,
                                    citizen_name=name, phone=phone, address=address,
-                                   people_count=rng.choice((1, 1, 1, 2, 3)), channel=rng.choice(CHANNELS),
+                                   people_count=rng.choice((1, 1, 1, 2, 3)), channel=rng.choice(list(Channel)),
                                    category=category, content=content, outcome=rng.choice(outcomes), outcome_note="",
                                    recorded_by="基准"))
                 search.append(dict(visited_at=at, visit_id=visit_id, voided=False,

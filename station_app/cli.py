@@ -119,16 +119,11 @@ def _context(args: argparse.Namespace):
     return open_context(args.db or config.default_db_url(), OperatorRef.from_environment(args.operator))
 
 
-def _open_db(args: argparse.Namespace):
-    """Transitional: verbs whose services do not take the context yet."""
-    return _context(args).db
-
-
 def _demo(args: argparse.Namespace) -> int:
     from station_app.services.demo import fill_demo
 
     started = time.perf_counter()
-    summary = fill_demo(_open_db(args), seed=args.seed)
+    summary = fill_demo(_context(args), seed=args.seed)
     print(tr("已装入演示数据：{stations} 个站点，{reps} 位代表（{free} 位无固定收入），{dels} 个代表团，"
              "{groups} 个代表小组，{units} 个窗口单位；两个排班方案共 {turns} 人次已过去的值班及签到；"
              "接待登记 {visits} 条，交办单 {referrals} 件。用时 {sec:.1f} 秒。",

@@ -33,7 +33,7 @@ def _isolated_home(tmp_path, monkeypatch):
 
 @pytest.fixture
 def db(tmp_path) -> Database:
-    database = open_database(f"sqlite:///{tmp_path / 'test.sqlite'}", operator="测试员")
+    database = open_database(f"sqlite:///{tmp_path / 'test.sqlite'}")
     yield database
     database.dispose()
 
@@ -50,7 +50,7 @@ def build_demo(path: Path, **options: object):
 
     database = open_database(f"sqlite:///{path}")
     try:
-        return fill_demo(database, **{"today": DEMO_DAY, **options})
+        return fill_demo(ServiceContext(database, TESTER), **{"today": DEMO_DAY, **options})
     finally:
         database.dispose()
 
@@ -72,7 +72,7 @@ def demo_url(demo_template, tmp_path) -> str:
 
 @pytest.fixture
 def demo_db(demo_url) -> Database:
-    database = open_database(demo_url, operator="测试员")
+    database = open_database(demo_url)
     yield database
     database.dispose()
 

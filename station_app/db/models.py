@@ -53,19 +53,6 @@ from station_app.vocab import (
     check_constraint,
 )
 
-# Aliases kept while the services move to the vocabulary's enums (``station_app.vocab``).
-LEVELS = Level.values()
-GENDERS = Gender.values()
-REP_KINDS = RepKind.values()
-STATION_KINDS = StationKind.values()
-CHANNELS = Channel.values()
-OUTCOMES = Outcome.values()
-REFERRAL_STATES = ReferralState.values()
-SATISFACTION = Satisfaction.values()
-ATTENDANCE = Attendance.values()
-BATCH_STATES = BatchState.values()
-ROLES = Role.values()
-
 
 def new_id() -> str:
     return str(uuid.uuid4())

@@ -17,7 +17,6 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from station_app.db import audit, search_index  # noqa: F401  (register the audit and search hooks on every Session)
-from station_app.db.audit import OPERATOR
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -114,10 +113,9 @@ def upgrade(engine: Engine) -> Path | None:
 class Database:
     """One database: its engine, its sessions, its transactions."""
 
-    def __init__(self, url: str, operator: str | None = None) -> None:
+    def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        self.operator = operator
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.backup_made: Path | None = None
 
@@ -126,10 +124,9 @@ class Database:
         return self
 
     def session(self) -> Session:
-        """A session for reading; nothing is committed unless the caller does."""
-        session = self._sessions()
-        session.info[OPERATOR] = self.operator
-        return session
+        """A session; nothing is committed unless the caller does. Services get theirs from the
+        ``ServiceContext``, which names the operator to the audit hook."""
+        return self._sessions()
 
     @contextlib.contextmanager
     def transaction(self, **info: object) -> Iterator[Session]:
@@ -154,5 +151,5 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str, operator: str | None = None) -> Database:
-    return Database(url, operator).upgrade()
+def open_database(url: str) -> Database:
+    return Database(url).upgrade()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from faker import Faker
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from station_app.db.models import (
     Delegation,
@@ -28,14 +29,27 @@ from station_app.db.models import (
     WindowUnit,
     new_id,
 )
-from station_app.db.session import Database
 from station_app.i18n import tr
 from station_app.services import attendance, roster_generation, roster_plans, work_calendar
 from station_app.services import settings as settings_service
-from station_app.services.context import LOCAL_STATION_KEY, OperatorRef, ServiceContext
+from station_app.services.context import LOCAL_STATION_KEY, ServiceContext
 from station_app.services.errors import StationError
 from station_app.services.registry import pinyin_key
 from station_app.services.roster_people import PersonRef
+from station_app.vocab import (
+    FALLBACK_CATEGORY,
+    Attendance,
+    Channel,
+    FollowUpMethod,
+    Gender,
+    Level,
+    Outcome,
+    ReferralAction,
+    RepKind,
+    Satisfaction,
+    SlotName,
+    StationKind,
+)
 
 COUNTY = "东河县"
 MONITORING_STATION = f"{COUNTY}人大代表监督站"
@@ -85,86 +99,88 @@ class _Ids:
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
 
 
-def fill_demo(db: Database, seed: int = 2025, today: dt.date | None = None, with_duty: bool = True) -> DemoSummary:
+def fill_demo(ctx: ServiceContext, seed: int = 2025, today: dt.date | None = None,
+              with_duty: bool = True) -> DemoSummary:
     """Fill an empty database with the demo county; refuse a database that already has people.
 
     Besides the registry: both duty plans generated over the last twelve months and the next two,
-    with attendance for the days already past.
+    with attendance for the days already past, and a year of visits and referrals. The whole demo is
+    one transaction: a demo stopped half-way leaves nothing behind.
     """
     today = today or dt.date.today()
-    registry_summary = _fill_registry(db, seed)
-    if not with_duty:
-        return registry_summary
-    turns, uncovered = _fill_duty(db, random.Random(seed + 2), today)
-    fake = Faker("zh_CN")
-    fake.seed_instance(seed + 3)
-    visits, referral_count = _fill_visits(db, random.Random(seed + 3), fake, today)
+    with ctx.write(admin_only=True) as session:
+        registry_summary = _fill_registry(ctx, session, seed)
+        if not with_duty:
+            return registry_summary
+        turns, uncovered = _fill_duty(ctx, session, random.Random(seed + 2), today)
+        fake = Faker("zh_CN")
+        fake.seed_instance(seed + 3)
+        visits, referral_count = _fill_visits(ctx, session, random.Random(seed + 3), fake, today)
     return DemoSummary(**{**registry_summary.__dict__, "duty_turns": turns, "uncovered": uncovered, "visits": visits,
                           "referrals": referral_count})
 
 
-def _fill_registry(db: Database, seed: int) -> DemoSummary:
-    with db.transaction() as session:
-        existing = session.scalar(select(func.count()).select_from(Representative))
-        if existing:
-            raise StationError(tr("数据库中已有 {n} 位代表；演示数据只装入空数据库，请用 --db 指定一个新文件",
-                                  n=existing))
-        rng = random.Random(seed)
-        fake = Faker("zh_CN")
-        fake.seed_instance(seed)
-        new_id = _Ids(random.Random(seed + 1))
+def _fill_registry(ctx: ServiceContext, session: Session, seed: int) -> DemoSummary:
+    existing = session.scalar(select(func.count()).select_from(Representative))
+    if existing:
+        raise StationError(tr("数据库中已有 {n} 位代表；演示数据只装入空数据库，请用 --db 指定一个新文件",
+                              n=existing))
+    rng = random.Random(seed)
+    fake = Faker("zh_CN")
+    fake.seed_instance(seed)
+    new_id = _Ids(random.Random(seed + 1))
 
-        monitoring = Station(id=new_id(), name=MONITORING_STATION, code="DHJD", kind="人大代表监督站",
-                             address=f"{COUNTY}政务服务中心一楼东侧", contact=fake.last_name() + "主任", phone="0393-4821234")
-        township = Station(id=new_id(), name=TOWNSHIP_STATION, code="DHCG", kind="乡镇(街道)代表联络站",
-                           address=f"{COUNTY}城关镇人民政府院内", contact=fake.last_name() + "站长", phone="0393-4825678")
-        session.add_all([monitoring, township])
-        delegations = [Delegation(id=new_id(), name=f"{name}代表团") for name in TOWNSHIPS]
-        groups = [RepGroup(id=new_id(), name=f"{name}代表小组") for name in GROUPS]
-        session.add_all(delegations + groups)
+    monitoring = Station(id=new_id(), name=MONITORING_STATION, code="DHJD", kind=StationKind.MONITORING,
+                         address=f"{COUNTY}政务服务中心一楼东侧", contact=fake.last_name() + "主任", phone="0393-4821234")
+    township = Station(id=new_id(), name=TOWNSHIP_STATION, code="DHCG", kind=StationKind.TOWNSHIP,
+                       address=f"{COUNTY}城关镇人民政府院内", contact=fake.last_name() + "站长", phone="0393-4825678")
+    session.add_all([monitoring, township])
+    delegations = [Delegation(id=new_id(), name=f"{name}代表团") for name in TOWNSHIPS]
+    groups = [RepGroup(id=new_id(), name=f"{name}代表小组") for name in GROUPS]
+    session.add_all(delegations + groups)
 
-        used_phones: set[str] = set()
+    used_phones: set[str] = set()
 
-        def phone() -> str:
-            while True:
-                number = fake.phone_number()
-                if number not in used_phones:
-                    used_phones.add(number)
-                    return number
+    def phone() -> str:
+        while True:
+            number = fake.phone_number()
+            if number not in used_phones:
+                used_phones.add(number)
+                return number
 
-        def person(level: str, station: Station, delegation: Delegation | None, group: RepGroup | None,
-                   kind: str = "人大代表") -> Representative:
-            fixed = rng.random() >= 1 / 3
-            gender = rng.choice("男男女")
-            name = fake.last_name() + rng.choice(MALE_GIVEN if gender == "男" else FEMALE_GIVEN)
-            job = rng.choice(FIXED_JOBS if fixed else FREE_JOBS)
-            unit = fake.company() if fixed else f"{(delegation.name[:-3] if delegation else '城关镇')}{rng.choice('东西南北前后')}村"
-            id_number = fake.ssn(min_age=28, max_age=65, gender="M" if gender == "男" else "F") if rng.random() < 0.7 else None
-            return Representative(
-                id=new_id(), name=name, gender=gender, kind=kind, level=level, delegation=delegation, group=group,
-                station=station, work_unit=f"{unit}{job}", phone=phone(), id_number=id_number,
-                has_fixed_income=fixed, active=True, term="第十四届" if level in ("县", "乡") else "第八届",
-                pinyin=pinyin_key(name),
-            )
+    def person(level: str, station: Station, delegation: Delegation | None, group: RepGroup | None,
+               kind: RepKind = RepKind.DEPUTY) -> Representative:
+        fixed = rng.random() >= 1 / 3
+        gender = rng.choice((Gender.MALE, Gender.MALE, Gender.FEMALE))
+        name = fake.last_name() + rng.choice(MALE_GIVEN if gender == Gender.MALE else FEMALE_GIVEN)
+        job = rng.choice(FIXED_JOBS if fixed else FREE_JOBS)
+        unit = fake.company() if fixed else f"{(delegation.name[:-3] if delegation else '城关镇')}{rng.choice('东西南北前后')}村"
+        id_number = fake.ssn(min_age=28, max_age=65, gender="M" if gender == Gender.MALE else "F") if rng.random() < 0.7 else None
+        return Representative(
+            id=new_id(), name=name, gender=gender, kind=kind, level=level, delegation=delegation, group=group,
+            station=station, work_unit=f"{unit}{job}", phone=phone(), id_number=id_number,
+            has_fixed_income=fixed, active=True, term="第十四届" if level in (Level.COUNTY, Level.TOWNSHIP) else "第八届",
+            pinyin=pinyin_key(name),
+        )
 
-        reps: list[Representative] = []
-        for index in range(420):
-            delegation = delegations[index % len(delegations)]
-            reps.append(person("市" if rng.random() < 0.15 else "县", monitoring, delegation, None))
-        for index in range(62):
-            level = "县" if rng.random() < 0.2 else "乡"
-            reps.append(person(level, township, delegations[0], groups[index % len(groups)]))
-        for index in range(8):
-            reps.append(person("乡", township, None, groups[index % len(groups)], kind="议政代表"))
-        session.add_all(reps)
-        units = []
-        for name in WINDOW_UNITS:
-            head = fake.last_name() + rng.choice(MALE_GIVEN + FEMALE_GIVEN)
-            units.append(WindowUnit(id=new_id(), name=name, station=monitoring, head_name=head,
-                                    head_title=rng.choice(("局长", "副局长", "主任", "副主任")), head_phone=phone()))
-        session.add_all(units)
-        settings_service._store(session, settings_service.StationSettings(county_name=COUNTY, referral_abbr="东监"))
-        session.add(Setting(key=LOCAL_STATION_KEY, value=monitoring.id))
+    reps: list[Representative] = []
+    for index in range(420):
+        delegation = delegations[index % len(delegations)]
+        reps.append(person(Level.CITY if rng.random() < 0.15 else Level.COUNTY, monitoring, delegation, None))
+    for index in range(62):
+        level = Level.COUNTY if rng.random() < 0.2 else Level.TOWNSHIP
+        reps.append(person(level, township, delegations[0], groups[index % len(groups)]))
+    for index in range(8):
+        reps.append(person(Level.TOWNSHIP, township, None, groups[index % len(groups)], kind=RepKind.DELIBERATIVE))
+    session.add_all(reps)
+    units = []
+    for name in WINDOW_UNITS:
+        head = fake.last_name() + rng.choice(MALE_GIVEN + FEMALE_GIVEN)
+        units.append(WindowUnit(id=new_id(), name=name, station=monitoring, head_name=head,
+                                head_title=rng.choice(("局长", "副局长", "主任", "副主任")), head_phone=phone()))
+    session.add_all(units)
+    settings_service._store(session, settings_service.StationSettings(county_name=COUNTY, referral_abbr="东监"))
+    session.add(Setting(key=LOCAL_STATION_KEY, value=monitoring.id))
     return DemoSummary(stations=2, representatives=len(reps), delegations=len(delegations), groups=len(groups),
                        window_units=len(units), without_fixed_income=sum(not r.has_fixed_income for r in reps))
 
@@ -176,22 +192,19 @@ def _months_ahead(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _fill_duty(db: Database, rng: random.Random, today: dt.date) -> tuple[int, int]:
-    ctx = ServiceContext(db, OperatorRef.from_environment(db.operator))
+def _fill_duty(ctx: ServiceContext, session: Session, rng: random.Random, today: dt.date) -> tuple[int, int]:
     work_calendar.seed_from_package(ctx)
     start = today - dt.timedelta(days=365)
     end = _months_ahead(today, 2)
-    with db.session() as session:
-        reps = {station: [r.id for r in session.scalars(select(Representative).where(
-            Representative.station_id == station.id).order_by(Representative.pinyin))]
-            for station in session.scalars(select(Station).order_by(Station.code))}
-    with db.transaction() as session:
-        for ids in reps.values():
-            for rep_id in rng.sample(ids, max(1, len(ids) // 20)):
-                first = start + dt.timedelta(days=rng.randrange(0, 420))
-                session.add(Unavailability(representative_id=rep_id, start_date=first,
-                                           end_date=first + dt.timedelta(days=rng.choice((3, 7, 14, 30))),
-                                           reason=rng.choice(("外出学习", "住院治疗", "外地出差", "家中有事"))))
+    reps = {station: [r.id for r in session.scalars(select(Representative).where(
+        Representative.station_id == station.id).order_by(Representative.pinyin))]
+        for station in session.scalars(select(Station).order_by(Station.code))}
+    for ids in reps.values():
+        for rep_id in rng.sample(ids, max(1, len(ids) // 20)):
+            first = start + dt.timedelta(days=rng.randrange(0, 420))
+            session.add(Unavailability(representative_id=rep_id, start_date=first,
+                                       end_date=first + dt.timedelta(days=rng.choice((3, 7, 14, 30))),
+                                       reason=rng.choice(("外出学习", "住院治疗", "外地出差", "家中有事"))))
     plans = [roster_plans.save_plan(ctx, roster_plans.monitoring_preset(MONITORING_STATION)),
              roster_plans.save_plan(ctx, roster_plans.wednesday_preset(TOWNSHIP_STATION))]
     uncovered = 0
@@ -199,37 +212,36 @@ def _fill_duty(db: Database, rng: random.Random, today: dt.date) -> tuple[int, i
         # The demo writes its history as if it had been generated day by day, so "past days" start at ``start``.
         report = roster_generation.generate(ctx, plan, start, end, today=start)
         uncovered += len(report.uncovered)
-    with db.transaction() as session:
-        turns = session.scalars(select(DutyAssignment).join(DutySlot, DutyAssignment.slot_id == DutySlot.id)
-                                .where(DutySlot.day < today, DutyAssignment.voided_at.is_(None))
-                                # by who, not by id: assignment ids are random, the demo must not be
-                                .order_by(DutySlot.day, DutySlot.slot_name, DutyAssignment.representative_id,
-                                          DutyAssignment.window_unit_id)).all()
-        by_station = {station.id: set(ids) for station, ids in reps.items()}
-        on_day: dict[dt.date, set[str]] = {}
-        for turn in turns:
-            on_day.setdefault(turn.slot.day, set()).add(turn.representative_id or turn.window_unit_id)
-        for turn in turns:
-            day = turn.slot.day
-            roll = rng.random()
-            at = dt.datetime.combine(day, dt.time(8 if turn.slot.slot_name != "下午" else 14, rng.randrange(0, 30)))
-            if roll < 0.03:
-                turn.attendance = "缺勤"
-            elif roll < 0.05:
-                turn.attendance = "请假"
-                turn.reason = rng.choice(("临时外出", "身体不适", "单位有会"))
-            elif roll < 0.08 and turn.representative_id:
-                pool = by_station[turn.slot.plan.station_id] - on_day[day]
-                if not pool:
-                    turn.attendance, turn.attended_at = "出勤", at
-                    continue
-                substitute = rng.choice(sorted(pool))
-                on_day[day].add(substitute)
-                new = attendance._record_stand_in(session, turn, PersonRef.representative(substitute),
-                                                  "本人临时有事，由同组代表替班", "演示")
-                new.attendance, new.attended_at = "出勤", at
-            else:
-                turn.attendance, turn.attended_at = "出勤", at
+    turns = session.scalars(select(DutyAssignment).join(DutySlot, DutyAssignment.slot_id == DutySlot.id)
+                            .where(DutySlot.day < today, DutyAssignment.voided_at.is_(None))
+                            # by who, not by id: assignment ids are random, the demo must not be
+                            .order_by(DutySlot.day, DutySlot.slot_name, DutyAssignment.representative_id,
+                                      DutyAssignment.window_unit_id)).all()
+    by_station = {station.id: set(ids) for station, ids in reps.items()}
+    on_day: dict[dt.date, set[str]] = {}
+    for turn in turns:
+        on_day.setdefault(turn.slot.day, set()).add(turn.representative_id or turn.window_unit_id)
+    for turn in turns:
+        day = turn.slot.day
+        roll = rng.random()
+        at = dt.datetime.combine(day, dt.time(8 if turn.slot.slot_name != SlotName.AFTERNOON else 14, rng.randrange(0, 30)))
+        if roll < 0.03:
+            turn.attendance = Attendance.ABSENT
+        elif roll < 0.05:
+            turn.attendance = Attendance.LEAVE
+            turn.reason = rng.choice(("临时外出", "身体不适", "单位有会"))
+        elif roll < 0.08 and turn.representative_id:
+            pool = by_station[turn.slot.plan.station_id] - on_day[day]
+            if not pool:
+                turn.attendance, turn.attended_at = Attendance.PRESENT, at
+                continue
+            substitute = rng.choice(sorted(pool))
+            on_day[day].add(substitute)
+            new = attendance._record_stand_in(session, turn, PersonRef.representative(substitute),
+                                              "本人临时有事，由同组代表替班", "演示")
+            new.attendance, new.attended_at = Attendance.PRESENT, at
+        else:
+            turn.attendance, turn.attended_at = Attendance.PRESENT, at
     return len(turns), uncovered
 
 
@@ -256,14 +268,17 @@ UNITS_BY_TOPIC = {
 }
 
 
-def _fill_visits(db: Database, rng: random.Random, fake: Faker, today: dt.date) -> tuple[int, int]:
+def _fill_visits(ctx: ServiceContext, session: Session, rng: random.Random, fake: Faker,
+                 today: dt.date) -> tuple[int, int]:
     """Twelve months of visits: about 20 a working day at the monitoring station, a few at the township station."""
     from station_app.db.models import Visit, VisitRepresentative
     from station_app.services import referrals
     from station_app.services.work_calendar import WorkCalendar
 
-    outcomes = (("当场解决", 0.40), ("解释答复", 0.33), ("交办", 0.14), ("转为代表建议", 0.08), ("其他", 0.05))
-    channels = (("站内接待", 0.6), ("电话", 0.12), ("扫码/线上", 0.12), ("流动/摆摊", 0.1), ("网格走访", 0.06))
+    outcomes = ((Outcome.SOLVED, 0.40), (Outcome.ANSWERED, 0.33), (Outcome.REFERRED, 0.14), (Outcome.SUGGESTION, 0.08),
+                (Outcome.OTHER, 0.05))
+    channels = ((Channel.STATION, 0.6), (Channel.PHONE, 0.12), (Channel.ONLINE, 0.12), (Channel.MOBILE, 0.1),
+                (Channel.GRID, 0.06))
 
     def pick(weighted: tuple[tuple[str, float], ...]) -> str:
         roll, total = rng.random(), 0.0
@@ -275,52 +290,51 @@ def _fill_visits(db: Database, rng: random.Random, fake: Faker, today: dt.date) 
 
     start = today - dt.timedelta(days=365)
     visits = referral_count = 0
-    with db.transaction() as session:
-        work = WorkCalendar.load(session)
-        settings = settings_service.load(session)
-        stations = {s.code: s for s in session.scalars(select(Station))}
-        duty: dict[tuple[str, dt.date], list[str]] = {}
-        for rep_id, day, station_id in session.execute(
-                select(DutyAssignment.representative_id, DutySlot.day, Station.id)
-                .join(DutySlot, DutyAssignment.slot_id == DutySlot.id)
-                .join(DutyPlan, DutySlot.plan_id == DutyPlan.id)
-                .join(Station, DutyPlan.station_id == Station.id)
-                .where(DutyAssignment.representative_id.is_not(None), DutyAssignment.voided_at.is_(None),
-                       DutyAssignment.attendance.in_(("出勤", "待签到")))
-                .order_by(DutySlot.day, DutySlot.slot_name, DutyAssignment.representative_id)):
-            duty.setdefault((station_id, day), []).append(rep_id)
-        members = {s.id: list(session.scalars(select(Representative.id).where(Representative.station_id == s.id)))
-                   for s in stations.values()}
-        day = start
-        while day < today:
-            if work.is_workday(day):
-                for code, per_day in (("DHJD", rng.randint(15, 26)), ("DHCG", rng.choice((0, 1, 1, 2, 3)))):
-                    station = stations[code]
-                    on_duty = duty.get((station.id, day)) or rng.sample(members[station.id], 2)
-                    for _ in range(per_day):
-                        category = rng.choice(settings.categories)
-                        text = rng.choice(TOPICS.get(category, TOPICS["其他"])).format(
-                            village=rng.choice(TOWNSHIPS)[:2] + rng.choice("东西南北前后") + "村",
-                            town=rng.choice(TOWNSHIPS), n=rng.randint(2, 8))
-                        at = dt.datetime.combine(day, dt.time(rng.randint(8, 16), rng.randrange(0, 60, 5)))
-                        anonymous = rng.random() < 0.1
-                        visit = Visit(id=new_id(), station_id=station.id, visited_at=at,
-                                      citizen_name="" if anonymous else fake.last_name() + rng.choice(MALE_GIVEN + FEMALE_GIVEN),
-                                      phone="" if anonymous else fake.phone_number(),
-                                      address=rng.choice(TOWNSHIPS) + rng.choice("东西南北前后") + "村",
-                                      people_count=rng.choice((1, 1, 1, 1, 2, 2, 3, 5)), channel=pick(channels),
-                                      category=category, content=text, outcome=pick(outcomes), recorded_by="演示")
-                        session.add(visit)
-                        for rep_id in rng.sample(on_duty, min(len(on_duty), rng.choice((1, 1, 2)))):
-                            session.add(VisitRepresentative(visit_id=visit.id, representative_id=rep_id))
-                        visits += 1
-                        if visit.outcome == "交办":
-                            referral = referrals._open_referral(session, visit, settings, UNITS_BY_TOPIC[category],
-                                                                "请于期限内办理并书面反馈办理结果。", day, work=work,
-                                                                at=at)
-                            _advance_referral(session, rng, referral, work, today)
-                            referral_count += 1
-            day += dt.timedelta(days=1)
+    work = WorkCalendar.load(session)
+    settings = settings_service.read(ctx)
+    stations = {s.code: s for s in session.scalars(select(Station))}
+    duty: dict[tuple[str, dt.date], list[str]] = {}
+    for rep_id, day, station_id in session.execute(
+            select(DutyAssignment.representative_id, DutySlot.day, Station.id)
+            .join(DutySlot, DutyAssignment.slot_id == DutySlot.id)
+            .join(DutyPlan, DutySlot.plan_id == DutyPlan.id)
+            .join(Station, DutyPlan.station_id == Station.id)
+            .where(DutyAssignment.representative_id.is_not(None), DutyAssignment.voided_at.is_(None),
+                   DutyAssignment.attendance.in_((Attendance.PRESENT, Attendance.PENDING)))
+            .order_by(DutySlot.day, DutySlot.slot_name, DutyAssignment.representative_id)):
+        duty.setdefault((station_id, day), []).append(rep_id)
+    members = {s.id: list(session.scalars(select(Representative.id).where(Representative.station_id == s.id)))
+               for s in stations.values()}
+    day = start
+    while day < today:
+        if work.is_workday(day):
+            for code, per_day in (("DHJD", rng.randint(15, 26)), ("DHCG", rng.choice((0, 1, 1, 2, 3)))):
+                station = stations[code]
+                on_duty = duty.get((station.id, day)) or rng.sample(members[station.id], 2)
+                for _ in range(per_day):
+                    category = rng.choice(settings.categories)
+                    text = rng.choice(TOPICS.get(category, TOPICS[FALLBACK_CATEGORY])).format(
+                        village=rng.choice(TOWNSHIPS)[:2] + rng.choice("东西南北前后") + "村",
+                        town=rng.choice(TOWNSHIPS), n=rng.randint(2, 8))
+                    at = dt.datetime.combine(day, dt.time(rng.randint(8, 16), rng.randrange(0, 60, 5)))
+                    anonymous = rng.random() < 0.1
+                    visit = Visit(id=new_id(), station_id=station.id, visited_at=at,
+                                  citizen_name="" if anonymous else fake.last_name() + rng.choice(MALE_GIVEN + FEMALE_GIVEN),
+                                  phone="" if anonymous else fake.phone_number(),
+                                  address=rng.choice(TOWNSHIPS) + rng.choice("东西南北前后") + "村",
+                                  people_count=rng.choice((1, 1, 1, 1, 2, 2, 3, 5)), channel=pick(channels),
+                                  category=category, content=text, outcome=pick(outcomes), recorded_by="演示")
+                    session.add(visit)
+                    for rep_id in rng.sample(on_duty, min(len(on_duty), rng.choice((1, 1, 2)))):
+                        session.add(VisitRepresentative(visit_id=visit.id, representative_id=rep_id))
+                    visits += 1
+                    if visit.outcome == Outcome.REFERRED:
+                        referral = referrals._open_referral(session, visit, settings, UNITS_BY_TOPIC[category],
+                                                            "请于期限内办理并书面反馈办理结果。", day, work=work,
+                                                            at=at)
+                        _advance_referral(session, rng, referral, work, today)
+                        referral_count += 1
+        day += dt.timedelta(days=1)
     return visits, referral_count
 
 
@@ -346,21 +360,21 @@ def _advance_referral(session, rng: random.Random, referral, work, today: dt.dat
     if signed is None:
         return
     if rng.random() < 0.06:
-        apply_move(session, referral, "退回", "不属于本单位职责范围，建议交有关乡镇人民政府办理", at(signed))
+        apply_move(session, referral, ReferralAction.RETURN, "不属于本单位职责范围，建议交有关乡镇人民政府办理", at(signed))
         if rng.random() < 0.3:
             return  # still waiting to be re-assigned
         again = later(2)
         if again is None:
             return
         old = referral.unit_name
-        apply_move(session, referral, "改派", f"由 {old} 改派 有关乡镇人民政府", at(again))
+        apply_move(session, referral, ReferralAction.REASSIGN, f"由 {old} 改派 有关乡镇人民政府", at(again))
         referral.unit_name = "有关乡镇人民政府"
         referral.issued_on = again
         referral.deadline = work.add_working_days(again, 30)
         signed = later(1)
         if signed is None:
             return
-    apply_move(session, referral, "签收", f"{referral.unit_name} 签收", at(signed))
+    apply_move(session, referral, ReferralAction.SIGN, f"{referral.unit_name} 签收", at(signed))
     referral.signed_on = signed
     for _round in range(2):
         slow = rng.random() < 0.12          # the ones that end up overdue
@@ -368,7 +382,7 @@ def _advance_referral(session, rng: random.Random, referral, work, today: dt.dat
         if answered is None:
             return
         solved = rng.random() < 0.85
-        apply_move(session, referral, "反馈", "已解决" if solved else "未解决", at(answered))
+        apply_move(session, referral, ReferralAction.FEEDBACK, "已解决" if solved else "未解决", at(answered))
         session.add(ReferralFeedback(referral_id=referral.id, handler="承办科室负责人", replied_on=answered, solved=solved,
                                      result="经实地核查，已安排专人办理，并向反映人说明情况。" if solved
                                      else "因涉及多部门，正在协调解决，已向反映人解释。"))
@@ -376,19 +390,20 @@ def _advance_referral(session, rng: random.Random, referral, work, today: dt.dat
         if followed is None:
             return
         unhappy = not solved or rng.random() < 0.05
-        satisfaction = "不满意" if unhappy and _round == 0 else rng.choice(("满意", "满意", "满意", "基本满意"))
-        apply_move(session, referral, "回访", f"电话回访，{satisfaction}", at(followed))
-        session.add(ReferralFollowUp(referral_id=referral.id, followed_on=followed, by_whom="站长", method="电话",
-                                     citizen_words="问题已得到处理" if satisfaction != "不满意" else "问题还没有解决",
+        satisfaction = (Satisfaction.NOT_SATISFIED if unhappy and _round == 0
+                        else rng.choice((Satisfaction.SATISFIED,) * 3 + (Satisfaction.FAIRLY,)))
+        apply_move(session, referral, ReferralAction.FOLLOW_UP, f"电话回访，{satisfaction}", at(followed))
+        session.add(ReferralFollowUp(referral_id=referral.id, followed_on=followed, by_whom="站长", method=FollowUpMethod.PHONE,
+                                     citizen_words="问题已得到处理" if satisfaction != Satisfaction.NOT_SATISFIED else "问题还没有解决",
                                      satisfaction=satisfaction))
-        if satisfaction == "不满意":
-            apply_move(session, referral, "重办", "群众不满意，重新交办", at(followed))
+        if satisfaction == Satisfaction.NOT_SATISFIED:
+            apply_move(session, referral, ReferralAction.REHANDLE, "群众不满意，重新交办", at(followed))
             referral.rounds += 1
             referral.deadline = work.add_working_days(followed, 30)
             continue
         closed = later(1)
         if closed is None:
             return
-        apply_move(session, referral, "办结", "", at(closed))
+        apply_move(session, referral, ReferralAction.CLOSE, "", at(closed))
         referral.closed_on = closed
         return

@@ -25,7 +25,6 @@ from station_app.db.models import (
     Visit,
     VisitRepresentative,
     VisitSearch,
-    utcnow,
 )
 from station_app.i18n import tr
 from station_app.io.excel import Column, SheetRow, SheetSpec, write_workbook
@@ -35,6 +34,7 @@ from station_app.services.context import ServiceContext
 from station_app.services.errors import NotFound, StationError, ValidationFailed
 from station_app.services.importing import ImportPreview, ImportResult, ImportRow, commit_import, preview_import
 from station_app.services.validation import normalize_name, normalize_phone, phone_error
+from station_app.services.voiding import mark_void
 from station_app.services.work_calendar import parse_day
 from station_app.vocab import FALLBACK_CATEGORY, Attendance, Channel, ImportAction, Outcome, ReferralState
 
@@ -151,17 +151,7 @@ def void_visit(ctx: ServiceContext, visit_id: str, reason: str) -> None:
         if open_refs:
             raise StationError(tr("这次接待有未办结的交办单 {numbers}，请先在“三单办理”中作废或办结",
                                   numbers="、".join(open_refs)))
-        reason = (reason or "").strip()
-        if not reason:
-            raise ValidationFailed({"reason": tr("作废必须填写原因")})
-        visit = session.get(Visit, visit_id)
-        if visit is None:
-            raise NotFound(tr("找不到要作废的记录：{id}", id=visit_id))
-        if visit.is_voided:
-            raise StationError(tr("这条记录已于 {at} 作废", at=visit.voided_at.strftime("%Y-%m-%d %H:%M")))
-        visit.voided_at = utcnow()
-        visit.void_reason = reason
-        visit.voided_by = ctx.operator.name
+        mark_void(session.get(Visit, visit_id), reason, ctx.operator.name, record_id=visit_id)
 
 
 # --- Searching -------------------------------------------------------------------------------

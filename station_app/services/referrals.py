@@ -38,7 +38,6 @@ from station_app.db.models import (
     Visit,
     VisitRepresentative,
     new_id,
-    utcnow,
 )
 from station_app.i18n import tr
 from station_app.io.forms_pdf import FORMS, ReferralPrint, write_blank_form, write_forms, write_reminder
@@ -46,6 +45,7 @@ from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext
 from station_app.services.errors import NotFound, StationError, ValidationFailed
 from station_app.services.settings import StationSettings
+from station_app.services.voiding import mark_void
 from station_app.services.work_calendar import WorkCalendar
 from station_app.vocab import FollowUpMethod, ReferralAction, ReferralState, Satisfaction
 
@@ -249,9 +249,7 @@ def void_referral(ctx: ServiceContext, key: str, reason: str) -> None:
         referral = _find(session, key)
         if referral.is_voided:
             raise StationError(tr("交办单 {number} 已作废", number=referral.number))
-        referral.voided_at = utcnow()
-        referral.void_reason = reason.strip()
-        referral.voided_by = ctx.operator.name
+        mark_void(referral, reason, ctx.operator.name)
         _record_event(session, referral, ReferralAction.VOID, referral.state, reason.strip(),
                       by_whom=ctx.operator.name)
 

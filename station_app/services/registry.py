@@ -5,9 +5,7 @@ editing, importing and voiding the registry is for a 管理员 (``ctx.write(admi
 """
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -15,13 +13,11 @@ from pypinyin import Style, lazy_pinyin
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from station_app.db.audit import OPERATOR
-from station_app.db.models import Delegation, Record, RepGroup, Representative, Station, WindowUnit, utcnow
-from station_app.db.session import Database
+from station_app.db.models import Delegation, Record, RepGroup, Representative, Station, WindowUnit
 from station_app.i18n import tr
 from station_app.io.excel import Column, SheetRow, SheetSpec, write_workbook
 from station_app.services import importing
-from station_app.services.context import OperatorRef, ServiceContext
+from station_app.services.context import ServiceContext
 from station_app.services.errors import NotFound, StationError, ValidationFailed
 from station_app.services.importing import ImportPreview, ImportResult, ImportRow
 from station_app.services.validation import (
@@ -36,6 +32,7 @@ from station_app.services.validation import (
     phone_error,
     yes_no,
 )
+from station_app.services.voiding import mark_void
 from station_app.vocab import Gender, ImportAction, Level, RepKind, StationKind
 
 # --- Representatives ------------------------------------------------------------------------
@@ -305,25 +302,10 @@ def save_representative(ctx: ServiceContext, data: RepresentativeInput, rep_id: 
         return rep.id
 
 
-def _mark_void(session: Session, model: type[Record], record_id: str, reason: str, by: str) -> None:
-    """作废 — keep the row, mark it void with who and why."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed({"reason": tr("作废必须填写原因")})
-    record = session.get(model, record_id)
-    if record is None:
-        raise NotFound(tr("找不到要作废的记录：{id}", id=record_id))
-    if record.is_voided:
-        raise StationError(tr("这条记录已于 {at} 作废", at=record.voided_at.strftime("%Y-%m-%d %H:%M")))
-    record.voided_at = utcnow()
-    record.void_reason = reason
-    record.voided_by = by
-
-
 def _void(ctx: ServiceContext, model: type[Record], record_id: str, reason: str) -> None:
     """The one way the registry voids a record: a 管理员's action, named in ``voided_by``."""
     with ctx.write(admin_only=True) as session:
-        _mark_void(session, model, record_id, reason, ctx.operator.name)
+        mark_void(session.get(model, record_id), reason, ctx.operator.name, record_id=record_id)
 
 
 def void_representative(ctx: ServiceContext, rep_id: str, reason: str) -> None:
@@ -332,7 +314,7 @@ def void_representative(ctx: ServiceContext, rep_id: str, reason: str) -> None:
 
 def choices(ctx: ServiceContext) -> dict[str, list[str]]:
     """The values the filters and the edit dialog offer (the vocabulary's members for level, kind, gender)."""
-    with _reading(ctx) as session:
+    with ctx.read() as session:
         def names(model: type) -> list[str]:
             return list(session.scalars(select(model.name).where(model.voided_at.is_(None)).order_by(model.name)))
 
@@ -604,7 +586,7 @@ def list_stations(ctx: ServiceContext, include_voided: bool = False) -> list[Sta
     if not include_voided:
         query = query.where(Station.voided_at.is_(None))
     counts: dict[str, int] = {}
-    with _reading(ctx) as session:
+    with ctx.read() as session:
         for station_id in session.scalars(select(Representative.station_id).where(Representative.voided_at.is_(None))):
             counts[station_id] = counts.get(station_id, 0) + 1
         return [StationRow(s.id, s.name, s.code, s.kind, s.address, s.contact, s.phone, s.notes,
@@ -612,7 +594,6 @@ def list_stations(ctx: ServiceContext, include_voided: bool = False) -> list[Sta
 
 
 def save_station(ctx: ServiceContext, data: StationInput, station_id: str | None = None) -> str:
-    ctx = _as_context(ctx)
     data = replace(data, name=data.name.strip(), code=data.code.strip().upper(), address=data.address.strip(),
                    contact=normalize_name(data.contact), phone=normalize_phone(data.phone), notes=data.notes.strip())
     errors: dict[str, str] = {}
@@ -645,26 +626,3 @@ def save_station(ctx: ServiceContext, data: StationInput, station_id: str | None
 
 def void_station(ctx: ServiceContext, station_id: str, reason: str) -> None:
     _void(ctx, Station, station_id, reason)
-
-
-# --- Transitional ---------------------------------------------------------------------------
-# Areas converted in parallel with the registry still call it as before the context: with a
-# Session (roster_page.PlanDialog: list_stations, choices; calendar_page.reload_stations:
-# list_stations), with a Database (tests/services/test_work_calendar.py and
-# tests/ui/test_calendar_page.py: save_station), and through the generic void_record
-# (services/reception.void_visit, services/work_calendar.void_calendar_day and void_closure).
-# Delete this section, and the calls to _reading/_as_context above, once they pass a ServiceContext.
-
-
-def _reading(ctx: ServiceContext | Session) -> AbstractContextManager[Session]:
-    return contextlib.nullcontext(ctx) if isinstance(ctx, Session) else ctx.read()
-
-
-def _as_context(ctx: ServiceContext | Database) -> ServiceContext:
-    return ServiceContext(ctx, OperatorRef.from_environment(ctx.operator)) if isinstance(ctx, Database) else ctx
-
-
-def void_record(db: Database, model: type[Record], record_id: str, reason: str) -> None:
-    """Transitional: the generic void of the areas not yet on the context, unchanged (no role check)."""
-    with db.transaction() as session:
-        _mark_void(session, model, record_id, reason, session.info.get(OPERATOR) or db.operator or "")

@@ -132,10 +132,6 @@ def _load(session: Session) -> StationSettings:
     return StationSettings(**values)
 
 
-#: transitional: services not yet on the context read the settings inside their own session
-load = _load
-
-
 def read(ctx: ServiceContext) -> StationSettings:
     with ctx.read() as session:
         return _load(session)

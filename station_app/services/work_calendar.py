@@ -33,12 +33,13 @@ import chinese_calendar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from station_app.db.models import CalendarDay, Station, StationClosure, utcnow
+from station_app.db.models import CalendarDay, Station, StationClosure
 from station_app.i18n import WEEKDAYS_SHORT, tr, weekday
 from station_app.io.excel import Column, SheetRow, SheetSpec, write_workbook
 from station_app.services.context import ServiceContext
 from station_app.services.errors import NotFound, StationError, ValidationFailed
 from station_app.services.importing import ImportPreview, ImportResult, ImportRow, commit_import, preview_import
+from station_app.services.voiding import mark_void
 from station_app.vocab import CalendarKind, ImportAction
 
 #: Names offered in the add dialog; any other name may be typed.
@@ -353,25 +354,9 @@ def add_calendar_day(ctx: ServiceContext, day: dt.date | str, kind: CalendarKind
         return row.id
 
 
-def _void_row(session: Session, model: type[CalendarDay] | type[StationClosure], record_id: str, reason: str,
-              voided_by: str) -> None:
-    """作废 — keep the row, mark it void with who and why."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed({"reason": tr("作废必须填写原因")})
-    record = session.get(model, record_id)
-    if record is None:
-        raise NotFound(tr("找不到要作废的记录：{id}", id=record_id))
-    if record.is_voided:
-        raise StationError(tr("这条记录已于 {at} 作废", at=record.voided_at.strftime("%Y-%m-%d %H:%M")))
-    record.voided_at = utcnow()
-    record.void_reason = reason
-    record.voided_by = voided_by
-
-
 def void_calendar_day(ctx: ServiceContext, day_id: str, reason: str) -> None:
     with ctx.write(admin_only=True) as session:
-        _void_row(session, CalendarDay, day_id, reason, ctx.operator.name)
+        mark_void(session.get(CalendarDay, day_id), reason, ctx.operator.name, record_id=day_id)
 
 
 # --- Import and export ------------------------------------------------------------------------
@@ -585,7 +570,7 @@ def add_closure(ctx: ServiceContext, station_id: str, day: dt.date | str, reason
 
 def void_closure(ctx: ServiceContext, closure_id: str, reason: str) -> None:
     with ctx.write(admin_only=True) as session:
-        _void_row(session, StationClosure, closure_id, reason, ctx.operator.name)
+        mark_void(session.get(StationClosure, closure_id), reason, ctx.operator.name, record_id=closure_id)
 
 
 def _closed_days(session: Session, station_id: str, start: dt.date, end: dt.date) -> set[dt.date]:

@@ -37,8 +37,8 @@ def test_a_database_from_before_migrations_is_copied_aside_before_the_upgrade(tm
     again.dispose()
 
 
-def test_every_insert_and_change_is_audited_with_operator_before_and_after(db):
-    with db.transaction() as s:
+def test_every_insert_and_change_is_audited_with_operator_before_and_after(db, ctx):
+    with ctx.write() as s:  # the service context names its operator to the audit hook
         s.add(Representative(name="张三", level="县", phone="13800000000"))
     with db.transaction(operator="李站长") as s:
         rep = s.scalars(select(Representative)).one()

@@ -16,6 +16,7 @@ from station_app.db.models import (
 )
 from station_app.db.session import open_database
 from station_app.services import settings as settings_service
+from station_app.services.context import ServiceContext
 from station_app.services.demo import fill_demo
 from station_app.services.errors import ValidationFailed
 from station_app.services.qr import export_codes, payload_for, station_payload
@@ -49,7 +50,7 @@ def test_demo_county_has_the_real_figures(demo_db, demo_template):
 def test_demo_is_repeatable_for_the_same_seed(tmp_path):
     def people(name: str) -> list[tuple[str, str, str]]:
         database = open_database(f"sqlite:///{tmp_path / name}")
-        fill_demo(database, seed=7, with_duty=False)
+        fill_demo(ServiceContext(database), seed=7, with_duty=False)
         with database.session() as s:
             rows = sorted(s.execute(select(Representative.id, Representative.name, Representative.phone)).all())
         database.dispose()
@@ -59,7 +60,7 @@ def test_demo_is_repeatable_for_the_same_seed(tmp_path):
 
 
 def test_payload_template_fills_every_placeholder(db, ctx):
-    fill_demo(db, with_duty=False)
+    fill_demo(ctx, with_duty=False)
     settings = settings_service.read(ctx).replace(
         qr_template="{id}|{name}|{phone}|{station}|{station_code}|{level}|{title}|{delegation}|{group}")
     with db.session() as s:
@@ -72,7 +73,7 @@ def test_payload_template_fills_every_placeholder(db, ctx):
 
 
 def test_a_bad_template_stops_the_export_before_any_file(db, ctx, tmp_path):
-    fill_demo(db, with_duty=False)
+    fill_demo(ctx, with_duty=False)
     with ctx.write() as s:
         settings_service._store(s, settings_service.read(ctx).replace(qr_template="{name} {wechat}"))
     with pytest.raises(ValidationFailed) as caught:
@@ -82,7 +83,7 @@ def test_a_bad_template_stops_the_export_before_any_file(db, ctx, tmp_path):
 
 
 def test_default_vcard_codes_scan_back_exactly_and_the_poster_is_written(db, ctx, tmp_path):
-    fill_demo(db, with_duty=False)
+    fill_demo(ctx, with_duty=False)
     settings = settings_service.read(ctx)
     with db.session() as s:
         reps = s.scalars(select(Representative).limit(3)).all()

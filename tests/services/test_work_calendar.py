@@ -246,8 +246,8 @@ def test_the_calendar_answers_a_whole_year_without_asking_the_database(db, ctx):
 
 
 def test_closures_are_listed_returned_as_closed_days_and_refused_twice(db, ctx):
-    station = registry.save_station(db, StationInput(name="城关镇代表联络站", code="CGZ"))
-    other = registry.save_station(db, StationInput(name="南湖镇代表联络站", code="NHZ"))
+    station = registry.save_station(ctx, StationInput(name="城关镇代表联络站", code="CGZ"))
+    other = registry.save_station(ctx, StationInput(name="南湖镇代表联络站", code="NHZ"))
     work_calendar.add_closure(ctx, station, "2026-12-01", "场地维修")
     second = work_calendar.add_closure(ctx, station, D(2026, 12, 2), "场地维修")
     work_calendar.add_closure(ctx, station, "2027-01-05", "")
@@ -304,7 +304,7 @@ def test_editing_the_holiday_table_and_closures_is_for_administrators(db, ctx, t
     from station_app.vocab import Role
 
     clerk = ServiceContext(db, OperatorRef("xiaoli", "小李", Role.CLERK))
-    station = registry.save_station(db, StationInput(name="城关镇代表联络站", code="CGZ"))
+    station = registry.save_station(ctx, StationInput(name="城关镇代表联络站", code="CGZ"))
     path = calendar_list(tmp_path / "2027.xlsx", [("2027-01-01", "休", "元旦")])
     for edit in (lambda: work_calendar.add_calendar_day(clerk, "2027-01-01", HOLIDAY, "元旦"),
                  lambda: work_calendar.seed_from_package(clerk, [2026]),

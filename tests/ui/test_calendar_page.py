@@ -161,8 +161,8 @@ def test_closures_are_shown_per_station_and_added_through_the_dialog(app, qtbot,
     page = make_page(qtbot, ctx, 2026)
     assert not page.add_closure_button.isEnabled()
     assert "还没有站点" in page.closure_pane.hint.text()
-    first = registry.save_station(db, StationInput(name="城关镇代表联络站", code="CGZ"))
-    registry.save_station(db, StationInput(name="南湖镇代表联络站", code="NHZ"))
+    first = registry.save_station(ctx, StationInput(name="城关镇代表联络站", code="CGZ"))
+    registry.save_station(ctx, StationInput(name="南湖镇代表联络站", code="NHZ"))
     work_calendar.add_closure(ctx, first, "2026-12-01", "场地维修")
     page.reload_stations()
     assert page.station.currentText() == "城关镇代表联络站"
