@@ -192,15 +192,15 @@ class DayRule(Word):
     """Which days a duty plan covers."""
 
     WEEKDAYS = "weekdays", "Chosen weekdays", "每周固定几天"
-    WORKDAYS = "workdays", "Every working day", "每个法定工作日"
+    WORKDAYS = "workdays", "Every official workday", "每个法定工作日"
 
 
 class Rotation(Word):
     """How a plan draws people: one by one, or a whole group takes the day together (编组排班)."""
 
-    PERSON = "person", "One by one", "逐人轮流"
-    DELEGATION = "delegation", "By delegation", "按代表团编组"
-    REP_GROUP = "rep_group", "By representative group", "按代表小组编组"
+    PERSON = "person", "One person at a time", "逐人轮换"
+    DELEGATION = "delegation", "Group rotation by delegation", "按代表团编组"
+    REP_GROUP = "rep_group", "Group rotation by representative group", "按代表小组编组"
 
 
 class CalendarKind(Word):

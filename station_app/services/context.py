@@ -25,7 +25,7 @@ from station_app.db.models import Setting, Station
 from station_app.db.session import Database, open_database
 from station_app.i18n import tr
 from station_app.services.errors import StationError
-from station_app.vocab import Role
+from station_app.vocab import Role, StationKind
 
 #: the settings key that names this PC's own station (a row of the ``stations`` table)
 LOCAL_STATION_KEY = "local_station_id"
@@ -86,7 +86,8 @@ class StationRef:
 
 
 #: what a database that has not been told its station yet shows
-UNNAMED_STATION = StationRef(id=None, name="未命名代表联络站", code="ZD01", kind="人大代表监督站", address="", phone="")
+UNNAMED_STATION = StationRef(id=None, name="未命名代表联络站", code="ZD01", kind=StationKind.MONITORING.value,
+                             address="", phone="")
 
 
 class ServiceContext:

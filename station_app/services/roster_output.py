@@ -221,7 +221,7 @@ def export_month(ctx: ServiceContext, year: int, month: int, path: Path | str, p
                              Column("attendance", "签到", 8), Column("stands_in_for", "替谁值班", 10),
                              Column("at", "签到时间", 10)], turns, heading=heading, landscape=True),
         SheetSpec("值班统计", [Column("plan", "排班方案", 16), Column("name", "姓名", 12), Column("unit", "代表团/单位", 20),
-                               Column("scheduled", "排班次数", 10, "int"), Column("attended", "出勤", 8, "int"),
+                               Column("scheduled", "排班次数", 10, "int"), Column("attended", Attendance.PRESENT.value, 8, "int"),
                                Column("missed", "缺勤请假", 10, "int")], counts, heading=heading),
         SheetSpec("空岗", [Column("day", "日期", 12, "date"), Column("slot", "时段", 8), Column("plan", "排班方案", 16),
                            Column("name", "姓名", 12), Column("unit", "代表团/单位", 20), Column("status", "情况", 8),

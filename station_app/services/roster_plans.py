@@ -20,17 +20,6 @@ from station_app.services.context import ServiceContext
 from station_app.services.errors import NotFound, ValidationFailed
 from station_app.vocab import DayRule, Rotation, SlotName
 
-#: How the screen names each rotation. Kept as the words the program has always shown, whose
-#: English (en.json) differs from ``Rotation``'s labels in vocab.py; to be reconciled there.
-_ROTATION_WORDS = {Rotation.PERSON: "逐人轮换", Rotation.DELEGATION: "按代表团编组",
-                   Rotation.REP_GROUP: "按代表小组编组"}
-
-
-def rotation_label(rotation: Rotation | str) -> str:
-    """The rotation as the plan dialog and the plan's description name it."""
-    member = Rotation.parse(rotation)
-    return tr(_ROTATION_WORDS[member]) if member is not None else str(rotation)
-
 
 @dataclass
 class PlanInput:
@@ -100,14 +89,14 @@ class PlanOptions:
 
 def _describe(plan: DutyPlan) -> str:
     days = (
-        tr("每个法定工作日")
+        DayRule.WORKDAYS.label
         if plan.day_rule == DayRule.WORKDAYS
         else tr("每周{days}", days="、".join(weekday(d - 1, short=True) for d in sorted(plan.weekdays)))
     )
     text = tr("{days}，{slots}，每班 {n} 名代表", days=days, slots="/".join(plan.slots), n=plan.headcount)
     if plan.heads_per_slot:
         text += tr("、{n} 名窗口单位负责人", n=plan.heads_per_slot)
-    return text + tr("，{rotation}", rotation=rotation_label(plan.rotation))
+    return text + tr("，{rotation}", rotation=Rotation.label_of(plan.rotation))
 
 
 def _plan_rows(session: Session) -> list[PlanRow]:

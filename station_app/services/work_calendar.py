@@ -47,8 +47,9 @@ HOLIDAY_NAMES = ("元旦", "春节", "清明节", "劳动节", "端午节", "中
 #: Seeding starts here: older years matter to no roster.
 SEED_FROM_YEAR = 2020
 
-_HOLIDAY_WORDS = {"节假日", "法定节假日", "放假", "休", "休息", "假"}
-_MAKEUP_WORDS = {"调休上班", "上班", "补班", "班", "调休工作日", "工作日"}
+#: what the 类型 column of an imported holiday list may say, besides the vocabulary's own words
+_HOLIDAY_WORDS = {CalendarKind.HOLIDAY.value, "法定节假日", "放假", "休", "休息", "假"}
+_MAKEUP_WORDS = {CalendarKind.MAKE_UP.value, "上班", "补班", "班", "调休工作日", "工作日"}
 # The State Council's notices say 清明节, 端午节, 中秋节; the package's Chinese names drop 节.
 _NAME_FIXES = {"清明": "清明节", "端午": "端午节", "中秋": "中秋节"}
 _PACKAGE_NAMES = {h.value: _NAME_FIXES.get(h.chinese, h.chinese) for h in chinese_calendar.Holiday}
@@ -497,7 +498,8 @@ def export_calendar_days(ctx: ServiceContext, path: Path | str, year: int) -> in
                Column("kind", "类型", 12), Column("name", "名称", 20)]
     rows = ({"day": day, "weekday": WEEKDAYS_SHORT[day.weekday()], "kind": str(kind), "name": name}
             for day, kind, name in days)
-    write_workbook(Path(path), [SheetSpec("节假日", columns, rows, heading=f"{year} 年节假日与调休上班安排")])
+    write_workbook(Path(path), [SheetSpec(CalendarKind.HOLIDAY.value, columns, rows,
+                                          heading=f"{year} 年{CalendarKind.HOLIDAY}与{CalendarKind.MAKE_UP}安排")])
     return len(days)
 
 

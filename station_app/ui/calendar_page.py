@@ -211,7 +211,7 @@ class CalendarPage(QWidget):
         specs = [
             FieldSpec("day", tr("日期"), required=True,
                       placeholder=tr("如：{year}-01-01 或 {year}年1月1日", year=year)),
-            FieldSpec("kind", tr("类型"), "choice", CalendarKind.values(), required=True),
+            FieldSpec("kind", tr("类型"), "choice", list(CalendarKind), required=True),
             FieldSpec("name", tr("名称"), "editable", ("",) + HOLIDAY_NAMES),
         ]
         values = {"day": "", "kind": CalendarKind.HOLIDAY.value, "name": ""}

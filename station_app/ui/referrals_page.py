@@ -39,7 +39,7 @@ from station_app.ui.forms import FieldSpec, FormDialog, ask_void_reason
 from station_app.ui.printing import print_with_preview
 from station_app.ui.table_model import RowTableModel, TableColumn
 from station_app.ui.widgets import TablePane, error_box, make_table
-from station_app.vocab import FollowUpMethod, ReferralAction, ReferralState, Satisfaction
+from station_app.vocab import FollowUpMethod, ReferralAction, ReferralForm, ReferralState, Satisfaction
 
 DATE_FIELDS = ("signed_on", "replied_on", "followed_on")
 #: the buttons of the moves a clerk can make, with what each button says (a button asks, an action names)
@@ -120,7 +120,7 @@ class ReferralListTab(QWidget):
         self.blank_button = QPushButton(tr("空白表…"))
         blank_menu = QMenu(self)
         for form in FORMS:
-            blank_menu.addAction(tr("空白{form}", form=tr(form)), lambda f=form: self.blank(f))
+            blank_menu.addAction(tr("空白{form}", form=ReferralForm.label_of(form)), lambda f=form: self.blank(f))
         self.blank_button.setMenu(blank_menu)
         printing = QHBoxLayout()
         for button in (self.print_button, self.pdf_button, self.batch_button, self.blank_button):
@@ -252,9 +252,9 @@ class ReferralListTab(QWidget):
         if action == ReferralAction.FOLLOW_UP:
             return ([FieldSpec("followed_on", tr("回访日期"), required=True),
                      FieldSpec("by_whom", tr("回访人"), required=True),
-                     FieldSpec("method", tr("回访方式"), "choice", FollowUpMethod.values(), required=True),
+                     FieldSpec("method", tr("回访方式"), "choice", list(FollowUpMethod), required=True),
                      FieldSpec("citizen_words", tr("群众意见"), "multiline"),
-                     FieldSpec("satisfaction", tr("满意度"), "choice", Satisfaction.values(), required=True)],
+                     FieldSpec("satisfaction", tr("满意度"), "choice", list(Satisfaction), required=True)],
                     lambda f: referrals.record_follow_up(self.ctx, key, _date(f["followed_on"], "followed_on"),
                                                          f["by_whom"], f["method"], f["citizen_words"],
                                                          f["satisfaction"]))
@@ -305,7 +305,7 @@ class ReferralListTab(QWidget):
         print_with_preview(self, path, tr("今日交办单"))
 
     def blank(self, form: str) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, tr("保存空白表"), tr("空白{form}.pdf", form=tr(form)),
+        name, _ = QFileDialog.getSaveFileName(self, tr("保存空白表"), tr("空白{form}.pdf", form=ReferralForm.label_of(form)),
                                               tr("PDF 文件 (*.pdf)"))
         if name:
             try:
@@ -371,7 +371,7 @@ class ReferralsPage(QTabWidget):
         self.ctx = ctx
         self.list = ReferralListTab(ctx)
         self.overdue = OverdueTab(ctx)
-        self.addTab(self.list, tr("交办单"))
+        self.addTab(self.list, ReferralForm.ISSUE.label)
         self.addTab(self.overdue, tr("超期提醒"))
         self.list.changed.connect(self.refresh_overdue)
         self.currentChanged.connect(lambda _i: self.refresh())

@@ -187,7 +187,7 @@ class PlanDialog(QDialog):
         self.heads.setRange(0, 10)
         self.rotation = QComboBox()
         for rotation in Rotation:
-            self.rotation.addItem(roster_plans.rotation_label(rotation), rotation.value)
+            self.rotation.addItem(rotation.label, rotation.value)
         # The pool's words are shown as stored, as the screen always has.
         self.levels = [QCheckBox(level.value) for level in Level]
         level_row = QHBoxLayout()
