@@ -23,7 +23,6 @@ from station_app.db.models import (
     DutySlot,
     RepGroup,
     Representative,
-    Setting,
     Station,
     Unavailability,
     WindowUnit,
@@ -32,7 +31,7 @@ from station_app.db.models import (
 from station_app.i18n import tr
 from station_app.services import attendance, roster_generation, roster_plans, work_calendar
 from station_app.services import settings as settings_service
-from station_app.services.context import LOCAL_STATION_KEY, ServiceContext
+from station_app.services.context import ServiceContext, StationRef
 from station_app.services.errors import StationError
 from station_app.services.registry import pinyin_key
 from station_app.services.roster_people import PersonRef
@@ -179,8 +178,11 @@ def _fill_registry(ctx: ServiceContext, session: Session, seed: int) -> DemoSumm
         units.append(WindowUnit(id=new_id(), name=name, station=monitoring, head_name=head,
                                 head_title=rng.choice(("局长", "副局长", "主任", "副主任")), head_phone=phone()))
     session.add_all(units)
-    settings_service._store(session, settings_service.StationSettings(county_name=COUNTY, referral_abbr="东监"))
-    session.add(Setting(key=LOCAL_STATION_KEY, value=monitoring.id))
+    # This PC is the monitoring station: the settings service links its row (found by code) as this station.
+    settings_service.save(ctx, settings_service.StationSettings(county_name=COUNTY, referral_abbr="东监"),
+                          settings_service.ThisStationInput.of(StationRef(
+                              monitoring.id, monitoring.name, monitoring.code, monitoring.kind, monitoring.address,
+                              monitoring.phone)))
     return DemoSummary(stations=2, representatives=len(reps), delegations=len(delegations), groups=len(groups),
                        window_units=len(units), without_fixed_income=sum(not r.has_fixed_income for r in reps))
 
