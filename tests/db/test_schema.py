@@ -5,10 +5,10 @@ import sqlite3
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from station_app.db.audit import DeletionRefused
-from station_app.db.models import AuditLog, Base, Representative, Station
+from station_app.db.models import AuditLog, Base, Representative, Setting, Station
 from station_app.db.session import current_revision, head_revision, open_database
 
 
@@ -111,3 +111,61 @@ def test_the_start_up_head_constant_is_alembics_head():
     from station_app.db.session import SCHEMA_HEAD
 
     assert SCHEMA_HEAD == head_revision()
+
+
+def _database_at_0003(path, settings: dict[str, str], stations: list[tuple[str, str]] = ()) -> str:
+    """A database as the program before 0004 left it: this station's name and code copied into the settings."""
+    from alembic import command
+
+    from station_app.db.session import alembic_config, make_engine
+
+    engine = make_engine(f"sqlite:///{path}")
+    command.upgrade(alembic_config(engine), "0003")
+    engine.dispose()
+    with sqlite3.connect(path) as conn:
+        for key, value in settings.items():
+            conn.execute("INSERT INTO settings (id, created_at, updated_at, key, value) "
+                         "VALUES (?, '2026-01-01', '2026-01-01', ?, ?)", (f"id-{key}", key, value))
+        for name, code in stations:
+            conn.execute("INSERT INTO stations (id, created_at, updated_at, name, code, kind, address, contact, "
+                         "phone, notes) VALUES (?, '2026-01-01', '2026-01-01', ?, ?, '人大代表监督站', '', '', '', '')",
+                         (f"station-{code}", name, code))
+    return f"sqlite:///{path}"
+
+
+def test_upgrading_moves_this_station_from_the_settings_to_its_row(tmp_path):
+    from station_app.services.context import ServiceContext
+    from station_app.services.settings import read
+
+    url = _database_at_0003(tmp_path / "a.sqlite", {"station_name": "东河县人大代表监督站", "station_code": "DHJD",
+                                                    "station_address": "政务服务中心", "station_phone": "0393-4821234",
+                                                    "referral_abbr": "东监"})
+    ctx = ServiceContext(open_database(url))
+    station = ctx.station
+    assert (station.name, station.code, station.address, station.phone) == (
+        "东河县人大代表监督站", "DHJD", "政务服务中心", "0393-4821234")
+    assert read(ctx).referral_abbr == "东监"
+    with ctx.read() as session:
+        keys = set(session.scalars(select(Setting.key)))
+    assert "local_station_id" in keys and not keys & {"station_name", "station_code", "station_address", "station_phone"}
+    ctx.dispose()
+
+
+def test_upgrading_links_the_station_the_registry_already_has_by_its_code(tmp_path):
+    from station_app.services.context import ServiceContext
+
+    url = _database_at_0003(tmp_path / "b.sqlite", {"station_name": "旧名称", "station_code": "DHJD"},
+                            stations=[("东河县人大代表监督站", "DHJD"), ("城关镇联络站", "DHCG")])
+    ctx = ServiceContext(open_database(url))
+    assert (ctx.station.id, ctx.station.name) == ("station-DHJD", "东河县人大代表监督站")
+    with ctx.read() as session:
+        assert session.scalar(select(func.count()).select_from(Station)) == 2
+    ctx.dispose()
+
+
+def test_a_database_that_never_named_its_station_stays_unnamed(tmp_path):
+    from station_app.services.context import UNNAMED_STATION, ServiceContext
+
+    ctx = ServiceContext(open_database(_database_at_0003(tmp_path / "c.sqlite", {"referral_abbr": "东监"})))
+    assert ctx.station == UNNAMED_STATION and not ctx.station.configured
+    ctx.dispose()
