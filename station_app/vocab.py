@@ -210,6 +210,13 @@ class CalendarKind(Word):
     MAKE_UP = "调休上班", "Make-up workday"
 
 
+class HolidayBasis(Word):
+    """What a day off rests on in a year the State Council's notice does not cover yet: the national holiday
+    regulation and the lunar calendar. Such a day is 推定 (estimated) until the notice is entered or imported."""
+
+    ESTIMATED = "推定", "Estimated"
+
+
 class PersonKind(Word):
     """Who can be on a duty slot: a representative, or the head of a window unit (监督站)."""
 

@@ -61,7 +61,7 @@ from station_app.io.pdf import (
     text_width,
     wrap_text,
 )
-from station_app.vocab import AssignmentSource, Attendance, SlotName
+from station_app.vocab import AssignmentSource, Attendance, HolidayBasis, SlotName
 
 PAGE_SIZE = landscape(A4)
 """The month roster's page: A4 landscape, in points."""
@@ -115,6 +115,7 @@ class PrintedDay:
     note: str = ""  # a holiday (国庆节), a make-up working day (CalendarKind.MAKE_UP), "闭站：…"
     off: bool = False  # holiday/weekend/closed: grey background, no slots
     slots: tuple[PrintedSlot, ...] = ()
+    estimated: bool = False  # a day off estimated (推定) before the State Council's notice; the note says so
 
 
 @dataclass(frozen=True)
@@ -577,10 +578,12 @@ def _draw_calendar_page(canvas: Canvas, *, title: str, plan: str, year: int, mon
 
     extra = sorted({person.mark for pday in by_day.values() for slot in pday.slots for person in slot.people
                     if person.mark and person.mark not in MARK_TAGS})
-    _draw_legend(canvas, extra, left=left, right=right, font=font)
+    _draw_legend(canvas, extra, left=left, right=right, font=font,
+                 estimated=any(pday.estimated for pday in by_day.values()))
 
 
-def _draw_legend(canvas: Canvas, extra_marks: list[str], *, left: float, right: float, font: str) -> None:
+def _draw_legend(canvas: Canvas, extra_marks: list[str], *, left: float, right: float, font: str,
+                 estimated: bool = False) -> None:
     size = 8
     x = left
     draw_text(canvas, tr("说明："), x, LEGEND_Y, size, font=font, color=GREY)
@@ -617,6 +620,13 @@ def _draw_legend(canvas: Canvas, extra_marks: list[str], *, left: float, right: 
     text = tr("＝{mark}", mark=tr("休息日、节假日或闭站"))
     if x + text_width(text, size, font) <= right:
         draw_text(canvas, text, x, LEGEND_Y, size, font=font, color=GREY)
+        x += text_width(text, size, font) + 4 * mm
+    if estimated:  # the days off of a year without the State Council's notice: say what they rest on
+        mark = HolidayBasis.ESTIMATED.label
+        x += draw_text(canvas, mark, x, LEGEND_Y, size, font=font, color=RED)
+        line, line_size = fit_line(tr("＝{mark}", mark=tr("国务院尚未公布当年放假安排，按放假办法和农历推算，不含调休上班")),
+                                   right - x, size, 6, font)
+        draw_text(canvas, line, x, LEGEND_Y, line_size, font=font, color=GREY)
 
 
 # ---------------------------------------------------------------------------------------------

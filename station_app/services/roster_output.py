@@ -59,6 +59,8 @@ class DayView:
     note: str
     off: bool
     slots: tuple[SlotView, ...]
+    #: a day off estimated (推定) for a year without official holiday data; its note says so
+    estimated: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,11 @@ def _day_views(
         note = work.day_note(day)
         if day in closures:
             note = tr("闭站")
-        views.append(DayView(day, note, not work.is_workday(day) or day in closures, tuple(per_day.get(day, ()))))
+        off = not work.is_workday(day) or day in closures
+        slots = tuple(per_day.get(day, ()))
+        if off:  # a slot made before the day became a day off (the notice came), now with nobody on it, is no post
+            slots = tuple(slot for slot in slots if slot.people)
+        views.append(DayView(day, note, off, slots, estimated=work.is_estimated(day) and day not in closures))
         day += dt.timedelta(days=1)
     return views
 
@@ -185,15 +191,25 @@ def month_view(ctx: ServiceContext, plan_id: str, year: int, month: int) -> Mont
 
 
 def export_month(ctx: ServiceContext, year: int, month: int, path: Path | str, plan_key: str | None = None) -> int:
-    """值班表 for a month as a workbook: every turn, the per-person counts, and the 空岗 list. Returns turns."""
+    """值班表 for a month as a workbook: every turn, the per-person counts, and the 空岗 list. Returns turns.
+
+    The 备注 column carries the day's calendar note; a day off estimated (推定) for a year without official
+    holiday data gets a line of its own, so the reader can check it against the notice when it comes."""
     start, end = month_span(year, month)
     with ctx.read() as session:
         plans = [_plan(session, plan_key)] if plan_key else list(
             session.scalars(select(DutyPlan).where(DutyPlan.voided_at.is_(None)).order_by(DutyPlan.created_at)))
+        work = WorkCalendar.load(session)
         turns: list[dict[str, object]] = []
         counts: list[dict[str, object]] = []
         for plan in plans:
             for view in _day_views(session, plan.id, start, end):
+                # the day's holiday or make-up note, in the stored words (an estimated day off says 推定)
+                note = work.day_note(view.day, stored=True)
+                if view.estimated and not view.slots:  # a day off the program estimated is listed, to be checked
+                    turns.append({"day": view.day, "weekday": WEEKDAYS_LONG[view.day.weekday()],
+                                  "plan": plan.name, "slot": "", "name": "", "who": "", "unit": "", "source": "",
+                                  "attendance": "", "stands_in_for": "", "at": "", "note": note})
                 for slot in view.slots:
                     for p in slot.people:
                         turns.append({"day": view.day, "weekday": WEEKDAYS_LONG[view.day.weekday()],
@@ -201,12 +217,12 @@ def export_month(ctx: ServiceContext, year: int, month: int, path: Path | str, p
                                       "who": p.person.kind.value, "unit": p.unit,
                                       "source": p.source.value, "attendance": p.attendance.value,
                                       "stands_in_for": p.stands_in_for,
-                                      "at": p.attended_at.strftime("%H:%M") if p.attended_at else ""})
+                                      "at": p.attended_at.strftime("%H:%M") if p.attended_at else "", "note": note})
                     if slot.missing:
                         turns.append({"day": view.day, "weekday": WEEKDAYS_LONG[view.day.weekday()],
                                       "plan": plan.name, "slot": slot.name, "name": f"（缺 {slot.missing} 人）",
                                       "who": "", "unit": "", "source": "", "attendance": "未排满",
-                                      "stands_in_for": "", "at": ""})
+                                      "stands_in_for": "", "at": "", "note": note})
             counts += [{"plan": plan.name, "name": c.name, "unit": c.unit, "scheduled": c.scheduled,
                         "attended": c.attended, "missed": c.missed}
                        for c in _person_counts(session, plan.id, start, end)]
@@ -219,7 +235,8 @@ def export_month(ctx: ServiceContext, year: int, month: int, path: Path | str, p
                              Column("slot", "时段", 8), Column("name", "姓名", 12), Column("who", "身份", 14),
                              Column("unit", "代表团/单位", 20), Column("source", "安排方式", 10),
                              Column("attendance", "签到", 8), Column("stands_in_for", "替谁值班", 10),
-                             Column("at", "签到时间", 10)], turns, heading=heading, landscape=True),
+                             Column("at", "签到时间", 10), Column("note", "备注", 18)], turns, heading=heading,
+                  landscape=True),
         SheetSpec("值班统计", [Column("plan", "排班方案", 16), Column("name", "姓名", 12), Column("unit", "代表团/单位", 20),
                                Column("scheduled", "排班次数", 10, "int"), Column("attended", Attendance.PRESENT.value, 8, "int"),
                                Column("missed", "缺勤请假", 10, "int")], counts, heading=heading),
@@ -258,7 +275,7 @@ def print_month(ctx: ServiceContext, plan_key: str, year: int, month: int, path:
                                                        else "", p.unit if p.is_head else "")
                                          for p in slot.people if p.attendance != Attendance.REPLACED), slot.needed)
             for slot in view.slots)
-        days.append(PrintedDay(view.day, view.note, view.off, slots))
+        days.append(PrintedDay(view.day, view.note, view.off, slots, estimated=view.estimated))
     return write_month_roster_pdf(path, station=station, plan=f"{plan_name}（{description}）", year=year, month=month,
                                   days=days, counts=[(c.name, c.scheduled, c.attended, c.missed) for c in counts])
 

@@ -9,8 +9,14 @@ Which source decides a day (:class:`WorkCalendar`):
 
 1. a year with any non-voided row in the table: the table (plus the Monday–Friday rule);
 2. a year with no rows that the package covers: the package;
-3. any other year: Monday to Friday, and the year counts as *without data*, so that a plan
-   reaching it carries a clear warning (:meth:`WorkCalendar.warning`).
+3. any other year counts as *without data*: its days off are estimated (推定) from the national holiday
+   regulation (全国年节及纪念日放假办法) and the lunar calendar by the ``holidays`` package's China
+   calendar — 元旦, 春节 (除夕 to 初三), 清明节, 劳动节 (5/1–5/2), 端午节, 中秋节, 国庆节 (10/1–10/3),
+   and the weekday the regulation gives in lieu of a statutory day that falls on a weekend (补假).
+   No make-up working day (调休上班) is guessed: only the notice sets those. Everything else is
+   Monday to Friday, and a plan reaching such a year carries a clear warning
+   (:meth:`WorkCalendar.warning`). The first row the clerk enters or imports for the year makes it
+   a table year (rule 1), so the notice replaces the estimate whole.
 
 Because rule 1 makes the table the whole truth for a year, adding or importing a day into a
 year the package covers first copies that year from the package (in the same transaction);
@@ -24,23 +30,25 @@ nothing, or the accepted rows without the refused ones on request.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import chinese_calendar
+import holidays
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from station_app.db.models import CalendarDay, Station, StationClosure
-from station_app.i18n import WEEKDAYS_SHORT, tr, weekday
+from station_app.i18n import WEEKDAYS_SHORT, language, tr, weekday
 from station_app.io.excel import Column, SheetRow, SheetSpec, write_workbook
 from station_app.services.context import ServiceContext
 from station_app.services.errors import NotFound, StationError, ValidationFailed
 from station_app.services.importing import ImportPreview, ImportResult, ImportRow, commit_import, preview_import
 from station_app.services.voiding import mark_void
-from station_app.vocab import CalendarKind, ImportAction
+from station_app.vocab import CalendarKind, HolidayBasis, ImportAction
 
 #: Names offered in the add dialog; any other name may be typed.
 HOLIDAY_NAMES = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
@@ -81,6 +89,37 @@ def package_days(year: int) -> list[tuple[dt.date, CalendarKind, str]]:
     days += [(day, CalendarKind.MAKE_UP, _PACKAGE_NAMES.get(name, name)) for day, name in _PACKAGE_WORKDAYS.items()
              if day.year == year]
     return sorted(days)
+
+
+# The holidays package names the eve 农历除夕, joins two holidays of one day with "; " and marks days past its
+# lunar tables （推定）; every day it gives for a year without data is an estimate here, so its own mark is
+# dropped and ours is shown instead.
+_LIBRARY_MARK = re.compile(r"（(补假)?，?推定）$")
+
+
+@functools.lru_cache(maxsize=32)
+def _estimated_holidays(year: int) -> dict[dt.date, str]:
+    china = holidays.country_holidays("CN", years=year, language="zh_CN")
+    days = {}
+    for day, names in china.items():
+        names = [_LIBRARY_MARK.sub(lambda m: "（补假）" if m.group(1) else "", name).replace("农历除夕", "除夕")
+                 for name in names.split("; ")]
+        days[day] = "、".join(dict.fromkeys(names))
+    return days
+
+
+def _marked(name: str, mark: str, chinese: bool) -> str:
+    """春节（推定）, 春节（补假，推定）; Spring Festival (Estimated)."""
+    if not chinese:
+        return f"{name} ({mark})"
+    return f"{name[:-1]}，{mark}）" if name.endswith("）") else f"{name}（{mark}）"
+
+
+def estimated_days(year: int) -> list[tuple[dt.date, str]]:
+    """(day, Chinese name) of the days off the holiday regulation and the lunar calendar give ``year``, by date:
+    the statutory days and their 补假 (a weekday in lieu of a statutory day on a weekend). What the calendar
+    uses for a year without official data (:meth:`WorkCalendar.is_estimated`)."""
+    return sorted(_estimated_holidays(year).items())
 
 
 def parse_day(value: object) -> dt.date | None:
@@ -150,7 +189,12 @@ class WorkCalendar:
                 return CalendarKind.MAKE_UP
             if day in _PACKAGE_HOLIDAYS:
                 return CalendarKind.HOLIDAY
-        return ""
+            return ""
+        return CalendarKind.HOLIDAY if day in _estimated_holidays(day.year) else ""
+
+    def is_estimated(self, day: dt.date) -> bool:
+        """A day off estimated (推定) from the holiday regulation, in a year without official data."""
+        return not self.has_official_data(day.year) and day in _estimated_holidays(day.year)
 
     def is_workday(self, day: dt.date) -> bool:
         if isinstance(day, dt.datetime):
@@ -191,17 +235,25 @@ class WorkCalendar:
             return None
         if day.year in self._table_years:
             return kind, self._names.get(day, "")
+        if not package_covers(day.year):
+            return kind, _estimated_holidays(day.year)[day]
         name = (_PACKAGE_HOLIDAYS if kind == CalendarKind.HOLIDAY else _PACKAGE_WORKDAYS)[day]
         return kind, _PACKAGE_NAMES.get(name, name)
 
-    def day_note(self, day: dt.date) -> str:
-        """'国庆节' for a holiday, '调休上班' for a make-up day, '' for an ordinary day."""
+    def day_note(self, day: dt.date, *, stored: bool = False) -> str:
+        """'国庆节' for a holiday, '春节（推定）' for an estimated one, '调休上班' for a make-up day, '' for an
+        ordinary day: in the interface language, or with ``stored`` in the Chinese words exports carry."""
         kind = self._kind(day)
         if kind == CalendarKind.MAKE_UP:
-            return CalendarKind.MAKE_UP.label
-        if kind == CalendarKind.HOLIDAY:
-            return self.entry(day)[1] or CalendarKind.HOLIDAY.label
-        return ""
+            return CalendarKind.MAKE_UP.value if stored else CalendarKind.MAKE_UP.label
+        if kind != CalendarKind.HOLIDAY:
+            return ""
+        name = self.entry(day)[1] or (CalendarKind.HOLIDAY.value if stored else CalendarKind.HOLIDAY.label)
+        if not self.is_estimated(day):
+            return name
+        if stored:
+            return _marked(name, HolidayBasis.ESTIMATED.value, True)
+        return _marked(name, HolidayBasis.ESTIMATED.label, language() != "en")
 
     def has_official_data(self, year: int) -> bool:
         return year in self._table_years or package_covers(year)
@@ -218,15 +270,18 @@ class WorkCalendar:
         years = self.years_without_data(start, end)
         if not years:
             return None
-        return tr("{years} 年还没有官方节假日安排，已暂按周一至周五为工作日排班；"
+        return tr("{years} 年还没有官方节假日安排，节假日已按放假办法和农历推定（标“{mark}”，不含调休上班）排班；"
                   "国务院公布后请在“节假日与闭站”中补录或导入，再重新生成。",
-                  years="、".join(str(year) for year in years))
+                  years="、".join(str(year) for year in years), mark=HolidayBasis.ESTIMATED.label)
 
     def special_days(self, year: int) -> list[tuple[dt.date, str, str]]:
-        """(day, kind, name) of the holidays and make-up days that decide ``year``, by date."""
+        """(day, kind, name) of the holidays and make-up days that decide ``year``, by date
+        (the estimated days off for a year without official data)."""
         if year in self._table_years:
             return sorted((day, kind, self._names.get(day, "")) for day, kind in self._kinds.items()
                           if day.year == year)
+        if not package_covers(year):
+            return [(day, CalendarKind.HOLIDAY, name) for day, name in estimated_days(year)]
         return package_days(year)
 
 
@@ -249,18 +304,27 @@ class CalendarDayRow:
     name: str
     voided: bool
     void_reason: str
+    #: not a row of the table: a day off estimated (推定) for a year without official data; it has no id
+    estimated: bool = False
 
 
-def list_calendar_days(ctx: ServiceContext, year: int, include_voided: bool = False) -> list[CalendarDayRow]:
-    """The table's days of ``year``, by date (the voided ones too, when asked)."""
+def list_calendar_days(ctx: ServiceContext, year: int, include_voided: bool = False, *,
+                       with_estimates: bool = False) -> list[CalendarDayRow]:
+    """The table's days of ``year``, by date (the voided ones too, when asked). With ``with_estimates``, a year
+    without official data (no rows in the table, not in the package) lists its estimated days off instead."""
     query = (select(CalendarDay)
              .where(CalendarDay.day >= dt.date(year, 1, 1), CalendarDay.day <= dt.date(year, 12, 31))
              .order_by(CalendarDay.day))
     if not include_voided:
         query = query.where(CalendarDay.voided_at.is_(None))
     with ctx.read() as session:
-        return [CalendarDayRow(row.id, row.day, CalendarKind(row.kind), row.name, row.is_voided, row.void_reason or "")
+        rows = [CalendarDayRow(row.id, row.day, CalendarKind(row.kind), row.name, row.is_voided, row.void_reason or "")
                 for row in session.scalars(query)]
+        estimate = with_estimates and not package_covers(year) and not _year_has_rows(session, year)
+    if estimate:
+        rows = sorted(rows + [CalendarDayRow("", day, CalendarKind.HOLIDAY, name, False, "", estimated=True)
+                              for day, name in estimated_days(year)], key=lambda r: r.day)
+    return rows
 
 
 def _year_has_rows(session: Session, year: int) -> bool:
@@ -487,19 +551,24 @@ def import_calendar_days(ctx: ServiceContext, path: Path | str) -> CalendarImpor
 
 
 def export_calendar_days(ctx: ServiceContext, path: Path | str, year: int) -> int:
-    """The days that decide ``year`` (the table's, or the package's for a year not yet in the table),
-    in the columns the import reads; returns the number of days written.
+    """The days that decide ``year`` (the table's, or the package's for a year not yet in the table, or the
+    estimated days off for a year without official data), in the columns the import reads; returns the number
+    of days written.
 
     Headers and kinds stay Chinese in any interface language: the file is data to import back.
     """
     with ctx.read() as session:
-        days = WorkCalendar.load(session).special_days(year)
+        work = WorkCalendar.load(session)
+        days = work.special_days(year)
+    heading = f"{year} 年{CalendarKind.HOLIDAY}与{CalendarKind.MAKE_UP}安排"
+    if not work.has_official_data(year):  # nothing official yet: the estimated days off, marked so
+        heading += f"（{HolidayBasis.ESTIMATED}）"
     columns = [Column("day", "日期", 14, "date"), Column("weekday", "星期", 8),
                Column("kind", "类型", 12), Column("name", "名称", 20)]
     rows = ({"day": day, "weekday": WEEKDAYS_SHORT[day.weekday()], "kind": str(kind), "name": name}
             for day, kind, name in days)
     write_workbook(Path(path), [SheetSpec(CalendarKind.HOLIDAY.value, columns, rows,
-                                          heading=f"{year} 年{CalendarKind.HOLIDAY}与{CalendarKind.MAKE_UP}安排")])
+                                          heading=heading)])
     return len(days)
 
 

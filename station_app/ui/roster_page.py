@@ -49,6 +49,7 @@ from station_app.ui.table_model import RowTableModel, TableColumn
 from station_app.ui.widgets import make_table
 from station_app.vocab import AssignmentSource, Attendance, DayRule, Level, RepKind, Rotation, SlotName
 
+ESTIMATED_COLOUR = "#e65100"  # the colour of the warning above the grid
 SOURCE_TAGS = {AssignmentSource.MANUAL: ("手", "#1565c0"), AssignmentSource.SWAP: ("调", "#6a1b9a"),
                AssignmentSource.STAND_IN: ("替", "#ef6c00")}
 
@@ -71,7 +72,9 @@ def day_html(view: DayView, in_month: bool) -> str:
     colour = "#212121" if in_month else "#bdbdbd"
     head = f"<b style='color:{colour};font-size:13px'>{view.day.day}</b>"
     if view.note:
-        head += f" <span style='color:{'#c62828' if view.off else '#2e7d32'}'>{escape(view.note)}</span>"
+        # an estimated day off (推定) takes the colour of the warning above the grid that explains it
+        colour = ESTIMATED_COLOUR if view.estimated else "#c62828" if view.off else "#2e7d32"
+        head += f" <span style='color:{colour}'>{escape(view.note)}</span>"
     lines = [head]
     for slot in view.slots:
         people = "、".join(person_html(p) for p in slot.people)

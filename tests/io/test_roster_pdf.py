@@ -385,3 +385,52 @@ def test_markup_characters_in_data_are_printed_as_text(tmp_path):
         text = "".join(page.extract_text() for page in pdf.pages)
     assert "王<伟>" in text and "A&B 公司" in text and "<b>不是粗体</b>" in text
     assert "二、按窗口单位统计" in text and "无" in text  # an empty table says so
+
+
+# ---------------------------------------------------------------------------------------------
+# A month past the official holiday data: the estimated days off (推定), printed and exported
+
+
+MONITORING_PLAN = "监督站每日值班"  # the demo's plan for every working day
+
+
+@pytest.fixture
+def february_2027(demo_ctx) -> str:
+    """The demo's monitoring-station plan generated over February 2027, a month no official notice covers yet."""
+    from station_app.services import roster_generation
+
+    roster_generation.generate(demo_ctx, MONITORING_PLAN, D(2027, 2, 1), D(2027, 2, 28), today=D(2026, 12, 1))
+    return MONITORING_PLAN
+
+
+def test_the_printed_roster_marks_the_estimated_days_off_and_says_what_they_rest_on(demo_ctx, february_2027,
+                                                                                     tmp_path):
+    from station_app.services import roster_output
+
+    path = tmp_path / "2027年2月.pdf"
+    roster_output.print_month(demo_ctx, february_2027, 2027, 2, path)
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        flat = _flat(page.extract_text())
+        cells = {day: _flat(page.within_bbox(_cell_bbox(2027, 2, day, page.height)).extract_text())
+                 for day in range(1, 29)}
+    assert cells[5] == "5除夕（推定）" and cells[6] == "6春节（推定）"
+    assert cells[10] == "10春节（补假，推定）"
+    assert "推定" not in cells[11] and "上午" in cells[11]
+    assert "推定＝国务院尚未公布当年放假安排，按放假办法和农历推算，不含调休上班" in flat
+
+
+def test_the_exported_roster_carries_the_estimated_days_off(demo_ctx, february_2027, tmp_path):
+    from openpyxl import load_workbook
+
+    from station_app.services import roster_output
+
+    path = tmp_path / "2027年2月.xlsx"
+    roster_output.export_month(demo_ctx, 2027, 2, path, february_2027)
+    sheet = load_workbook(path)["值班表"]
+    header = [cell.value for cell in sheet[2]]
+    rows = [dict(zip(header, (cell.value for cell in row))) for row in sheet.iter_rows(min_row=3)]
+    notes = {row["日期"].date(): row["备注"] for row in rows if row["备注"]}
+    assert notes[D(2027, 2, 5)] == "除夕（推定）" and notes[D(2027, 2, 10)] == "春节（补假，推定）"
+    assert [row["姓名"] for row in rows if row["日期"].date() == D(2027, 2, 10)] == [None]  # nobody on a day off
+    assert D(2027, 2, 11) not in notes and any(row["日期"].date() == D(2027, 2, 11) and row["姓名"] for row in rows)

@@ -7,14 +7,18 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import event, func, select
 
-from station_app.db.models import CalendarDay
-from station_app.services import registry, work_calendar
+from station_app.db.models import CalendarDay, Referral
+from station_app.services import registry, roster_generation, roster_output, roster_plans, work_calendar
 from station_app.services.errors import StationError, ValidationFailed
 from station_app.services.registry import StationInput
 from station_app.services.work_calendar import WorkCalendar
 from station_app.vocab import CalendarKind
+from tests.services.test_referrals import refer
 
 HOLIDAY, MAKEUP = CalendarKind.HOLIDAY, CalendarKind.MAKE_UP
+# the demo's plans (its 联络站 meets on Wednesdays; its 监督站 every working day) and a day before 2027
+WEDNESDAY_PLAN, MONITORING_PLAN = "周三代表活动日", "监督站每日值班"
+TODAY = dt.date(2026, 12, 1)
 
 D = dt.date
 
@@ -102,15 +106,91 @@ def test_seeding_a_year_the_package_does_not_cover_adds_nothing(db, ctx):
 # --- Years without data -----------------------------------------------------------------------
 
 
-def test_a_year_without_data_falls_back_to_weekdays_and_warns_by_year(db):
+def test_a_year_without_data_warns_by_year_that_its_holidays_are_estimated(db):
     cal = calendar(db)
     assert not cal.has_official_data(2027)
-    assert cal.is_workday(D(2027, 1, 1))  # a Friday: 元旦, but nobody has said so yet
-    assert not cal.is_workday(D(2027, 1, 2))
+    assert not cal.is_workday(D(2027, 1, 1)) and cal.is_estimated(D(2027, 1, 1))  # 元旦, a Friday: 推定
+    assert cal.day_note(D(2027, 1, 1)) == "元旦（推定）"
+    assert cal.is_workday(D(2027, 1, 4)) and not cal.is_workday(D(2027, 1, 2))
     assert cal.years_without_data(D(2026, 7, 1), D(2028, 2, 1)) == [2027, 2028]
     message = cal.warning(D(2026, 9, 1), D(2027, 3, 31))
-    assert "2027 年还没有官方节假日安排" in message and "周一至周五" in message
+    assert "2027 年还没有官方节假日安排" in message and "推定" in message and "不含调休上班" in message
     assert cal.warning(D(2026, 1, 1), D(2026, 12, 31)) is None
+
+
+def test_the_years_of_the_official_data_have_no_estimated_day(db):
+    cal = calendar(db)
+    assert not any(cal.is_estimated(day) for year in range(2020, 2027) for day in days_of(year))
+    assert "推定" not in "".join(cal.day_note(day) for day in days_of(2026))
+
+
+def plan_id(ctx, name: str) -> str:
+    return next(plan.id for plan in roster_plans.list_plans(ctx) if plan.name == name)
+
+
+def duty_days(ctx, plan: str, start: dt.date, end: dt.date) -> list[dt.date]:
+    """The days someone is on duty for the plan named ``plan``."""
+    return [view.day for view in roster_output.day_views(ctx, plan_id(ctx, plan), start, end)
+            if any(slot.people for slot in view.slots)]
+
+
+def test_2027_spring_festival_from_the_eve_to_the_third_day_is_an_estimated_break_a_wednesday_plan_skips(
+        demo_db, demo_ctx):
+    # 2027-02-06 is 正月初一 (the holidays package's lunar calendar); the eve is a Friday, 初一 and 初二 fall on
+    # the weekend, so the regulation gives the Tuesday and the Wednesday after 初三 in lieu (补假).
+    assert work_calendar.estimated_days(2027)[1:7] == [
+        (D(2027, 2, 5), "除夕"), (D(2027, 2, 6), "春节"), (D(2027, 2, 7), "春节"), (D(2027, 2, 8), "春节"),
+        (D(2027, 2, 9), "春节（补假）"), (D(2027, 2, 10), "春节（补假）")]
+    cal = calendar(demo_db)
+    for day in (D(2027, 2, 5), D(2027, 2, 8), D(2027, 2, 9), D(2027, 2, 10)):
+        assert not cal.is_workday(day) and cal.is_holiday(day) and cal.is_estimated(day)
+    assert cal.day_note(D(2027, 2, 5)) == "除夕（推定）" and cal.day_note(D(2027, 2, 10)) == "春节（补假，推定）"
+    assert cal.is_workday(D(2027, 2, 11)) and not cal.is_makeup_day(D(2027, 2, 20))  # no make-up day is guessed
+    report = roster_generation.generate(demo_ctx, WEDNESDAY_PLAN, D(2027, 2, 1), D(2027, 2, 28), today=TODAY)
+    assert duty_days(demo_ctx, WEDNESDAY_PLAN, D(2027, 2, 1), D(2027, 2, 28)) == [
+        D(2027, 2, 3), D(2027, 2, 17), D(2027, 2, 24)]
+    assert "推定" in report.warning
+    month = roster_output.month_view(demo_ctx, plan_id(demo_ctx, WEDNESDAY_PLAN), 2027, 2)
+    views = {view.day: view for view in month.days}
+    assert views[D(2027, 2, 10)].off and views[D(2027, 2, 10)].estimated
+    assert views[D(2027, 2, 10)].note == "春节（补假，推定）" and not views[D(2027, 2, 10)].slots
+    assert not views[D(2027, 2, 17)].estimated and views[D(2027, 2, 17)].note == ""
+
+
+def test_a_deadline_counted_across_national_day_2027_skips_the_estimated_days_off(db, ctx, reception_station):
+    referral_id = refer(ctx, when=dt.datetime(2027, 9, 30, 10, 0), days=3)
+    with db.session() as s:
+        deadline = s.get(Referral, referral_id).deadline
+    # 10/1–10/3 (a Friday and the weekend), then 10/4 and 10/5 in lieu of the weekend: 10/6, 10/7, 10/8
+    assert deadline == D(2027, 10, 8)
+    assert calendar(db).working_days_between(D(2027, 9, 30), D(2027, 10, 8)) == 3
+
+
+def test_importing_the_2027_notice_replaces_the_estimate_and_its_make_up_saturdays_are_worked(
+        demo_db, demo_ctx, tmp_path):
+    ctx, plan = demo_ctx, MONITORING_PLAN
+    roster_generation.generate(ctx, plan, D(2027, 2, 1), D(2027, 2, 28), today=TODAY)
+    assert D(2027, 2, 20) not in duty_days(ctx, plan, D(2027, 2, 1), D(2027, 2, 28))
+    assert D(2027, 2, 10) not in duty_days(ctx, plan, D(2027, 2, 1), D(2027, 2, 28))
+    # A notice as the State Council writes them: nine days off around the festival, two Saturdays worked.
+    notice = [(D(2027, 1, 1), "休", "元旦")]
+    notice += [(D(2027, 2, 5) + dt.timedelta(days=i), "休", "春节") for i in range(9)]
+    notice += [(D(2027, 1, 30), "上班", "春节"), (D(2027, 2, 20), "上班", "春节")]
+    work_calendar.import_calendar_days(ctx, calendar_list(tmp_path / "2027年放假安排.xlsx", notice))
+    cal = calendar(demo_db)
+    assert cal.has_official_data(2027) and cal.warning(D(2027, 1, 1), D(2027, 12, 31)) is None
+    assert not any(cal.is_estimated(day) for day in days_of(2027))
+    assert cal.day_note(D(2027, 2, 10)) == "春节" and not cal.is_workday(D(2027, 2, 12))
+    assert cal.is_workday(D(2027, 1, 30)) and cal.is_workday(D(2027, 2, 20)) and cal.is_makeup_day(D(2027, 2, 20))
+    assert cal.is_workday(D(2027, 10, 1))  # the table decides 2027 now: what it does not list is an ordinary day
+    report = roster_generation.generate(ctx, plan, D(2027, 2, 1), D(2027, 2, 28), today=TODAY)
+    assert report.warning is None
+    days = duty_days(ctx, plan, D(2027, 2, 1), D(2027, 2, 28))
+    assert D(2027, 2, 20) in days and D(2027, 2, 15) in days and D(2027, 2, 12) not in days
+    views = roster_output.month_view(ctx, plan_id(ctx, plan), 2027, 2).days
+    assert not any(view.estimated or "推定" in view.note for view in views)
+    # 2/12 was a duty day under the estimate; a day off now, it shows no empty post to fill
+    assert next(view for view in views if view.day == D(2027, 2, 12)).slots == ()
 
 
 def test_importing_a_2027_list_gives_2027_data_and_the_days_behave(db, tmp_path, ctx):
