@@ -31,22 +31,32 @@ from station_app.ui.forms import FieldSpec, FormDialog, ask_void_reason
 from station_app.ui.import_dialog import ImportDialog
 from station_app.ui.table_model import Index, RowTableModel, TableColumn
 from station_app.ui.widgets import TablePane, error_box, make_table
-from station_app.vocab import CalendarKind
+from station_app.vocab import CalendarKind, HolidayBasis
 
 WARNING_STYLE = ("QLabel { color: #b71c1c; background: #fdecea; border: 1px solid #f5c2c0;"
                  " border-radius: 4px; padding: 8px 12px; }")
 SOURCE_STYLE = "color: #616161; padding: 2px 2px;"
 KIND_COLOURS = {CalendarKind.HOLIDAY: "#c62828", CalendarKind.MAKE_UP: "#1565c0"}
+ESTIMATED_COLOUR = "#e65100"  # an estimated day off (推定): not in the table, the orange of a warning
+
+
+def kind_text(row: work_calendar.CalendarDayRow) -> str:
+    """节假日, 调休上班, or 节假日（推定） for a day off estimated before the State Council's notice."""
+    if row.estimated:
+        return tr("{kind}（{mark}）", kind=row.kind.label, mark=HolidayBasis.ESTIMATED.label)
+    return row.kind.label
 
 
 class CalendarDayModel(RowTableModel):
-    """The holiday table; the kind column is coloured so days off and make-up days stand apart."""
+    """The holiday table; the kind column is coloured so days off and make-up days stand apart, and the
+    estimated days off of a year without official data in another colour."""
 
     KIND_COLUMN = 2
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and index.column() == self.KIND_COLUMN:
-            colour = KIND_COLOURS.get(self.rows[index.row()].kind)
+            row = self.rows[index.row()]
+            colour = ESTIMATED_COLOUR if row.estimated else KIND_COLOURS.get(row.kind)
             return QBrush(QColor(colour)) if colour else None
         return super().data(index, role)
 
@@ -98,7 +108,7 @@ class CalendarPage(QWidget):
         columns = [
             TableColumn(tr("日期"), lambda r: r.day.isoformat(), 120, True),
             TableColumn(tr("星期"), lambda r: weekday(r.day.weekday(), short=True), 70, True),
-            TableColumn(tr("类型"), lambda r: r.kind.label, 110, True),
+            TableColumn(tr("类型"), kind_text, 130, True),
             TableColumn(tr("名称"), lambda r: r.name, 200),
         ]
         self.days_model = CalendarDayModel(columns)
@@ -173,11 +183,15 @@ class CalendarPage(QWidget):
     def refresh(self) -> None:
         year = self.year.value()
         self.calendar = work_calendar.load_work_calendar(self.ctx)
-        rows = work_calendar.list_calendar_days(self.ctx, year)
+        rows = work_calendar.list_calendar_days(self.ctx, year, with_estimates=True)
         self.days_model.set_rows(rows)
+        estimated = any(r.estimated for r in rows)
         holidays = sum(1 for r in rows if r.kind == CalendarKind.HOLIDAY)
         makeups = len(rows) - holidays
-        self.days_count.setText(tr("节假日 {h} 天，调休上班 {m} 天", h=holidays, m=makeups) if rows else "")
+        if estimated:
+            self.days_count.setText(tr("推定节假日 {h} 天，调休上班待国务院通知", h=holidays))
+        else:
+            self.days_count.setText(tr("节假日 {h} 天，调休上班 {m} 天", h=holidays, m=makeups) if rows else "")
         covered = work_calendar.package_covers(year)
         if self.calendar.uses_table(year):
             self.source.setText(tr("{year} 年以本表为准：表中的节假日不排班，调休上班日照常排班。", year=year))
@@ -187,24 +201,29 @@ class CalendarPage(QWidget):
             hint = tr("{year} 年的节假日暂用程序内置的官方数据，还没有复制到本表。\n"
                       "点击右上方“从官方数据导入”复制后，即可在这里查看和修改。", year=year)
         else:
-            self.source.setText("")
+            self.source.setText(tr("{year} 年暂按放假办法和农历推定节假日（下表标“{mark}”的日子）；"
+                                   "录入或导入国务院通知的第一天起，本年改以本表为准。",
+                                   year=year, mark=HolidayBasis.ESTIMATED.label))
             hint = tr("{year} 年还没有节假日数据。\n国务院公布当年的节假日安排后，点击“新增”逐日录入，"
                       "或点击“导入 Excel…”导入（列：日期、类型、名称）。", year=year)
         self.days_pane.show_rows(len(rows), hint)
         has_data = self.calendar.has_official_data(year)
         self.warning.setText("" if has_data else tr(
-            "{year} 年还没有官方节假日安排，排班暂按周一至周五为工作日。"
-            "国务院公布后，请点击“新增”补录或“导入 Excel…”导入，再重新生成排班。", year=year))
+            "{year} 年还没有官方节假日安排，排班暂按放假办法和农历推定的节假日（标“{mark}”，不含调休上班）。"
+            "国务院公布后，请点击“新增”补录或“导入 Excel…”导入，再重新生成排班。",
+            year=year, mark=HolidayBasis.ESTIMATED.label))
         self.warning.setVisible(not has_data)
         self.seed_button.setEnabled(covered)
         self.seed_button.setToolTip("" if covered else tr(
             "程序内置的官方数据只到 {last} 年", last=work_calendar.PACKAGE_LAST_YEAR))
-        self.void_day_button.setEnabled(bool(rows))
+        self.void_day_button.setEnabled(any(not r.estimated for r in rows))
         self.refresh_closures()
 
     def selected_day(self):
+        """The selected row of the table (an estimated day is not a row of it: None)."""
         indexes = self.days_view.selectionModel().selectedRows()
-        return self.days_model.row_at(indexes[0].row()) if indexes else None
+        row = self.days_model.row_at(indexes[0].row()) if indexes else None
+        return None if row is None or row.estimated else row
 
     def day_dialog(self) -> FormDialog:
         year = self.year.value()

@@ -56,8 +56,7 @@ def test_the_page_shows_a_year_of_the_table_with_weekday_and_kind(app, qtbot, ct
 def test_the_warning_shows_for_a_year_without_data_and_hides_for_one_with_it(app, qtbot, ctx):
     page = make_page(qtbot, ctx, 2027)
     assert not page.warning.isHidden()
-    assert "2027 年还没有官方节假日安排" in page.warning.text()
-    assert "2027 年还没有节假日数据" in page.days_pane.hint.text()
+    assert "2027 年还没有官方节假日安排" in page.warning.text() and "推定" in page.warning.text()
     assert not page.seed_button.isEnabled()
     page.year.setValue(2026)
     assert page.warning.isHidden()
@@ -108,8 +107,10 @@ def test_voiding_a_day_from_the_page_asks_a_reason_and_removes_the_row(app, qtbo
     page.days_view.selectRow(0)
     monkeypatch.setattr("station_app.ui.calendar_page.ask_void_reason", lambda _parent, what: "录错" if "元旦" in what else None)
     page.void_day()
-    assert page.days_model.rowCount() == 0
     assert not page.warning.isHidden()
+    # 2027 has no official data again: the estimated days come back, and none of them is a row to void
+    assert page.days_model.rowCount() == len(work_calendar.estimated_days(2027))
+    assert all(row.estimated for row in page.days_model.rows) and not page.void_day_button.isEnabled()
 
 
 def test_importing_a_list_from_the_page_moves_to_its_year(app, qtbot, ctx, tmp_path, monkeypatch, _no_message_boxes):
@@ -176,3 +177,66 @@ def test_closures_are_shown_per_station_and_added_through_the_dialog(app, qtbot,
     monkeypatch.setattr("station_app.ui.calendar_page.ask_void_reason", lambda _parent, _what: "恢复供电")
     page.void_closure()
     assert page.closure_model.rowCount() == 0
+
+
+def rows_of(page: CalendarPage) -> list[list[str]]:
+    return [[page.days_model.index(r, c).data() for c in range(4)] for r in range(page.days_model.rowCount())]
+
+
+def test_a_year_without_data_lists_its_estimated_days_off_marked_and_not_to_be_voided(app, qtbot, ctx):
+    page = make_page(qtbot, ctx, 2027)
+    rows = rows_of(page)
+    assert ["2027-02-05", "周五", "节假日（推定）", "除夕"] in rows
+    assert ["2027-02-10", "周三", "节假日（推定）", "春节（补假）"] in rows
+    assert ["2027-10-01", "周五", "节假日（推定）", "国庆节"] in rows
+    assert all(kind == "节假日（推定）" for _day, _weekday, kind, _name in rows)
+    assert page.days_pane.stack.currentWidget() is page.days_view
+    assert "推定" in page.source.text() and "推定节假日 19 天" in page.days_count.text()
+    assert not page.void_day_button.isEnabled()
+    page.days_view.selectRow(0)
+    assert page.selected_day() is None  # an estimated day is not a row of the table
+    page.year.setValue(2026)
+    assert not any("推定" in kind for _day, _weekday, kind, _name in rows_of(page))
+
+
+def test_importing_the_notice_on_the_page_replaces_the_estimated_days(app, qtbot, ctx, tmp_path, monkeypatch):
+    path = tmp_path / "2027年放假安排.xlsx"
+    wb = Workbook()
+    wb.active.append(["日期", "类型", "名称"])
+    for day in range(5, 14):
+        wb.active.append([f"2027-02-{day:02d}", "休", "春节"])
+    wb.active.append(["2027-02-20", "上班", "春节"])
+    wb.save(path)
+    page = make_page(qtbot, ctx, 2027)
+    assert ["2027-02-20", "周六", "调休上班", "春节"] not in rows_of(page)
+    assert ["2027-02-09", "周二", "节假日（推定）", "春节（补假）"] in rows_of(page)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    monkeypatch.setattr(ImportDialog, "exec", import_pressed([]))
+    page.import_workbook()
+    rows = rows_of(page)
+    assert len(rows) == 10 and ["2027-02-20", "周六", "调休上班", "春节"] in rows
+    assert not any("推定" in kind for _day, _weekday, kind, _name in rows)
+    assert page.warning.isHidden() and "以本表为准" in page.source.text()
+    assert page.void_day_button.isEnabled()
+
+
+def test_the_roster_month_view_marks_the_estimated_days_off(app, qtbot, demo_ctx):
+    from station_app.services import roster_generation, roster_plans
+    from station_app.ui.roster_page import ESTIMATED_COLOUR, RosterPage
+
+    plan = next(plan.id for plan in roster_plans.list_plans(demo_ctx) if plan.name == "周三代表活动日")
+    roster_generation.generate(demo_ctx, plan, dt.date(2027, 2, 1), dt.date(2027, 2, 28), today=dt.date(2026, 12, 1))
+    page = RosterPage(demo_ctx)
+    qtbot.addWidget(page)
+    page.year, page.month = 2027, 2
+    page.reload_plans(select=plan)
+
+    def cell(day: int) -> str:
+        row, column = next(k for k, v in page.grid.days.items() if v == dt.date(2027, 2, day))
+        return page.grid.cellWidget(row, column).text()
+
+    assert "春节（补假，推定）" in cell(10) and ESTIMATED_COLOUR in cell(10)
+    assert "除夕（推定）" in cell(5) and "推定" not in cell(17)
+    assert "推定" in page.warning.text() and page.warning.isVisibleTo(page)
+    page.grid.cellClicked.emit(*next(k for k, v in page.grid.days.items() if v == dt.date(2027, 2, 10)))
+    assert "春节（补假，推定）" in page.day_title.text()
