@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +99,7 @@ class RepresentativeChooser(QWidget):
             if shown == display:
                 self.add(rep_id, shown.split("　")[0])
                 break
-        QTimer.singleShot(0, self.edit.clear)
+        QTimer.singleShot(0, self.edit, self.edit.clear)   # not once the form is gone
 
     def add(self, rep_id: str, name: str) -> None:
         if rep_id not in {r for r, _ in self.chosen}:
@@ -139,17 +140,30 @@ class RepresentativeChooser(QWidget):
 
 
 class EntryForm(QWidget):
-    """The form a clerk fills while the citizen talks; Enter saves and the form is ready for the next."""
+    """The form a clerk fills while the citizen talks; Enter saves and the form is ready for the next.
+
+    接待时间 is when the visitor is recorded: it follows ``now`` (the wall clock; a test passes its own)
+    until the clerk edits it, and an edited time stays until the save.
+    """
 
     saved = Signal(object)
+    #: how often the shown time catches up with the clock
+    CLOCK_INTERVAL_MS = 15_000
 
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, now: Callable[[], dt.datetime] = dt.datetime.now) -> None:
         super().__init__()
         self.ctx = ctx
-        self.visited_at = QDateTimeEdit(QDateTime.currentDateTime())
+        self.now = now
+        self.time_edited = False
+        self._showing_clock = False
+        self.visited_at = QDateTimeEdit()
         self.visited_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.visited_at.setCalendarPopup(True)
         self.now_button = QPushButton(tr("现在"))
+        self.now_button.setToolTip(tr("接待时间重新跟随当前时间"))
+        self.time_note = QLabel()
+        self.time_note.setStyleSheet("color:#757575;")
+        self.clock_timer = QTimer(self, interval=self.CLOCK_INTERVAL_MS)
         self.citizen_name = QLineEdit()
         self.citizen_name.setPlaceholderText(tr("可不填（匿名）"))
         self.phone = QLineEdit()
@@ -160,6 +174,7 @@ class EntryForm(QWidget):
         self.channel = QComboBox()
         self.channel.addItems([c.label for c in Channel])
         self.category = QComboBox()
+        self.category.setPlaceholderText(tr("请选择（↑↓）"))
         self.content = QPlainTextEdit()
         self.content.setTabChangesFocus(True)
         self.content.setPlaceholderText(tr("群众反映的问题（回车保存，Shift+回车换行）"))
@@ -195,6 +210,7 @@ class EntryForm(QWidget):
         when = QHBoxLayout()
         when.addWidget(self.visited_at)
         when.addWidget(self.now_button)
+        when.addWidget(self.time_note)
         when.addStretch(1)
         form = QFormLayout()
         form.addRow(tr("接待时间"), self._with_error(when, "visited_at"))
@@ -219,7 +235,9 @@ class EntryForm(QWidget):
         layout.addStretch(1)
 
         self.outcome.currentIndexChanged.connect(self._outcome_changed)
-        self.now_button.clicked.connect(lambda: self.visited_at.setDateTime(QDateTime.currentDateTime()))
+        self.now_button.clicked.connect(self.follow_clock)
+        self.visited_at.dateTimeChanged.connect(self._time_changed)
+        self.clock_timer.timeout.connect(self._tick)
         self.save_button.clicked.connect(self.save)
         self.clear_button.clicked.connect(self.reset)
         for line in (self.citizen_name, self.phone, self.address, self.outcome_note, self.requirement):
@@ -228,6 +246,38 @@ class EntryForm(QWidget):
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
         self.reload_choices()
         self.reset()
+        self.clock_timer.start()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+        """Opening the page (or its 登记 tab) puts the cursor where the next visitor's name goes."""
+        super().showEvent(event)
+        self._tick()
+        self.citizen_name.setFocus()
+
+    def _clock_minute(self) -> dt.datetime:
+        return self.now().replace(second=0, microsecond=0)
+
+    def _show_clock(self) -> None:
+        self._showing_clock = True
+        try:
+            self.visited_at.setDateTime(QDateTime(self._clock_minute()))
+        finally:
+            self._showing_clock = False
+
+    def _time_changed(self) -> None:
+        if not self._showing_clock and not self.time_edited:
+            self.time_edited = True
+            self.time_note.setText(tr("已手动修改，保存后恢复为当前时间"))
+
+    def _tick(self) -> None:
+        if not self.time_edited:
+            self._show_clock()
+
+    def follow_clock(self) -> None:
+        """现在: the time follows the clock again."""
+        self.time_edited = False
+        self.time_note.setText(tr("随当前时间"))
+        self._show_clock()
 
     def _with_error(self, widget_or_layout: Any, key: str) -> QWidget:
         box = QWidget()
@@ -242,13 +292,13 @@ class EntryForm(QWidget):
 
     def reload_choices(self) -> None:
         settings = settings_service.read(self.ctx)
-        people = reception.representatives_for_reception(self.ctx, dt.date.today())
+        people = reception.representatives_for_reception(self.ctx, self.now().date())
         self.settings = settings
-        current = self.category.currentText()
+        # A category the clerk chose stays; none chosen stays none (never the first of the list).
+        current = self.category.currentText() if self.category.currentIndex() >= 0 else ""
         self.category.clear()
         self.category.addItems(settings.categories)
-        if current:
-            self.category.setCurrentText(current)
+        self.category.setCurrentIndex(self.category.findText(current) if current else -1)
         self.unit.clear()
         self.unit.addItems(settings.units)
         self.unit.setCurrentIndex(-1)
@@ -265,7 +315,7 @@ class EntryForm(QWidget):
         self.referral_box.setVisible(list(Outcome)[self.outcome.currentIndex()] == Outcome.REFERRED)
 
     def reset(self) -> None:
-        self.visited_at.setDateTime(QDateTime.currentDateTime())
+        self.follow_clock()
         for line in (self.citizen_name, self.phone, self.address, self.outcome_note, self.requirement):
             line.clear()
         self.content.clear()
@@ -284,7 +334,9 @@ class EntryForm(QWidget):
         outcome = list(Outcome)[self.outcome.currentIndex()]
         referral = (ReferralInput(self.unit.currentText(), self.requirement.text(), self.deadline_days.value())
                     if outcome == Outcome.REFERRED else None)
-        return VisitInput(visited_at=self.visited_at.dateTime().toPython().replace(second=0, microsecond=0),
+        visited_at = (self.visited_at.dateTime().toPython().replace(second=0, microsecond=0) if self.time_edited
+                      else self._clock_minute())
+        return VisitInput(visited_at=visited_at,
                           citizen_name=self.citizen_name.text(), phone=self.phone.text(), address=self.address.text(),
                           people_count=self.people_count.value(), channel=list(Channel)[self.channel.currentIndex()],
                           category=self.category.currentText(), content=self.content.toPlainText(), outcome=outcome,
@@ -307,15 +359,17 @@ class EntryForm(QWidget):
                 break
 
     def save(self) -> None:
+        self._tick()            # the time shown is the time saved
+        data = self.current()
         try:
-            saved = reception.record_visit(self.ctx, self.current())
+            saved = reception.record_visit(self.ctx, data, now=self.now())
         except ValidationFailed as exc:
             self.show_errors(exc.errors)
             self.message.setStyleSheet("color:#c62828;")
             self.message.setText(tr("有 {n} 处需要改正，见红字。", n=len(exc.errors)))
             return
         name = self.citizen_name.text().strip() or tr("匿名")
-        text = tr("已保存：{time} {name}", time=self.visited_at.dateTime().toString("HH:mm"), name=name)
+        text = tr("已保存：{time} {name}", time=data.visited_at.strftime("%H:%M"), name=name)
         if saved.referral_number:
             text += tr("，已生成交办单 {number}", number=saved.referral_number)
         self.reset()
