@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self.registry.representatives.changed.connect(self.qr.refresh)
         self.referrals.counts_changed.connect(self.show_overdue)
         self.reception.referral_opened.connect(self.referrals.refresh)
+        self.reception.open_referral.connect(self.open_referral)
         self.settings.saved.connect(self.update_status)
         self.nav.setCurrentRow(0)
         self.update_status()
@@ -101,6 +102,11 @@ class MainWindow(QMainWindow):
         elif page is self.referrals:
             self.referrals.list.reload_units(refresh=False)
             self.referrals.refresh()
+
+    def open_referral(self, referral_id: str) -> None:
+        """A visit's detail asked for its referral: the 三单 page, on that referral."""
+        self.nav.setCurrentRow(self.pages.indexOf(self.referrals))
+        self.referrals.show_referral(referral_id)
 
     def show_overdue(self, count: int) -> None:
         """The overdue count stays in sight: on the navigation entry and in the status bar."""

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -36,16 +39,17 @@ from PySide6.QtWidgets import (
 from station_app.i18n import tr
 from station_app.io.excel import WorkbookError
 from station_app.io.files import FileWriteError
-from station_app.services import reception
+from station_app.services import reception, referrals
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError, ValidationFailed
 from station_app.services.reception import ReferralInput, VisitFilter, VisitInput
 from station_app.ui.forms import ERROR_FIELD_STYLE, ask_void_reason, error_label
 from station_app.ui.import_dialog import ImportDialog
+from station_app.ui.printing import print_with_preview
 from station_app.ui.table_model import RowTableModel, TableColumn
 from station_app.ui.widgets import TablePane, error_box, make_table
-from station_app.vocab import Channel, Outcome, ReferralState
+from station_app.vocab import Channel, Outcome, ReferralForm, ReferralState
 
 PAGE = 200
 
@@ -98,7 +102,7 @@ class RepresentativeChooser(QWidget):
             if shown == display:
                 self.add(rep_id, shown.split("　")[0])
                 break
-        QTimer.singleShot(0, self.edit.clear)
+        QTimer.singleShot(0, self.edit, self.edit.clear)   # not once the form is gone
 
     def add(self, rep_id: str, name: str) -> None:
         if rep_id not in {r for r, _ in self.chosen}:
@@ -139,17 +143,30 @@ class RepresentativeChooser(QWidget):
 
 
 class EntryForm(QWidget):
-    """The form a clerk fills while the citizen talks; Enter saves and the form is ready for the next."""
+    """The form a clerk fills while the citizen talks; Enter saves and the form is ready for the next.
+
+    接待时间 is when the visitor is recorded: it follows ``now`` (the wall clock; a test passes its own)
+    until the clerk edits it, and an edited time stays until the save.
+    """
 
     saved = Signal(object)
+    #: how often the shown time catches up with the clock
+    CLOCK_INTERVAL_MS = 15_000
 
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, now: Callable[[], dt.datetime] = dt.datetime.now) -> None:
         super().__init__()
         self.ctx = ctx
-        self.visited_at = QDateTimeEdit(QDateTime.currentDateTime())
+        self.now = now
+        self.time_edited = False
+        self._showing_clock = False
+        self.visited_at = QDateTimeEdit()
         self.visited_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.visited_at.setCalendarPopup(True)
         self.now_button = QPushButton(tr("现在"))
+        self.now_button.setToolTip(tr("接待时间重新跟随当前时间"))
+        self.time_note = QLabel()
+        self.time_note.setStyleSheet("color:#757575;")
+        self.clock_timer = QTimer(self, interval=self.CLOCK_INTERVAL_MS)
         self.citizen_name = QLineEdit()
         self.citizen_name.setPlaceholderText(tr("可不填（匿名）"))
         self.phone = QLineEdit()
@@ -160,6 +177,7 @@ class EntryForm(QWidget):
         self.channel = QComboBox()
         self.channel.addItems([c.label for c in Channel])
         self.category = QComboBox()
+        self.category.setPlaceholderText(tr("请选择（↑↓）"))
         self.content = QPlainTextEdit()
         self.content.setTabChangesFocus(True)
         self.content.setPlaceholderText(tr("群众反映的问题（回车保存，Shift+回车换行）"))
@@ -180,6 +198,23 @@ class EntryForm(QWidget):
         self.clear_button = QPushButton(tr("清空"))
         self.message = QLabel()
         self.message.setWordWrap(True)
+        #: the referral the last save opened, offered for printing: (id, number)
+        self.last_referral: tuple[str, str] | None = None
+        self.print_bar = QFrame()
+        self.print_bar.setObjectName("printBar")
+        self.print_bar.setStyleSheet("#printBar { background:#e3f2fd; border:1px solid #90caf9; border-radius:4px; }")
+        self.print_label = QLabel()
+        self.print_label.setWordWrap(True)
+        self.print_button = QPushButton(tr("打印交办单（Ctrl+P）"))
+        self.print_dismiss = QPushButton(tr("不打印"))
+        self.print_dismiss.setFlat(True)
+        for button in (self.print_button, self.print_dismiss):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)   # Tab keeps going round the form itself
+        offer = QHBoxLayout(self.print_bar)
+        offer.addWidget(self.print_label, 1)
+        offer.addWidget(self.print_button)
+        offer.addWidget(self.print_dismiss)
+        self.print_bar.hide()
         self.errors = {key: error_label(key) for key in (
             "visited_at", "citizen_name", "phone", "address", "people_count", "channel", "category", "content",
             "representatives", "outcome", "outcome_note", "unit", "requirement", "deadline_days")}
@@ -195,6 +230,7 @@ class EntryForm(QWidget):
         when = QHBoxLayout()
         when.addWidget(self.visited_at)
         when.addWidget(self.now_button)
+        when.addWidget(self.time_note)
         when.addStretch(1)
         form = QFormLayout()
         form.addRow(tr("接待时间"), self._with_error(when, "visited_at"))
@@ -216,18 +252,57 @@ class EntryForm(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.referral_box)
         layout.addLayout(buttons)
+        layout.addWidget(self.print_bar)
         layout.addStretch(1)
 
         self.outcome.currentIndexChanged.connect(self._outcome_changed)
-        self.now_button.clicked.connect(lambda: self.visited_at.setDateTime(QDateTime.currentDateTime()))
+        self.now_button.clicked.connect(self.follow_clock)
+        self.visited_at.dateTimeChanged.connect(self._time_changed)
+        self.clock_timer.timeout.connect(self._tick)
         self.save_button.clicked.connect(self.save)
         self.clear_button.clicked.connect(self.reset)
         for line in (self.citizen_name, self.phone, self.address, self.outcome_note, self.requirement):
             line.returnPressed.connect(self.save)
         self.content.installEventFilter(self)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
+        # Lives on the bar, so it works only while the bar offers something to print.
+        QShortcut(QKeySequence("Ctrl+P"), self.print_bar, activated=self.print_referral)
+        self.print_button.clicked.connect(self.print_referral)
+        self.print_dismiss.clicked.connect(self.print_bar.hide)
         self.reload_choices()
         self.reset()
+        self.clock_timer.start()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+        """Opening the page (or its 登记 tab) puts the cursor where the next visitor's name goes."""
+        super().showEvent(event)
+        self._tick()
+        self.citizen_name.setFocus()
+
+    def _clock_minute(self) -> dt.datetime:
+        return self.now().replace(second=0, microsecond=0)
+
+    def _show_clock(self) -> None:
+        self._showing_clock = True
+        try:
+            self.visited_at.setDateTime(QDateTime(self._clock_minute()))
+        finally:
+            self._showing_clock = False
+
+    def _time_changed(self) -> None:
+        if not self._showing_clock and not self.time_edited:
+            self.time_edited = True
+            self.time_note.setText(tr("已手动修改，保存后恢复为当前时间"))
+
+    def _tick(self) -> None:
+        if not self.time_edited:
+            self._show_clock()
+
+    def follow_clock(self) -> None:
+        """现在: the time follows the clock again."""
+        self.time_edited = False
+        self.time_note.setText(tr("随当前时间"))
+        self._show_clock()
 
     def _with_error(self, widget_or_layout: Any, key: str) -> QWidget:
         box = QWidget()
@@ -242,13 +317,13 @@ class EntryForm(QWidget):
 
     def reload_choices(self) -> None:
         settings = settings_service.read(self.ctx)
-        people = reception.representatives_for_reception(self.ctx, dt.date.today())
+        people = reception.representatives_for_reception(self.ctx, self.now().date())
         self.settings = settings
-        current = self.category.currentText()
+        # A category the clerk chose stays; none chosen stays none (never the first of the list).
+        current = self.category.currentText() if self.category.currentIndex() >= 0 else ""
         self.category.clear()
         self.category.addItems(settings.categories)
-        if current:
-            self.category.setCurrentText(current)
+        self.category.setCurrentIndex(self.category.findText(current) if current else -1)
         self.unit.clear()
         self.unit.addItems(settings.units)
         self.unit.setCurrentIndex(-1)
@@ -265,7 +340,7 @@ class EntryForm(QWidget):
         self.referral_box.setVisible(list(Outcome)[self.outcome.currentIndex()] == Outcome.REFERRED)
 
     def reset(self) -> None:
-        self.visited_at.setDateTime(QDateTime.currentDateTime())
+        self.follow_clock()
         for line in (self.citizen_name, self.phone, self.address, self.outcome_note, self.requirement):
             line.clear()
         self.content.clear()
@@ -284,7 +359,9 @@ class EntryForm(QWidget):
         outcome = list(Outcome)[self.outcome.currentIndex()]
         referral = (ReferralInput(self.unit.currentText(), self.requirement.text(), self.deadline_days.value())
                     if outcome == Outcome.REFERRED else None)
-        return VisitInput(visited_at=self.visited_at.dateTime().toPython().replace(second=0, microsecond=0),
+        visited_at = (self.visited_at.dateTime().toPython().replace(second=0, microsecond=0) if self.time_edited
+                      else self._clock_minute())
+        return VisitInput(visited_at=visited_at,
                           citizen_name=self.citizen_name.text(), phone=self.phone.text(), address=self.address.text(),
                           people_count=self.people_count.value(), channel=list(Channel)[self.channel.currentIndex()],
                           category=self.category.currentText(), content=self.content.toPlainText(), outcome=outcome,
@@ -307,21 +384,48 @@ class EntryForm(QWidget):
                 break
 
     def save(self) -> None:
+        self._tick()            # the time shown is the time saved
+        data = self.current()
         try:
-            saved = reception.record_visit(self.ctx, self.current())
+            saved = reception.record_visit(self.ctx, data, now=self.now())
         except ValidationFailed as exc:
             self.show_errors(exc.errors)
             self.message.setStyleSheet("color:#c62828;")
             self.message.setText(tr("有 {n} 处需要改正，见红字。", n=len(exc.errors)))
             return
         name = self.citizen_name.text().strip() or tr("匿名")
-        text = tr("已保存：{time} {name}", time=self.visited_at.dateTime().toString("HH:mm"), name=name)
+        text = tr("已保存：{time} {name}", time=data.visited_at.strftime("%H:%M"), name=name)
         if saved.referral_number:
             text += tr("，已生成交办单 {number}", number=saved.referral_number)
+        unit = data.referral.unit if data.referral else ""
         self.reset()
         self.message.setStyleSheet("color:#2e7d32;")
         self.message.setText(text)
+        self.offer_print(saved, unit)
         self.saved.emit(saved)
+
+    def offer_print(self, saved: reception.VisitSaved, unit: str = "") -> None:
+        """After a 交办 save, the bar below the form offers that referral's 交办单; any other save takes it away."""
+        self.last_referral = (saved.referral_id, saved.referral_number) if saved.referral_id else None
+        if self.last_referral is None:
+            self.print_bar.hide()
+            return
+        self.print_label.setText(tr("交办单 {number} 已生成（{unit}），现在打印交给承办单位？",
+                                    number=saved.referral_number, unit=unit))
+        self.print_bar.show()
+
+    def print_referral(self) -> None:
+        """The 交办单 of the referral the last save opened, by its id: never another one."""
+        if self.last_referral is None:
+            return
+        referral_id, number = self.last_referral
+        path = Path(tempfile.mkdtemp(prefix="station-forms-")) / f"{ReferralForm.ISSUE.label}.pdf"
+        try:
+            referrals.forms_for(self.ctx, [referral_id], path, forms=[ReferralForm.ISSUE])
+        except (StationError, FileWriteError) as exc:
+            error_box(self, tr("打印交办单"), exc)
+            return
+        print_with_preview(self, path, tr("交办单 {number}", number=number))
 
 
 class VisitTableModel(QAbstractTableModel):
@@ -414,8 +518,13 @@ class VisitTableModel(QAbstractTableModel):
 
 
 class VisitDetailDialog(QDialog):
+    """One visit in full, with the referrals it opened; a button opens a referral on the 三单 page."""
+
     def __init__(self, ctx: ServiceContext, visit_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        #: the referral the clerk asked to open, once the dialog is closed that way
+        self.chosen_referral: str | None = None
+        self.open_buttons: dict[str, QPushButton] = {}
         self.setWindowTitle(tr("接待记录"))
         self.resize(640, 520)
         detail = reception.visit_detail(ctx, visit_id)
@@ -435,19 +544,42 @@ class VisitDetailDialog(QDialog):
         if detail.referrals:
             lines.append(tr("<h4>交办记录</h4>"))
             for r in detail.referrals:
+                state = tr("已作废") if r.voided else ReferralState.label_of(r.state)
                 lines.append(tr("<p>{number}　{unit}　<b>{state}</b>　期限 {deadline}</p>", number=r.number, unit=r.unit,
-                                state=ReferralState.label_of(r.state), deadline=r.deadline))
-        text = QTextBrowser()
-        text.setHtml("".join(lines))
+                                state=state, deadline=r.deadline))
+        self.text = QTextBrowser()
+        self.text.setHtml("".join(lines))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(tr("关闭"))
         buttons.rejected.connect(self.reject)
+        for r in detail.referrals:
+            if r.voided:            # the 三单 list does not show a voided referral
+                continue
+            button = QPushButton(tr("在三单办理中打开 {number}", number=r.number))
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+            button.clicked.connect(lambda _=False, key=r.id: self._open_referral(key))
+            self.open_buttons[r.id] = button
         layout = QVBoxLayout(self)
-        layout.addWidget(text)
+        layout.addWidget(self.text)
         layout.addWidget(buttons)
+
+    def _open_referral(self, referral_id: str) -> None:
+        self.chosen_referral = referral_id
+        self.accept()
+
+
+def show_visit(ctx: ServiceContext, visit_id: str, parent: QWidget, open_referral: Any) -> None:
+    """The visit's detail; when the clerk asks for one of its referrals, ``open_referral`` (a signal) says which."""
+    dialog = VisitDetailDialog(ctx, visit_id, parent)
+    dialog.exec()
+    if dialog.chosen_referral:
+        open_referral.emit(dialog.chosen_referral)
 
 
 class VisitListTab(QWidget):
+    #: a referral's id, asked for from a visit's detail
+    open_referral = Signal(str)
+
     def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -571,7 +703,7 @@ class VisitListTab(QWidget):
     def open_detail(self) -> None:
         visit_id = self.selected_id()
         if visit_id:
-            VisitDetailDialog(self.ctx, visit_id, self).exec()
+            show_visit(self.ctx, visit_id, self, self.open_referral)
 
     def void(self) -> None:
         visit_id = self.selected_id()
@@ -623,6 +755,8 @@ class TodayList(QWidget):
                TableColumn(tr("类别"), lambda r: r.category, 70),
                TableColumn(tr("结果"), lambda r: Outcome.label_of(r.outcome), 70)]
 
+    open_referral = Signal(str)
+
     def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -637,7 +771,7 @@ class TodayList(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.pane, 1)
         self.view.doubleClicked.connect(
-            lambda index: VisitDetailDialog(self.ctx, self.model.row_at(index.row()).id, self).exec())
+            lambda index: show_visit(self.ctx, self.model.row_at(index.row()).id, self, self.open_referral))
         self.refresh()
 
     def refresh(self) -> None:
@@ -649,7 +783,10 @@ class TodayList(QWidget):
 
 
 class ReceptionPage(QTabWidget):
+    #: a save opened a referral
     referral_opened = Signal()
+    #: a visit's detail asked to open this referral on the 三单 page
+    open_referral = Signal(str)
 
     def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
@@ -665,6 +802,8 @@ class ReceptionPage(QTabWidget):
         self.addTab(self.list, tr("查询"))
         self.entry.saved.connect(self._saved)
         self.entry.saved.connect(lambda _saved: self.today.refresh())
+        self.list.open_referral.connect(self.open_referral)
+        self.today.open_referral.connect(self.open_referral)
         self.currentChanged.connect(lambda i: self.list.refresh() if self.widget(i) is self.list else None)
 
     def _saved(self, saved: reception.VisitSaved) -> None:

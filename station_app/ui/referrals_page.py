@@ -6,7 +6,7 @@ import tempfile
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -166,19 +166,44 @@ class ReferralListTab(QWidget):
         if refresh:
             self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, select: str | None = None, newest: bool = False) -> None:
+        """Reread the list. The selection follows its referral (by id, wherever the sort puts it), or moves to
+        ``select``; with ``newest``, or when the referral is no longer listed, the newest is selected."""
         current = self.selected_ids()
+        keep = select or (None if newest or not current else current[0])
         rows = referrals.list_referrals(self.ctx, state=self.state.currentData() or "",
                                         unit=self.unit.currentData() or "", text=self.search.text(),
                                         only_overdue=self.only_overdue.isChecked())
         self.model.set_rows(rows)
         self.pane.show_rows(len(rows), tr("没有交办单。\n在“接待登记”中把办理结果选为“交办”，就会生成交办单。"))
-        ids = [r.id for r in rows]
-        if current and current[0] in ids:
-            self.view.selectRow(ids.index(current[0]))
-        elif rows:
-            self.view.selectRow(0)
+        # The service lists the newest first; the model may be sorted by a column since.
+        if not (keep and self.select_referral(keep)) and rows:
+            self.select_referral(rows[0].id)
         self.show_detail()
+
+    def select_referral(self, referral_id: str) -> bool:
+        """Select the row of this referral, if it is listed, and scroll to it."""
+        for row, summary in enumerate(self.model.rows):
+            if summary.id == referral_id:
+                index = self.model.index(row, 0)
+                flags = QItemSelectionModel.SelectionFlag
+                self.view.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+                self.view.scrollTo(index)
+                return True
+        return False
+
+    def show_referral(self, referral_id: str) -> None:
+        """Open one referral: selected, with the filters cleared if they hide it."""
+        self.refresh(select=referral_id)
+        if self.selected_ids() == [referral_id]:
+            return
+        for widget, reset in ((self.search, lambda: self.search.clear()), (self.state, lambda: self.state.setCurrentIndex(0)),
+                              (self.unit, lambda: self.unit.setCurrentIndex(0)),
+                              (self.only_overdue, lambda: self.only_overdue.setChecked(False))):
+            widget.blockSignals(True)
+            reset()
+            widget.blockSignals(False)
+        self.refresh(select=referral_id)
 
     def selected_ids(self) -> list[str]:
         return [self.model.row_at(i.row()).id for i in self.view.selectionModel().selectedRows()]
@@ -374,11 +399,17 @@ class ReferralsPage(QTabWidget):
         self.addTab(self.list, ReferralForm.ISSUE.label)
         self.addTab(self.overdue, tr("超期提醒"))
         self.list.changed.connect(self.refresh_overdue)
-        self.currentChanged.connect(lambda _i: self.refresh())
+        self.currentChanged.connect(lambda _i: (self.list.refresh(), self.refresh_overdue()))
 
     def refresh(self) -> None:
-        self.list.refresh()
+        """What opening the page does: both tabs reread, the list on the newest referral (the one just issued)."""
+        self.list.refresh(newest=True)
         self.refresh_overdue()
+
+    def show_referral(self, referral_id: str) -> None:
+        """Open the page on one referral (asked for from its visit)."""
+        self.setCurrentWidget(self.list)
+        self.list.show_referral(referral_id)
 
     def refresh_overdue(self) -> None:
         report = self.overdue.refresh()

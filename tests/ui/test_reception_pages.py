@@ -3,14 +3,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from sqlalchemy import func, select
 
 from station_app.db.models import Referral, Representative, Station, Visit, VisitRepresentative
 from station_app.services import reception
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext
-from station_app.services.reception import ReferralInput, VisitInput
+from station_app.services.reception import ReferralInput, VisitFilter, VisitInput
+from station_app.ui.main_window import MainWindow
 from station_app.ui.reception_page import PAGE, EntryForm, VisitListTab
 from station_app.ui.referrals_page import ReferralListTab
 from station_app.vocab import ReferralAction
@@ -32,6 +33,108 @@ def shown(qtbot, widget):
         widget.activateWindow()
 
 
+class Clock:
+    """A wall clock the test moves by hand."""
+
+    def __init__(self, at: dt.datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> dt.datetime:
+        return self.at
+
+
+def shown_time(form: EntryForm) -> dt.datetime:
+    return form.visited_at.dateTime().toPython().replace(second=0, microsecond=0)
+
+
+def stored_times(ctx) -> dict[str, dt.datetime]:
+    return {v.citizen_name: v.visited_at for v in reception.visit_page(ctx, VisitFilter(), 0, 50)}
+
+
+def fill(form: EntryForm, name: str) -> None:
+    form.citizen_name.setText(name)
+    form.category.setCurrentIndex(0)
+    form.content.setPlainText("村口路灯坏了")
+
+
+def test_the_reception_time_follows_the_clock_until_edited(app, qtbot, db, ctx, station):
+    clock = Clock(dt.datetime(2026, 3, 4, 8, 30, 12))
+    form = EntryForm(ctx, now=clock)
+    qtbot.addWidget(form)
+    assert shown_time(form) == dt.datetime(2026, 3, 4, 8, 30)
+    assert form.clock_timer.isActive() and form.clock_timer.interval() <= 30_000
+    clock.at = dt.datetime(2026, 3, 4, 8, 32, 5)
+    form.clock_timer.timeout.emit()                       # the form left open two minutes
+    assert shown_time(form) == dt.datetime(2026, 3, 4, 8, 32)
+
+    clock.at = dt.datetime(2026, 3, 4, 10, 15, 40)         # no tick since: the time is taken at the save
+    fill(form, "王大妈")
+    form.save()
+    assert stored_times(ctx)["王大妈"] == dt.datetime(2026, 3, 4, 10, 15)
+
+    form.visited_at.setDateTime(QDateTime(QDate(2026, 3, 4), QTime(9, 0)))   # the clerk types the real time
+    clock.at = dt.datetime(2026, 3, 4, 10, 40)
+    form.clock_timer.timeout.emit()
+    assert shown_time(form) == dt.datetime(2026, 3, 4, 9, 0)                 # an edited time stays
+    fill(form, "李大爷")
+    form.save()
+    assert stored_times(ctx)["李大爷"] == dt.datetime(2026, 3, 4, 9, 0)
+
+    assert shown_time(form) == dt.datetime(2026, 3, 4, 10, 40)               # after the save, the clock again
+    clock.at = dt.datetime(2026, 3, 4, 10, 41)
+    form.clock_timer.timeout.emit()
+    assert shown_time(form) == dt.datetime(2026, 3, 4, 10, 41)
+    form.visited_at.setDateTime(QDateTime(QDate(2026, 3, 4), QTime(9, 30)))
+    form.now_button.click()                                                  # 现在: back to the clock
+    clock.at = dt.datetime(2026, 3, 4, 10, 43)
+    form.clock_timer.timeout.emit()
+    assert shown_time(form) == dt.datetime(2026, 3, 4, 10, 43)
+
+
+def test_the_category_starts_empty_on_every_entry_and_is_asked_for(app, qtbot, db, ctx, station):
+    form = EntryForm(ctx)
+    qtbot.addWidget(form)
+    form.reload_choices()                     # what opening the page does, the first time each day too
+    assert form.category.currentIndex() == -1 and form.category.currentText() == ""
+    form.content.setPlainText("村口路灯坏了")
+    form.save()
+    assert "问题类别" in form.errors["category"].text()
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Visit)) == 0
+    categories = settings_service.read(ctx).categories
+    form.category.setCurrentIndex(1)
+    form.reload_choices()                     # a choice already made survives the page being shown again
+    assert form.category.currentText() == categories[1]
+    form.save()
+    with db.session() as s:
+        assert s.scalars(select(Visit.category)).all() == [categories[1]]
+    assert form.category.currentIndex() == -1
+    form.reload_choices()
+    assert form.category.currentIndex() == -1 and form.category.currentText() == ""
+
+
+def test_focus_starts_on_the_visitor_when_the_page_opens_and_after_each_save(app, qtbot, db, ctx, station):
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    shown(qtbot, window)
+    entry = window.reception.entry
+    assert window.pages.currentWidget() is window.reception
+    assert entry.citizen_name.hasFocus()
+    assert entry.category.currentIndex() == -1
+    window.nav.setFocus()
+    window.nav.setCurrentRow(2)
+    window.nav.setCurrentRow(0)
+    assert entry.citizen_name.hasFocus() and entry.category.currentIndex() == -1
+    window.reception.setCurrentIndex(1)
+    window.reception.setCurrentIndex(0)
+    assert entry.citizen_name.hasFocus()
+    fill(entry, "王大妈")
+    entry.content.setFocus()
+    entry.save()
+    assert "已保存" in entry.message.text()
+    assert entry.citizen_name.hasFocus() and entry.category.currentIndex() == -1
+
+
 def test_a_visit_is_recorded_from_the_keyboard_alone(app, qtbot, db, ctx, station):
     form = EntryForm(ctx)
     qtbot.addWidget(form)
@@ -51,7 +154,7 @@ def test_a_visit_is_recorded_from_the_keyboard_alone(app, qtbot, db, ctx, statio
     qtbot.keyClick(form.people_count, Qt.Key.Key_Tab)
     assert form.channel.hasFocus()
     qtbot.keyClick(form.channel, Qt.Key.Key_Tab)
-    assert form.category.hasFocus()
+    assert form.category.hasFocus() and form.category.currentIndex() == -1   # no category until one is chosen
     qtbot.keyClick(form.category, Qt.Key.Key_Down)
     qtbot.keyClick(form.category, Qt.Key.Key_Tab)
     assert form.content.hasFocus()
