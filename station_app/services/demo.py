@@ -383,7 +383,7 @@ def _advance_referral(session, rng: random.Random, referral, work, today: dt.dat
     current.signed_on, current.signed_by = signed, "办公室收发员"
     for _round in range(2):
         slow = rng.random() < 0.12          # the ones that end up overdue
-        answered = later(rng.randint(35, 45) if slow else rng.randint(8, 25))
+        answered = later(rng.randint(25, 35) if slow else rng.randint(5, 18))  # the deadline: about 21 working days
         if answered is None:
             return
         solved = rng.random() < 0.85

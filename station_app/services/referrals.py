@@ -770,8 +770,7 @@ def export_ledger(ctx: ServiceContext, path: Path | str, today: dt.date | None =
                 "number": referral.number, "unit": referral.unit_name, "deadline": referral.deadline,
                 "state": referral.state, "rounds": referral.rounds, "closed_on": referral.closed_on,
                 "citizen": (visit.citizen_name or "（匿名）") if visit else "",
-                "content": visit.content if visit else "", "signed_on": referral.signed_on,
-                "signed_by": referral.signed_by}
+                "content": visit.content if visit else ""}
             overdue, satisfaction = False, ""
             for number in range(1, referral.rounds + 1):
                 this = known["rounds"].get(number)
@@ -786,6 +785,8 @@ def export_ledger(ctx: ServiceContext, path: Path | str, today: dt.date | None =
                             f"words_{number}": fu.citizen_words if fu else ""})
                 if fu:
                     satisfaction = fu.satisfaction
+                if this and this.signed_on:  # the last round the unit signed for (a 重办 is not signed again)
+                    row.update({"signed_on": this.signed_on, "signed_by": this.signed_by})
                 if deadline is not None:
                     answered = fb.replied_on if fb else None
                     if (answered or today) > deadline and (answered or referral.state in AWAITING_UNIT):

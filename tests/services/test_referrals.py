@@ -317,3 +317,13 @@ def test_after_a_satisfied_follow_up_the_clerk_is_offered_closing_not_re_handlin
     referrals.record_feedback(ctx, rid, "刘科长", dt.date(2026, 3, 20), "已修复", solved=True)
     referrals.record_follow_up(ctx, rid, dt.date(2026, 3, 25), "站长", "电话", "好了", "满意")
     assert referrals.referral_detail(ctx, rid).actions == ("办结",)  # 重办 comes of a 不满意 follow-up only
+
+
+def test_the_ledger_names_who_signed_for_a_re_handled_referral(db, ctx, reception_station, tmp_path):
+    from openpyxl import load_workbook
+
+    _loop_with_a_dissatisfied_citizen(ctx)  # signed in round 1 by 刘科长; round 2 goes back without signing
+    referrals.export_ledger(ctx, tmp_path / "台账.xlsx", today=dt.date(2026, 5, 4))
+    rows = list(load_workbook(tmp_path / "台账.xlsx")["交办台账"].iter_rows(values_only=True))
+    row = dict(zip(rows[1], rows[2]))
+    assert (row["签收日期"].date(), row["签收人"]) == (dt.date(2026, 3, 5), "刘科长")
