@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         "把一张交办单的交办单、反馈单、回访单（按已办理到的程度填写）写成一个 A4 PDF。"))
     forms.add_argument("number", metavar="REFERRAL_NO", help=tr("交办单编号，如 东监交〔2026〕12号"))
     forms.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    forms.add_argument("--round", type=int, metavar="N", help=tr("只打印第 N 次交办的三单（默认每一次都打印）"))
     forms.set_defaults(run=_forms)
 
     ref = verbs.add_parser("referral", help=tr("查看交办单，或办理下一步"), description=tr(
@@ -83,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     ref.add_argument("number", metavar="REFERRAL_NO", help=tr("交办单编号"))
     ref.add_argument("action", choices=tuple(REFERRAL_ACTIONS), metavar="ACTION",
                      help="show | " + " | ".join(a for a in REFERRAL_ACTIONS if a != "show"))
-    ref.add_argument("--date", metavar="YYYY-MM-DD", help=tr("日期（默认今天）；延期时为新的期限"))
+    ref.add_argument("--date", metavar="YYYY-MM-DD", help=tr("这一步办理的日期（默认今天），记入办理记录和表单"))
+    ref.add_argument("--deadline", metavar="YYYY-MM-DD", help=tr("延期时：新的期限"))
     ref.add_argument("--by", default="", help=tr("签收人、承办人或回访人"))
     ref.add_argument("--note", default="", help=tr("办理情况、群众意见、退回或延期理由"))
     ref.add_argument("--solved", action=argparse.BooleanOptionalAction, default=True, help=tr("反馈时：是否已解决"))
@@ -92,6 +94,13 @@ def build_parser() -> argparse.ArgumentParser:
     ref.add_argument("--satisfaction", choices=Satisfaction.values(), help=tr("回访时：满意度"))
     ref.add_argument("--unit", default="", help=tr("改派时：新的承办单位"))
     ref.set_defaults(run=_referral)
+
+    refs = verbs.add_parser("referrals", help=tr("交办台账"), description=tr("交办台账"))
+    refs_verbs = refs.add_subparsers(dest="referrals_verb", metavar=tr("操作"), required=True, parser_class=_Parser)
+    lexp = refs_verbs.add_parser("export", help=tr("把交办台账导出为 Excel"), description=tr(
+        "把交办台账导出为 Excel：编号、交办日期、承办单位、期限、状态，每一次交办的反馈和回访，满意度、用时和是否超期。"))
+    lexp.add_argument("file", type=Path, metavar="FILE.xlsx")
+    lexp.set_defaults(run=_referrals_export)
 
     roster = verbs.add_parser("roster", help=tr("排班：生成、导出、查看方案"), description=tr("排班：生成、导出、查看方案"))
     roster_verbs = roster.add_subparsers(dest="roster_verb", metavar=tr("操作"), required=True, parser_class=_Parser)
@@ -217,8 +226,16 @@ def _visits_export(args: argparse.Namespace) -> int:
 def _forms(args: argparse.Namespace) -> int:
     from station_app.services.referrals import forms_for
 
-    pages = forms_for(_context(args), [args.number], args.out)
+    pages = forms_for(_context(args), [args.number], args.out, round_number=args.round)
     print(tr("已写出三单 {pages} 页到 {file}", pages=pages, file=args.out))
+    return EXIT_OK
+
+
+def _referrals_export(args: argparse.Namespace) -> int:
+    from station_app.services.referrals import export_ledger
+
+    count = export_ledger(_context(args), args.file)
+    print(tr("已导出 {n} 件交办单到 {file}", n=count, file=args.file))
     return EXIT_OK
 
 
@@ -233,6 +250,7 @@ REFERRAL_ACTIONS: dict[str, ReferralAction | None] = {
 def _referral(args: argparse.Namespace) -> int:
     import datetime as dt
 
+    from station_app.io.pdf import chinese_date
     from station_app.services import referrals
     from station_app.services.errors import ValidationFailed
     from station_app.vocab import ReferralState
@@ -252,19 +270,19 @@ def _referral(args: argparse.Namespace) -> int:
     elif action == ReferralAction.CLOSE:
         referrals.close(ctx, key, day)
     elif action == ReferralAction.RETURN:
-        referrals.return_referral(ctx, key, args.note)
+        referrals.return_referral(ctx, key, args.note, day)
     elif action == ReferralAction.REASSIGN:
-        referrals.reassign(ctx, key, args.unit, args.note)
+        referrals.reassign(ctx, key, args.unit, day, args.note)
     elif action == ReferralAction.EXTEND:
-        if not args.date:
-            raise ValidationFailed({"date": tr("延期须用 --date 写明新的期限")})
-        referrals.extend(ctx, key, day, args.note)
+        if not args.deadline:
+            raise ValidationFailed({"deadline": tr("延期须用 --deadline 写明新的期限（--date 是延期的日期）")})
+        referrals.extend(ctx, key, _date(args.deadline, "--deadline "), args.note, day)
     detail = referrals.referral_detail(ctx, key)
     s = detail.summary
     print(tr("{number}　{unit}　{state}　期限 {deadline}", number=s.number, unit=s.unit,
-             state=ReferralState.label_of(s.state), deadline=s.deadline))
+             state=ReferralState.label_of(s.state), deadline=chinese_date(s.deadline)))
     for event in detail.events:
-        print(f"  {event.at:%Y-%m-%d %H:%M}  {ReferralAction.label_of(event.action)}  {event.note}")
+        print("  " + referrals.history_line(event.at, event.action, event.note))
     if detail.actions:
         print(tr("下一步可以：{actions}", actions="、".join(a.label for a in detail.actions)))
     return EXIT_OK

@@ -150,6 +150,14 @@ class FollowUpMethod(Word):
     IN_PERSON = "上门", "In person"
 
 
+class DeadlineUnit(Word):
+    """How a station counts a referral's deadline: working days (holidays skipped), or calendar months
+    (the seeds' "1个月内": the same day of the next month, moved past a day off)."""
+
+    WORKING_DAYS = "working_days", "working days", "个工作日"
+    MONTHS = "months", "months", "个月"
+
+
 class ReferralForm(Word):
     """The printed forms of the closed loop (三单), in the order they are printed for a referral."""
 

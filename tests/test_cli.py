@@ -33,7 +33,8 @@ def digest(path) -> str:
 
 @pytest.mark.parametrize("verb", [[], ["demo"], ["reps"], ["reps", "import"], ["reps", "export"], ["qr"],
                                   ["visits", "import"], ["visits", "export"], ["forms"], ["roster", "generate"],
-                                  ["roster", "export"], ["roster", "plans"], ["referral"]])
+                                  ["roster", "export"], ["roster", "plans"], ["referral"], ["referrals"],
+                                  ["referrals", "export"]])
 def test_every_verb_has_chinese_help(verb, capsys):
     with pytest.raises(SystemExit) as caught:
         main(verb + ["--help"])
@@ -211,3 +212,94 @@ def test_referral_moves_from_the_command_line_follow_the_same_rules(url, tmp_pat
     assert main(["--db", url, "referral", number, "close"]) == 0
     out = capsys.readouterr().out
     assert "办结" in out and "签收" in out and "回访" in out
+
+
+def _referred(url, when="2026-03-04 09:00") -> str:
+    """A station (东监 numbering) with one visit referred to 县住房和城乡建设局; returns its number."""
+    import datetime as dt
+
+    from station_app.services import reception
+    from station_app.services import settings as settings_service
+    from station_app.services.reception import ReferralInput, VisitInput
+
+    database = open_database(url)
+    settings_service.save(ServiceContext(database), settings_service.StationSettings(referral_abbr="东监"),
+                          settings_service.ThisStationInput(code="DHJD"))
+    at = dt.datetime.fromisoformat(when)
+    saved = reception.record_visit(ServiceContext(database), VisitInput(
+        visited_at=at, category="其他", content="路灯坏了", outcome="交办",
+        referral=ReferralInput("县住房和城乡建设局")), now=at)
+    database.dispose()
+    return saved.referral_number
+
+
+def test_a_referral_step_carries_the_date_given_on_the_command_line(url, tmp_path, capsys):
+    import pdfplumber
+
+    number = _referred(url)
+    assert number == "东监交〔2026〕1号"
+    typed = "东监交[2026] 1"  # brackets and spaces as a clerk types them
+    assert main(["--db", url, "referral", typed, "sign", "--date", "2026-03-05", "--by", "刘科长"]) == 0
+    assert main(["--db", url, "referral", typed, "extend", "--date", "2026-03-10", "--note", "需要招标"]) == 2
+    assert "--deadline" in capsys.readouterr().err
+    assert main(["--db", url, "referral", "东监交（2026）1号", "extend", "--date", "2026-03-10",
+                 "--deadline", "2026-04-30", "--note", "需要招标"]) == 0
+    assert main(["--db", url, "referral", number, "feedback", "--date", "2026-03-20", "--by", "刘科长",
+                 "--note", "已修复"]) == 0
+    assert main(["--db", url, "referral", number, "follow-up", "--date", "2026-03-18", "--by", "站长",
+                 "--satisfaction", "满意"]) == 2
+    assert "不能早于上一步（2026年3月20日反馈）" in capsys.readouterr().err
+    assert main(["--db", url, "referral", number, "show"]) == 0
+    out = capsys.readouterr().out
+    assert "期限 2026年4月30日" in out
+    assert "2026年3月5日 签收 县住房和城乡建设局 刘科长 签收" in out
+    assert "2026年3月10日 延期 期限由 2026年4月7日 延至 2026年4月30日：需要招标" in out
+    assert "2026年3月20日 反馈 已解决" in out
+    assert main(["--db", url, "forms", typed, "--out", str(tmp_path / "f.pdf")]) == 0
+    with pdfplumber.open(tmp_path / "f.pdf") as pdf:
+        text = "".join("".join(page.extract_text().split()) for page in pdf.pages)
+    assert "承办单位签收人（签字）：刘科长签收2026年3月5日" in text and "答复日期2026年3月20日" in text
+
+
+def test_a_returned_referral_is_not_reassigned_to_the_unit_that_returned_it(url, capsys):
+    number = _referred(url)
+    assert main(["--db", url, "referral", number, "return", "--date", "2026-03-05", "--note", "不归我们管"]) == 0
+    assert main(["--db", url, "referral", number, "reassign", "--date", "2026-03-06",
+                 "--unit", "县住房和城乡建设局"]) == 2
+    assert "已退回这张交办单，不能再改派给它" in capsys.readouterr().err
+    assert main(["--db", url, "referral", number, "reassign", "--date", "2026-03-06", "--unit", "县交通运输局"]) == 0
+    assert "2026年3月6日 改派 由 县住房和城乡建设局 改派 县交通运输局" in capsys.readouterr().out
+
+
+def test_forms_of_one_round_and_the_referral_ledger_from_the_command_line(url, tmp_path, capsys):
+    import pdfplumber
+    from openpyxl import load_workbook
+
+    number = _referred(url)
+    for step in (["sign", "--date", "2026-03-05", "--by", "刘科长"],
+                 ["feedback", "--date", "2026-03-20", "--by", "刘科长", "--note", "修了一个"],
+                 ["follow-up", "--date", "2026-03-25", "--by", "站长", "--satisfaction", "不满意", "--note", "没修完"]):
+        assert main(["--db", url, "referral", number, *step]) == 0
+    assert main(["--db", url, "forms", number, "--out", str(tmp_path / "all.pdf")]) == 0
+    assert "6 页" in capsys.readouterr().out
+    assert main(["--db", url, "forms", number, "--round", "1", "--out", str(tmp_path / "r1.pdf")]) == 0
+    with pdfplumber.open(tmp_path / "r1.pdf") as pdf:
+        pages = ["".join(page.extract_text().split()) for page in pdf.pages]
+    assert len(pages) == 3 and "修了一个" in pages[1] and "没修完" in pages[2]
+    assert main(["--db", url, "forms", number, "--round", "3", "--out", str(tmp_path / "r3.pdf")]) == 2
+    assert "没有第 3 次" in capsys.readouterr().err
+    assert main(["--db", url, "referrals", "export", str(tmp_path / "台账.xlsx")]) == 0
+    assert "已导出 1 件交办单" in capsys.readouterr().out
+    rows = list(load_workbook(tmp_path / "台账.xlsx")["交办台账"].iter_rows(values_only=True))
+    row = dict(zip(rows[1], rows[2]))
+    assert (row["交办单编号"], row["状态"], row["交办次数"]) == (number, "已交办", 2)
+    assert (row["第1次办理情况"], row["第1次满意度"], row["第1次群众意见"]) == ("修了一个", "不满意", "没修完")
+
+
+def test_the_duty_count_sheet_names_itself(demo_url, tmp_path):
+    from openpyxl import load_workbook
+
+    assert main(["--db", demo_url, "roster", "export", "--month", "2026-10", "--out", str(tmp_path / "r.xlsx")]) == 0
+    book = load_workbook(tmp_path / "r.xlsx")
+    assert book["值班统计"]["A1"].value.endswith("2026年10月值班统计")
+    assert book["值班表"]["A1"].value.endswith("2026年10月值班表")

@@ -342,12 +342,34 @@ class Referral(Record):
     closed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
 
 
+class ReferralRound(Record):
+    """One round of a referral: the first 交办, and each 重办 after a dissatisfied follow-up.
+
+    Each round keeps the unit it went to, its own 交办日期 and deadline, and who signed for it, so the
+    forms of every round can still be printed after the next one starts. The referral's own
+    ``issued_on`` is the first round's date; its ``deadline`` and ``signed_*`` are the current round's.
+    """
+
+    __tablename__ = "referral_rounds"
+    __table_args__ = (UniqueConstraint("referral_id", "round"),)
+
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    unit_name: Mapped[str] = mapped_column(String(100), default="")
+    issued_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    deadline: Mapped[Optional[dt.date]] = mapped_column(Date)
+    signed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    signed_by: Mapped[str] = mapped_column(String(50), default="")
+
+
 class ReferralFeedback(Record):
     """办理情况反馈单 — the unit's report of how it handled a referral."""
 
     __tablename__ = "referral_feedback"
 
     referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), index=True)
+    #: the round (``ReferralRound.round``) this feedback answers
+    round: Mapped[int] = mapped_column(Integer, default=1)
     handler: Mapped[str] = mapped_column(String(50), default="")
     replied_on: Mapped[Optional[dt.date]] = mapped_column(Date)
     result: Mapped[str] = mapped_column(Text, default="")
@@ -360,6 +382,8 @@ class ReferralFollowUp(Record):
     __tablename__ = "referral_follow_ups"
 
     referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), index=True)
+    #: the round (``ReferralRound.round``) this follow-up closes
+    round: Mapped[int] = mapped_column(Integer, default=1)
     followed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
     by_whom: Mapped[str] = mapped_column(String(50), default="")
     method: Mapped[str] = mapped_column(String(10), default=FollowUpMethod.PHONE)

@@ -51,6 +51,7 @@ from station_app.io.pdf import (
     draw_double_rule,
     draw_text,
     fit_font_size,
+    fit_line,
     register_pdf_fonts,
     text_width,
     wrap_text,
@@ -109,7 +110,10 @@ class ReferralPrint:
     requirement: str  # 交办要求
     issued_on: datetime.date | None
     deadline: datetime.date | None
-    rounds: int = 1  # > 1: handed back for re-handling (重办), printed "第 2 次交办"
+    rounds: int = 1  # the round these forms are of; > 1: handed back for re-handling (重办), "第 2 次交办"
+    # who signed for the unit, and when (None / '' = not yet: the 签收 box is left to sign by hand)
+    signed_on: datetime.date | None = None
+    signed_by: str = ""
     # the unit's feedback (None / '' = not yet)
     handler: str = ""
     replied_on: datetime.date | None = None
@@ -121,7 +125,7 @@ class ReferralPrint:
     follow_method: str = ""  # a FollowUpMethod
     citizen_words: str = ""
     satisfaction: str = ""  # a Satisfaction
-    history: tuple[str, ...] = ()  # "2026年3月5日 交办 至 县住建局", printed on the 交办单
+    history: tuple[str, ...] = ()  # "2026年3月5日 交办 交 县住建局 办理…", up to this round's end, on the 交办单
 
 
 def form_title(form: str) -> str:
@@ -406,16 +410,18 @@ def _choices(options: Sequence[tuple[object, str]], chosen: object, font: str) -
 class _SignArea(Flowable):
     """Room for the seal, and at the bottom right the signature lines
     ("回访人（签字）：______  站长（签字）：______ （盖章）") with the date under them. Signers
-    that do not fit side by side go one under the other."""
+    that do not fit side by side go one under the other. ``names`` (signer → name) prints who
+    signed on their line, when the record knows it."""
 
     LINE_W = 28 * mm  # to sign on
     ROW = 8.5 * mm  # from one signature line (or the date) to the next
 
     def __init__(self, signers: Sequence[str], date: str, font: str, *, seal: bool = True,
-                 height: float = 22 * mm) -> None:
+                 height: float = 22 * mm, names: dict[str, str] | None = None) -> None:
         super().__init__()
         self.signers, self.date, self.font = list(signers), date or _blank_date(), font
         self.seal, self.min_height = seal, height
+        self.names = {signer: name for signer, name in (names or {}).items() if name}
 
     def _width(self, signers: Sequence[str]) -> float:
         width = sum(text_width(signer, VALUE_SIZE, self.font) + self.LINE_W for signer in signers)
@@ -450,6 +456,9 @@ class _SignArea(Flowable):
             for signer in reversed(signers):
                 x -= line_w
                 canvas.line(x, sign_y - 2.5, x + line_w, sign_y - 2.5)
+                if signer in self.names:
+                    name, name_size = fit_line(self.names[signer], line_w - 2, size, 7, font)
+                    draw_text(canvas, name, x + line_w / 2, sign_y, name_size, font=font, align="center")
                 x -= text_width(signer, size, font)
                 draw_text(canvas, signer, max(0.0, x), sign_y, size, font=font)
                 x -= 7 * mm
@@ -629,7 +638,7 @@ def _form_story(form: str, referral: ReferralPrint, font: str, *, blank: bool) -
     title = form_title(form)
     rows = _Rows(font)
     r = referral
-    left = tr("第 {rounds} 次交办", rounds=r.rounds) if form == ReferralForm.ISSUE and r.rounds > 1 else ""
+    left = tr("第 {rounds} 次交办", rounds=r.rounds) if r.rounds > 1 else ""
     story: list[Flowable] = [SectionStart(title, r.number), _Heading(r.station, title, r.number, left, font)]
     count = "" if blank or r.people_count <= 0 else tr("{count} 人", count=r.people_count)
     solved = _choices(((True, tr("已解决")), (False, tr("未解决"))), r.solved, font)
@@ -646,7 +655,9 @@ def _form_story(form: str, referral: ReferralPrint, font: str, *, blank: bool) -
                   below=_SignArea([tr("站长（签字）：")], chinese_date(r.issued_on), font))
         if r.history:
             rows.text(tr("办理记录"), "\n".join(r.history), size=9, leading=12.5)
-        rows.wide(tr("签　　收"), _SignArea([tr("承办单位签收人（签字）：")], "", font, seal=False, height=15 * mm))
+        signer = tr("承办单位签收人（签字）：")
+        rows.wide(tr("签　　收"), _SignArea([signer], chinese_date(r.signed_on), font, seal=False, height=15 * mm,
+                                          names={signer: r.signed_by}))
         note = tr("注：本单一式两份，监督站、承办单位各留存一份。请承办单位在办结时限内办理，并填写"
                   "《接待群众反映问题办理情况反馈单》，加盖公章后反馈监督站。")
     elif form == ReferralForm.FEEDBACK:

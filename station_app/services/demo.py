@@ -334,16 +334,18 @@ def _fill_visits(ctx: ServiceContext, session: Session, rng: random.Random, fake
                         referral = referrals._open_referral(session, visit, settings, UNITS_BY_TOPIC[category],
                                                             "请于期限内办理并书面反馈办理结果。", day, work=work,
                                                             at=at)
-                        _advance_referral(session, rng, referral, work, today)
+                        _advance_referral(session, rng, referral, work, today, settings.deadline_rule)
                         referral_count += 1
         day += dt.timedelta(days=1)
     return visits, referral_count
 
 
-def _advance_referral(session, rng: random.Random, referral, work, today: dt.date) -> None:
+def _advance_referral(session, rng: random.Random, referral, work, today: dt.date, rule) -> None:
     """Move a demo referral along the loop as far as its age allows, with the odd return, re-handling, delay."""
     from station_app.db.models import ReferralFeedback, ReferralFollowUp
     from station_app.services.referrals import _apply_move as apply_move
+    from station_app.services.referrals import _reassign_round, _rehandle, deadline_after
+    from station_app.services.referrals import _round as current_round
 
     day = referral.issued_on
 
@@ -362,30 +364,31 @@ def _advance_referral(session, rng: random.Random, referral, work, today: dt.dat
     if signed is None:
         return
     if rng.random() < 0.06:
-        apply_move(session, referral, ReferralAction.RETURN, "不属于本单位职责范围，建议交有关乡镇人民政府办理", at(signed))
+        old = referral.unit_name
+        new = "有关乡镇人民政府" if old != "有关乡镇人民政府" else "县人民政府办公室"  # never back to the unit that returned it
+        apply_move(session, referral, ReferralAction.RETURN, f"不属于本单位职责范围，建议交{new}办理", at(signed))
         if rng.random() < 0.3:
             return  # still waiting to be re-assigned
         again = later(2)
         if again is None:
             return
-        old = referral.unit_name
-        apply_move(session, referral, ReferralAction.REASSIGN, f"由 {old} 改派 有关乡镇人民政府", at(again))
-        referral.unit_name = "有关乡镇人民政府"
-        referral.issued_on = again
-        referral.deadline = work.add_working_days(again, 30)
+        apply_move(session, referral, ReferralAction.REASSIGN, f"由 {old} 改派 {new}", at(again))
+        _reassign_round(session, referral, new, again, deadline_after(work, again, rule))
         signed = later(1)
         if signed is None:
             return
-    apply_move(session, referral, ReferralAction.SIGN, f"{referral.unit_name} 签收", at(signed))
-    referral.signed_on = signed
+    apply_move(session, referral, ReferralAction.SIGN, f"{referral.unit_name} 办公室收发员 签收", at(signed))
+    current = current_round(session, referral)
+    referral.signed_on, referral.signed_by = signed, "办公室收发员"
+    current.signed_on, current.signed_by = signed, "办公室收发员"
     for _round in range(2):
         slow = rng.random() < 0.12          # the ones that end up overdue
-        answered = later(rng.randint(35, 45) if slow else rng.randint(8, 25))
+        answered = later(rng.randint(25, 35) if slow else rng.randint(5, 18))  # the deadline: about 21 working days
         if answered is None:
             return
         solved = rng.random() < 0.85
         apply_move(session, referral, ReferralAction.FEEDBACK, "已解决" if solved else "未解决", at(answered))
-        session.add(ReferralFeedback(referral_id=referral.id, handler="承办科室负责人", replied_on=answered, solved=solved,
+        session.add(ReferralFeedback(referral_id=referral.id, round=referral.rounds, handler="承办科室负责人", replied_on=answered, solved=solved,
                                      result="经实地核查，已安排专人办理，并向反映人说明情况。" if solved
                                      else "因涉及多部门，正在协调解决，已向反映人解释。"))
         followed = later(rng.randint(2, 6))
@@ -395,13 +398,11 @@ def _advance_referral(session, rng: random.Random, referral, work, today: dt.dat
         satisfaction = (Satisfaction.NOT_SATISFIED if unhappy and _round == 0
                         else rng.choice((Satisfaction.SATISFIED,) * 3 + (Satisfaction.FAIRLY,)))
         apply_move(session, referral, ReferralAction.FOLLOW_UP, f"电话回访，{satisfaction}", at(followed))
-        session.add(ReferralFollowUp(referral_id=referral.id, followed_on=followed, by_whom="站长", method=FollowUpMethod.PHONE,
+        session.add(ReferralFollowUp(referral_id=referral.id, round=referral.rounds, followed_on=followed, by_whom="站长", method=FollowUpMethod.PHONE,
                                      citizen_words="问题已得到处理" if satisfaction != Satisfaction.NOT_SATISFIED else "问题还没有解决",
                                      satisfaction=satisfaction))
         if satisfaction == Satisfaction.NOT_SATISFIED:
-            apply_move(session, referral, ReferralAction.REHANDLE, "群众不满意，重新交办", at(followed))
-            referral.rounds += 1
-            referral.deadline = work.add_working_days(followed, 30)
+            _rehandle(session, referral, followed, rule, work)
             continue
         closed = later(1)
         if closed is None:

@@ -33,18 +33,28 @@ from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext
 from station_app.services.errors import NotFound, StationError, ValidationFailed
 from station_app.services.importing import ImportPreview, ImportResult, ImportRow, commit_import, preview_import
+from station_app.services.settings import DEADLINE_MAX
 from station_app.services.validation import normalize_name, normalize_phone, phone_error
 from station_app.services.voiding import mark_void
 from station_app.services.work_calendar import parse_day
-from station_app.vocab import FALLBACK_CATEGORY, Attendance, Channel, ImportAction, Outcome, ReferralState
+from station_app.vocab import (
+    FALLBACK_CATEGORY,
+    Attendance,
+    Channel,
+    DeadlineUnit,
+    ImportAction,
+    Outcome,
+    ReferralState,
+)
 
 
 @dataclass
 class ReferralInput:
     unit: str = ""
     requirement: str = ""
-    #: working days from today; None takes the settings' default
-    deadline_days: int | None = None
+    #: the deadline for this one referral, in the station's unit (working days or months); None takes the
+    #: station's rule
+    deadline_count: int | None = None
 
 
 @dataclass
@@ -71,7 +81,8 @@ class VisitSaved:
 
 
 def _clean_visit(data: VisitInput, categories: Sequence[str], now: dt.datetime | None = None,
-                 open_referral: bool = True) -> tuple[VisitInput, dict[str, str]]:
+                 open_referral: bool = True, deadline_unit: DeadlineUnit = DeadlineUnit.WORKING_DAYS
+                 ) -> tuple[VisitInput, dict[str, str]]:
     """Normalise what was typed; say, field by field, what is wrong.
 
     ``open_referral`` False (an import of old logs) keeps 交办 as an outcome without asking for a unit.
@@ -102,8 +113,9 @@ def _clean_visit(data: VisitInput, categories: Sequence[str], now: dt.datetime |
         ref = cleaned.referral or ReferralInput()
         if not ref.unit.strip():
             errors["unit"] = tr("交办须选择承办单位")
-        if ref.deadline_days is not None and not 1 <= ref.deadline_days <= 365:
-            errors["deadline_days"] = tr("办理期限应为 1 到 365 个工作日")
+        most = DEADLINE_MAX[deadline_unit]
+        if ref.deadline_count is not None and not 1 <= ref.deadline_count <= most:
+            errors["deadline_days"] = tr("办理期限应为 1 到 {max}{unit}", max=most, unit=deadline_unit.label)
         cleaned.referral = replace(ref, unit=ref.unit.strip(), requirement=ref.requirement.strip())
     else:
         cleaned.referral = None
@@ -127,7 +139,7 @@ def record_visit(ctx: ServiceContext, data: VisitInput, now: dt.datetime | None 
     """Save a visit (and, for 交办, its referral with a new number) in one transaction. Any operator may."""
     with ctx.write() as session:
         settings = settings_service.read(ctx)
-        cleaned, errors = _clean_visit(data, settings.categories, now)
+        cleaned, errors = _clean_visit(data, settings.categories, now, deadline_unit=settings.deadline_rule.unit)
         if errors:
             raise ValidationFailed(errors)
         known = set(session.scalars(select(Representative.id).where(Representative.id.in_(cleaned.representative_ids))))
@@ -138,7 +150,8 @@ def record_visit(ctx: ServiceContext, data: VisitInput, now: dt.datetime | None 
             return VisitSaved(visit.id)
         ref = cleaned.referral
         referral = referrals._open_referral(session, visit, settings, ref.unit, ref.requirement,
-                                            cleaned.visited_at.date(), ref.deadline_days, by_whom=ctx.operator.name)
+                                            cleaned.visited_at.date(), ref.deadline_count, at=cleaned.visited_at,
+                                            by_whom=ctx.operator.name)
         return VisitSaved(visit.id, referral.id, referral.number)
 
 
@@ -386,6 +399,10 @@ def export_visits(ctx: ServiceContext, path: Path | str, flt: VisitFilter | None
     total = count_visits(ctx, flt)
     station = ctx.station.name
     with ctx.read() as session:
+        referred: dict[str, list[tuple[str, str]]] = {}  # visit → its referrals' numbers and states
+        for visit_id, number, state in session.execute(select(Referral.visit_id, Referral.number, Referral.state).where(
+                Referral.voided_at.is_(None), Referral.visit_id.is_not(None)).order_by(Referral.year, Referral.seq)):
+            referred.setdefault(visit_id, []).append((number, state))
         reps_of: dict[str, list[str]] = {}
         for visit_id, name in session.execute(select(VisitRepresentative.visit_id, Representative.name).join(
                 Representative, VisitRepresentative.representative_id == Representative.id).where(
@@ -399,11 +416,15 @@ def export_visits(ctx: ServiceContext, path: Path | str, flt: VisitFilter | None
                        "address": visit.address, "people_count": visit.people_count, "channel": visit.channel,
                        "category": visit.category, "content": visit.content,
                        "representatives": "、".join(reps_of.get(visit.id, [])), "outcome": visit.outcome,
-                       "outcome_note": visit.outcome_note}
+                       "outcome_note": visit.outcome_note,
+                       "referral_number": "、".join(number for number, _ in referred.get(visit.id, [])),
+                       "referral_state": "、".join(state for _, state in referred.get(visit.id, []))}
 
         columns = [Column(key, headers[0], VISIT_WIDTHS[key],
                           "datetime" if key == "visited_at" else "int" if key == "people_count" else "text")
                    for key, headers in VISIT_HEADERS.items()]
+        # After the columns the import reads: what became of a referred visit (the import leaves these).
+        columns += [Column("referral_number", "交办单编号", 20), Column("referral_state", "交办状态", 10)]
         write_workbook(Path(path), [SheetSpec("接待登记", columns, records(), heading=f"{station}接待群众登记表",
                                               landscape=True)])
     return total

@@ -239,7 +239,7 @@ def export_month(ctx: ServiceContext, year: int, month: int, path: Path | str, p
                   landscape=True),
         SheetSpec("值班统计", [Column("plan", "排班方案", 16), Column("name", "姓名", 12), Column("unit", "代表团/单位", 20),
                                Column("scheduled", "排班次数", 10, "int"), Column("attended", Attendance.PRESENT.value, 8, "int"),
-                               Column("missed", "缺勤请假", 10, "int")], counts, heading=heading),
+                               Column("missed", "缺勤请假", 10, "int")], counts, heading=f"{title} {year}年{month}月值班统计"),
         SheetSpec("空岗", [Column("day", "日期", 12, "date"), Column("slot", "时段", 8), Column("plan", "排班方案", 16),
                            Column("name", "姓名", 12), Column("unit", "代表团/单位", 20), Column("status", "情况", 8),
                            Column("note", "备注", 24)],

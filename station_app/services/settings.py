@@ -25,7 +25,7 @@ from station_app.services.context import (
     local_station,
 )
 from station_app.services.errors import ValidationFailed
-from station_app.vocab import StationKind
+from station_app.vocab import DeadlineUnit, StationKind
 
 DEFAULT_QR_TEMPLATE = (
     "BEGIN:VCARD\nVERSION:3.0\nN:{name};;;;\nFN:{name}\nTEL;TYPE=CELL:{phone}\nORG:{station}\n"
@@ -49,7 +49,9 @@ class StationSettings:
     station_qr_template: str = DEFAULT_STATION_QR_TEMPLATE
     referral_number_template: str = "{abbr}交〔{year}〕{seq}号"
     referral_abbr: str = "监"
-    referral_deadline_days: int = 30
+    #: a referral's deadline: so many working days, or so many calendar months (the seeds: 1个月内)
+    referral_deadline_count: int = 1
+    referral_deadline_unit: str = DeadlineUnit.MONTHS.value
     #: yuan per duty day, exact to the fen
     subsidy_rate: Decimal = Decimal("100.00")
     #: one per line: the categories a visit can be filed under, and the units a problem can be referred to
@@ -67,8 +69,31 @@ class StationSettings:
     def units(self) -> list[str]:
         return _lines(self.referral_units)
 
+    @property
+    def deadline_rule(self) -> "DeadlineRule":
+        return DeadlineRule(self.referral_deadline_count, DeadlineUnit.parse(self.referral_deadline_unit)
+                            or DeadlineUnit.MONTHS)
+
     def referral_number(self, year: int, seq: int) -> str:
         return self.referral_number_template.format_map({"abbr": self.referral_abbr, "year": year, "seq": seq})
+
+
+#: the longest deadline a station may set, per unit
+DEADLINE_MAX = {DeadlineUnit.WORKING_DAYS: 365, DeadlineUnit.MONTHS: 12}
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """How long a unit has to answer a referral: ``count`` working days or calendar months."""
+
+    count: int
+    unit: DeadlineUnit
+
+    def describe(self) -> str:
+        """"1 个月" or "15 个工作日"."""
+        if self.unit == DeadlineUnit.MONTHS:
+            return tr("{n} 个月", n=self.count)
+        return tr("{n} 个工作日", n=self.count)
 
 
 def _lines(text: str) -> list[str]:
@@ -112,8 +137,11 @@ def validate(settings: StationSettings) -> dict[str, str]:
         errors["referral_units"] = tr("至少要有一个承办单位")
     if settings.subsidy_rate < 0:
         errors["subsidy_rate"] = tr("补贴标准不能为负数")
-    if settings.referral_deadline_days <= 0:
-        errors["referral_deadline_days"] = tr("办理期限应大于 0 天")
+    unit = DeadlineUnit.parse(settings.referral_deadline_unit)
+    if unit is None:
+        errors["referral_deadline_unit"] = tr("办理期限应按：{choices}", choices="、".join(u.label for u in DeadlineUnit))
+    elif not 1 <= settings.referral_deadline_count <= DEADLINE_MAX[unit]:
+        errors["referral_deadline_count"] = tr("办理期限应为 1 到 {max}{unit}", max=DEADLINE_MAX[unit], unit=unit.label)
     return errors
 
 

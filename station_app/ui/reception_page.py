@@ -349,7 +349,9 @@ class EntryForm(QWidget):
         self.category.setCurrentIndex(-1)
         self.outcome.setCurrentIndex(0)
         self.unit.setCurrentIndex(-1)
-        self.deadline_days.setValue(self.settings.referral_deadline_days)
+        rule = self.settings.deadline_rule  # the station's rule: so many working days, or months
+        self.deadline_days.setValue(rule.count)
+        self.deadline_days.setSuffix(" " + rule.unit.label)
         self.representatives.clear()
         self.show_errors({})
         self._outcome_changed()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from station_app.i18n import tr
 from station_app.io.files import FileWriteError
 from station_app.io.forms_pdf import FORMS
+from station_app.io.pdf import chinese_date
 from station_app.services import referrals
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext
@@ -41,7 +42,8 @@ from station_app.ui.table_model import RowTableModel, TableColumn
 from station_app.ui.widgets import TablePane, error_box, make_table
 from station_app.vocab import FollowUpMethod, ReferralAction, ReferralForm, ReferralState, Satisfaction
 
-DATE_FIELDS = ("signed_on", "replied_on", "followed_on")
+#: the dialogs' date fields: the day the step happened, which its history line and its form carry
+DATE_FIELDS = ("signed_on", "replied_on", "followed_on", "closed_on", "returned_on", "reassigned_on", "extended_on")
 #: the buttons of the moves a clerk can make, with what each button says (a button asks, an action names)
 ACTION_LABELS = {ReferralAction.SIGN: tr("单位签收…"), ReferralAction.FEEDBACK: tr("登记反馈…"),
                  ReferralAction.FOLLOW_UP: tr("登记回访…"), ReferralAction.CLOSE: tr("确认办结"),
@@ -69,9 +71,15 @@ class SummaryModel(RowTableModel):
 
 
 def _date(text: str, key: str) -> dt.date:
+    """The date typed in a dialog: 2026年12月5日, 2026-12-05, 2026/12/5, or as English dates are shown (12/5/2026)."""
     day = parse_day(text)
     if day is None:
-        raise ValidationFailed({key: tr("日期格式应为 YYYY-MM-DD")})
+        try:
+            day = dt.datetime.strptime(text.strip(), "%m/%d/%Y").date()
+        except ValueError:
+            day = None
+    if day is None:
+        raise ValidationFailed({key: tr("日期应写成 2026年12月5日 或 2026-12-05")})
     return day
 
 
@@ -122,8 +130,9 @@ class ReferralListTab(QWidget):
         for form in FORMS:
             blank_menu.addAction(tr("空白{form}", form=ReferralForm.label_of(form)), lambda f=form: self.blank(f))
         self.blank_button.setMenu(blank_menu)
+        self.ledger_button = QPushButton(tr("导出交办台账…"))
         printing = QHBoxLayout()
-        for button in (self.print_button, self.pdf_button, self.batch_button, self.blank_button):
+        for button in (self.print_button, self.pdf_button, self.batch_button, self.blank_button, self.ledger_button):
             printing.addWidget(button)
 
         top = QHBoxLayout()
@@ -153,6 +162,7 @@ class ReferralListTab(QWidget):
         self.print_button.clicked.connect(self.print_selected)
         self.pdf_button.clicked.connect(self.save_selected)
         self.batch_button.clicked.connect(self.print_today)
+        self.ledger_button.clicked.connect(self.export_ledger)
         self.reload_units(refresh=False)  # the list loads when the page is first shown
 
     def reload_units(self, refresh: bool = True) -> None:
@@ -221,8 +231,8 @@ class ReferralListTab(QWidget):
         s = d.summary
         html = [f"<h3>{escape(s.number)}　<span style='color:#1565c0'>{ReferralState.label_of(s.state)}</span></h3>",
                 tr("<p>承办单位：<b>{unit}</b>　第 {n} 次交办</p>", unit=escape(s.unit), n=s.rounds),
-                tr("<p>交办日期：{issued}　办理期限：{deadline}　<b>{left}</b></p>", issued=s.issued_on, deadline=s.deadline,
-                   left=_days_left(s))]
+                tr("<p>交办日期：{issued}　办理期限：{deadline}　<b>{left}</b></p>", issued=chinese_date(s.issued_on),
+                   deadline=chinese_date(s.deadline), left=_days_left(s))]
         if d.requirement:
             html.append(tr("<p>交办要求：{text}</p>", text=escape(d.requirement)))
         html.append(tr("<p>来访人：{name}</p><p style='background:#f5f5f5;padding:6px'>{content}</p>",
@@ -231,7 +241,7 @@ class ReferralListTab(QWidget):
             html.append(tr("<p style='color:#c62828'>已作废：{reason}</p>", reason=escape(d.void_reason)))
         html.append(tr("<h4>办理记录</h4>"))
         for e in d.events:
-            html.append(f"<p>{e.at:%Y-%m-%d %H:%M}　<b>{ReferralAction.label_of(e.action)}</b>　{escape(e.note)}"
+            html.append(f"<p>{chinese_date(e.at)}　<b>{ReferralAction.label_of(e.action)}</b>　{escape(e.note)}"
                         f"<span style='color:#9e9e9e'>　{escape(e.by_whom)}</span></p>")
         self.detail.setHtml("".join(html))
         for action in d.actions:
@@ -243,12 +253,10 @@ class ReferralListTab(QWidget):
         if not ids:
             return
         key = ids[0]
-        today = dt.date.today().isoformat()
+        today = chinese_date(dt.date.today())  # the day the step happened: today unless the clerk says otherwise
         units = settings_service.read(self.ctx).units
         try:
-            if action == ReferralAction.CLOSE:
-                referrals.close(self.ctx, key, dt.date.today())
-            elif action == ReferralAction.VOID:
+            if action == ReferralAction.VOID:
                 reason = ask_void_reason(self, tr("这张交办单"))
                 if not reason:
                     return
@@ -265,7 +273,8 @@ class ReferralListTab(QWidget):
 
     def _dialog(self, action: ReferralAction, key: str, today: str, units: list[str]):
         if action == ReferralAction.SIGN:
-            return ([FieldSpec("signed_on", tr("签收日期"), required=True), FieldSpec("by", tr("签收人"))],
+            return ([FieldSpec("signed_on", tr("签收日期"), required=True),
+                     FieldSpec("by", tr("签收人"), required=True)],
                     lambda f: referrals.sign(self.ctx, key, _date(f["signed_on"], "signed_on"), f["by"]))
         if action == ReferralAction.FEEDBACK:
             return ([FieldSpec("handler", tr("承办人"), required=True),
@@ -283,16 +292,28 @@ class ReferralListTab(QWidget):
                     lambda f: referrals.record_follow_up(self.ctx, key, _date(f["followed_on"], "followed_on"),
                                                          f["by_whom"], f["method"], f["citizen_words"],
                                                          f["satisfaction"]))
+        if action == ReferralAction.CLOSE:
+            return ([FieldSpec("closed_on", tr("办结日期"), required=True)],
+                    lambda f: referrals.close(self.ctx, key, _date(f["closed_on"], "closed_on")))
         if action == ReferralAction.RETURN:
-            return ([FieldSpec("reason", tr("退回理由"), "multiline", required=True)],
-                    lambda f: referrals.return_referral(self.ctx, key, f["reason"]))
+            return ([FieldSpec("returned_on", tr("退回日期"), required=True),
+                     FieldSpec("reason", tr("退回理由"), "multiline", required=True)],
+                    lambda f: referrals.return_referral(self.ctx, key, f["reason"], _date(f["returned_on"], "returned_on")))
         if action == ReferralAction.REASSIGN:
-            return ([FieldSpec("unit", tr("新的承办单位"), "editable", units, required=True),
+            returned_by = referrals.referral_detail(self.ctx, key).summary.unit  # it cannot go back there
+            return ([FieldSpec("reassigned_on", tr("改派日期"), required=True),
+                     FieldSpec("unit", tr("新的承办单位"), "editable", [u for u in units if u != returned_by],
+                               required=True),
                      FieldSpec("requirement", tr("交办要求"))],
-                    lambda f: referrals.reassign(self.ctx, key, f["unit"], f["requirement"]))
-        return ([FieldSpec("deadline", tr("新的期限"), required=True, placeholder="YYYY-MM-DD"),
+                    lambda f: referrals.reassign(self.ctx, key, f["unit"], _date(f["reassigned_on"], "reassigned_on"),
+                                                 f["requirement"]))
+        deadline = referrals.referral_detail(self.ctx, key).summary.deadline
+        return ([FieldSpec("extended_on", tr("延期日期"), required=True),
+                 FieldSpec("deadline", tr("新的期限"), required=True,
+                           placeholder=tr("原期限 {date}", date=chinese_date(deadline)) if deadline else ""),
                  FieldSpec("reason", tr("延期理由"), "multiline", required=True)],
-                lambda f: referrals.extend(self.ctx, key, _date(f["deadline"], "deadline"), f["reason"]))
+                lambda f: referrals.extend(self.ctx, key, _date(f["deadline"], "deadline"), f["reason"],
+                                           _date(f["extended_on"], "extended_on")))
 
     def _write(self, keys: list[str], path: Path) -> bool:
         try:
@@ -328,6 +349,18 @@ class ReferralListTab(QWidget):
             error_box(self, tr("打印今日交办单"), exc)
             return
         print_with_preview(self, path, tr("今日交办单"))
+
+    def export_ledger(self) -> None:
+        """交办台账 as a workbook: every referral with each round's feedback and follow-up."""
+        name, _ = QFileDialog.getSaveFileName(self, tr("导出交办台账"), tr("交办台账.xlsx"), tr("Excel 文件 (*.xlsx)"))
+        if not name:
+            return
+        try:
+            count = referrals.export_ledger(self.ctx, Path(name))
+        except (StationError, FileWriteError) as exc:
+            error_box(self, tr("导出交办台账"), exc)
+            return
+        QMessageBox.information(self, tr("导出交办台账"), tr("已导出 {n} 件交办单到 {file}", n=count, file=name))
 
     def blank(self, form: str) -> None:
         name, _ = QFileDialog.getSaveFileName(self, tr("保存空白表"), tr("空白{form}.pdf", form=ReferralForm.label_of(form)),

@@ -32,7 +32,7 @@ from station_app.services.settings import (
     ThisStationInput,
 )
 from station_app.ui.forms import ERROR_FIELD_STYLE, error_label
-from station_app.vocab import StationKind
+from station_app.vocab import DeadlineUnit, StationKind
 
 #: this station's own row: settings page field → ``ThisStationInput`` attribute
 STATION_FIELDS = {"station_name": "name", "station_code": "code", "station_kind": "kind",
@@ -48,7 +48,7 @@ LABELS = {
     "station_qr_template": tr("一站一码内容模板"),
     "referral_number_template": tr("交办单编号格式"),
     "referral_abbr": tr("编号简称"),
-    "referral_deadline_days": tr("交办办理期限（工作日）"),
+    "referral_deadline_count": tr("交办办理期限"),
     "subsidy_rate": tr("误工补贴标准（元/天）"),
     "visit_categories": tr("问题类别（每行一个）"),
     "referral_units": tr("承办单位（每行一个）"),
@@ -58,7 +58,11 @@ HINTS = {
     + tr("。可改为县网上联络平台地址，如 https://平台地址/rep/{id}"),
     "station_qr_template": tr("可用占位符：") + " ".join("{" + p + "}" for p in STATION_QR_PLACEHOLDERS),
     "referral_number_template": tr("{abbr} 简称，{year} 年份，{seq} 年内序号，如 濮监交〔2025〕12号"),
+    "referral_deadline_count": tr("按工作日计算时跳过节假日；按月计算时到几个月后的同一日（该月没有这一日的为月末），"
+                                  "遇节假日顺延到下一个工作日。登记交办时也可为一件单独改定。"),
 }
+#: shown in the same row as the field before it
+BESIDE = {"referral_deadline_unit": "referral_deadline_count"}
 
 
 class SettingsPage(QWidget):
@@ -75,11 +79,27 @@ class SettingsPage(QWidget):
         row = 0
         keyed = [(key, None) for key in STATION_FIELDS] + [(field.name, field.type) for field in fields(StationSettings)]
         for key, kind in keyed:
+            if key in BESIDE:
+                continue
             label = QLabel(LABELS[key])
+            cell = None
             if key == "station_kind":
                 widget = QComboBox()
                 for station_kind in StationKind:
                     widget.addItem(station_kind.label, station_kind.value)
+            elif key == "referral_deadline_count":
+                widget = QSpinBox()
+                widget.setRange(1, 365)
+                unit = QComboBox()
+                for deadline_unit in DeadlineUnit:
+                    unit.addItem(deadline_unit.label, deadline_unit.value)
+                self.widgets["referral_deadline_unit"] = unit
+                cell = QWidget()
+                beside = QHBoxLayout(cell)
+                beside.setContentsMargins(0, 0, 0, 0)
+                beside.addWidget(widget)
+                beside.addWidget(unit)
+                beside.addStretch(1)
             elif kind in ("int", int):
                 widget = QSpinBox()
                 widget.setRange(0, 100000)
@@ -94,7 +114,7 @@ class SettingsPage(QWidget):
                 widget = QLineEdit()
             error = error_label(key)
             grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(widget, row, 1)
+            grid.addWidget(cell or widget, row, 1)
             grid.addWidget(error, row, 2)
             self.widgets[key] = widget
             self.errors[key] = error

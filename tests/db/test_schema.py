@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 
 import pytest
@@ -169,3 +170,46 @@ def test_a_database_that_never_named_its_station_stays_unnamed(tmp_path):
     ctx = ServiceContext(open_database(_database_at_0003(tmp_path / "c.sqlite", {"referral_abbr": "东监"})))
     assert ctx.station == UNNAMED_STATION and not ctx.station.configured
     ctx.dispose()
+
+
+def test_upgrading_gives_each_referral_its_rounds_and_the_deadline_setting_its_unit(tmp_path):
+    from alembic import command
+
+    from station_app.db.models import ReferralFeedback, ReferralFollowUp, ReferralRound
+    from station_app.db.session import alembic_config, make_engine
+    from station_app.services.context import ServiceContext
+    from station_app.services.settings import read
+    from station_app.vocab import DeadlineUnit
+
+    path = tmp_path / "rounds.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    command.upgrade(alembic_config(engine), "0004")
+    engine.dispose()
+    stamp = "'2026-01-01 00:00:00'"
+    record = f"{stamp}, {stamp}"
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"INSERT INTO settings (id, created_at, updated_at, key, value) VALUES ('s1', {record}, "
+                     "'referral_deadline_days', '15')")
+        conn.execute(f"INSERT INTO referrals (id, created_at, updated_at, number, year, seq, unit_name, requirement, "
+                     "issued_on, deadline, state, rounds, signed_on, signed_by) VALUES ('r1', "
+                     f"{record}, '东监交〔2026〕1号', 2026, 1, '县住建局', '', '2026-03-04', '2026-04-27', '已交办', 2, "
+                     "'2026-03-05', '刘科长')")
+        conn.execute(f"INSERT INTO referral_events (id, created_at, updated_at, referral_id, action, from_state, "
+                     f"to_state, at, by_whom, note) VALUES ('e1', {record}, 'r1', '重办', '已回访', '已交办', "
+                     "'2026-03-25 10:00:00.000000', '', '')")
+        for row_id, day, text in (("f2", "2026-04-10", "全部修好"), ("f1", "2026-03-20", "修了一个")):
+            conn.execute(f"INSERT INTO referral_feedback (id, created_at, updated_at, referral_id, handler, replied_on, "
+                         f"result, solved) VALUES ('{row_id}', {record}, 'r1', '刘', '{day}', '{text}', 1)")
+        conn.execute(f"INSERT INTO referral_follow_ups (id, created_at, updated_at, referral_id, followed_on, by_whom, "
+                     f"method, citizen_words, satisfaction) VALUES ('u1', {record}, 'r1', '2026-03-25', '站长', '电话', "
+                     "'', '不满意')")
+    database = open_database(f"sqlite:///{path}")
+    with database.session() as s:
+        rounds = s.scalars(select(ReferralRound).order_by(ReferralRound.round)).all()
+        assert [(r.round, r.issued_on, r.deadline, r.signed_by) for r in rounds] == [
+            (1, dt.date(2026, 3, 4), None, "刘科长"), (2, dt.date(2026, 3, 25), dt.date(2026, 4, 27), "")]
+        assert {f.result: f.round for f in s.scalars(select(ReferralFeedback))} == {"修了一个": 1, "全部修好": 2}
+        assert [f.round for f in s.scalars(select(ReferralFollowUp))] == [1]
+    rule = read(ServiceContext(database)).deadline_rule
+    assert (rule.count, rule.unit) == (15, DeadlineUnit.WORKING_DAYS)  # a station that had changed it keeps its days
+    database.dispose()

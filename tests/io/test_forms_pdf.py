@@ -146,12 +146,29 @@ def test_each_form_prints_title_number_station_dates_and_values(three_forms):
     for value in ("县住房和城乡建设局", "2026年3月6日", "2026年4月4日", "刘建国", "2026年3月28日", "✔已解决",
                   _flat(CONTENT), _flat(referral().result)):
         assert value in flat, value
-    assert "第2次交办" not in flat and "✔未解决" not in flat
+    assert "✔未解决" not in flat
+    assert "第2次交办" in flat  # each form of a later round says which round it is of
     flat = _flat(follow_up)
     for value in ("王秀兰", "2026年3月28日", "2026年4月2日", "赵敏", "✔电话", "下雨没有再积水，感谢代表。",
                   "✔基本满意", "✔已解决"):
         assert value in flat, value
     assert flat.count("✔") == 3 and "✔满意" not in flat and "✔不满意" not in flat and "✔上门" not in flat
+    assert "第2次交办" in flat
+
+
+def test_the_sign_box_prints_who_signed_on_the_line_and_the_day_under_it(tmp_path):
+    path = tmp_path / "signed.pdf"
+    write_forms(path, [referral(signed_on=D(2026, 3, 7), signed_by="刘建国")], forms=["交办单"])
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        label = next(w for w in page.extract_words() if w["text"].startswith("承办单位签收人"))
+        name = next(w for w in page.extract_words() if w["text"] == "刘建国" and abs(w["top"] - label["top"]) < 3)
+        date = next(w for w in page.extract_words() if w["text"] == "2026年3月7日" and w["top"] > label["top"])
+    assert name["x0"] > label["x1"]  # on the signature line after the label, the same baseline
+    assert date["top"] - label["top"] < 12 * mm and date["x1"] > name["x1"]
+    unsigned = tmp_path / "unsigned.pdf"
+    write_forms(unsigned, [referral()], forms=["交办单"])
+    assert "承办单位签收人（签字）：签收年月日注：" in _flat(_texts(unsigned)[0])
 
 
 def test_the_tick_is_in_the_box_of_the_chosen_satisfaction(three_forms):

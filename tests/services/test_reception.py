@@ -155,3 +155,28 @@ def test_a_clerk_records_visits_but_only_an_administrator_voids_them(db, ctx, re
     reception.void_visit(head, saved.visit_id, "重复录入")
     with db.session() as s:
         assert s.get(Visit, saved.visit_id).voided_by == "张站长"
+
+
+def _sheet_rows(path, title=None) -> tuple[tuple, list[tuple]]:
+    """(the header row, the rows under it) of a sheet written by io.excel.write_workbook."""
+    book = load_workbook(path)
+    sheet = book[title] if title else book.active
+    rows = list(sheet.iter_rows(values_only=True))
+    index = next(i for i, row in enumerate(rows) if row and row[0] in ("接待时间", "交办单编号"))
+    return rows[index], rows[index + 1:]
+
+
+def test_the_visits_export_names_the_referral_and_its_state_for_each_referred_visit(db, ctx, reception_station, tmp_path):
+    plain = reception.record_visit(ctx, visit(citizen_name="钱七"), now=NOW)
+    referred = reception.record_visit(ctx, visit(citizen_name="赵六", outcome="交办",
+                                                 referral=ReferralInput("县交通运输局")), now=NOW)
+    referrals.sign(ctx, referred.referral_id, dt.date(2026, 3, 5), "刘科长")
+    assert plain.referral_id is None
+    assert reception.export_visits(ctx, tmp_path / "接待.xlsx") == 2
+    header, rows = _sheet_rows(tmp_path / "接待.xlsx")
+    assert header[-2:] == ("交办单编号", "交办状态")
+    by_name = {row[header.index("来访人")]: row for row in rows}
+    assert by_name["赵六"][-2:] == ("东监交〔2026〕1号", "已交办")
+    assert by_name["钱七"][-2:] in ((None, None), ("", ""))
+    again = reception.preview_visit_import(ctx, tmp_path / "接待.xlsx", now=NOW)  # the import reads past them
+    assert not again.refused and len(again.rows) == 2

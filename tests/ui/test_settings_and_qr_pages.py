@@ -39,3 +39,26 @@ def test_qr_page_shows_the_payload_and_writes_codes_that_scan_back(app, qtbot, c
     (code,) = zxingcpp.read_barcodes(Image.open(png))
     assert code.text == f"https://example.org/rep/{rep_id}?n=王伟"
     assert list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_the_deadline_is_set_in_working_days_or_months_and_starts_at_one_month(app, qtbot, ctx):
+    from station_app.vocab import DeadlineUnit
+
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    count, unit = page.widgets["referral_deadline_count"], page.widgets["referral_deadline_unit"]
+    assert (count.value(), unit.currentText()) == (1, "个月")  # the seeds: the unit answers within one month
+    assert count.parentWidget() is unit.parentWidget()       # one row: "1 [个月]"
+    page.widgets["station_name"].setText("东河县人大代表监督站")
+    count.setValue(13)
+    page.save()
+    assert "1 到 12个月" in page.errors["referral_deadline_count"].text()
+    unit.setCurrentIndex(unit.findData(DeadlineUnit.WORKING_DAYS.value))
+    count.setValue(15)
+    page.save()
+    rule = settings_service.read(ctx).deadline_rule
+    assert (rule.count, rule.unit) == (15, DeadlineUnit.WORKING_DAYS)
+    again = SettingsPage(ctx)
+    qtbot.addWidget(again)
+    assert (again.widgets["referral_deadline_count"].value(), again.widgets["referral_deadline_unit"].currentText()) == (
+        15, "个工作日")
