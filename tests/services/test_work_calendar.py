@@ -158,6 +158,11 @@ def test_2027_spring_festival_from_the_eve_to_the_third_day_is_an_estimated_brea
 
 
 def test_a_deadline_counted_across_national_day_2027_skips_the_estimated_days_off(db, ctx, reception_station):
+    from station_app.services import settings as settings_service
+    from station_app.vocab import DeadlineUnit
+
+    settings_service.save(ctx, settings_service.read(ctx).replace(referral_deadline_unit=DeadlineUnit.WORKING_DAYS,
+                                                                  referral_deadline_count=30))
     referral_id = refer(ctx, when=dt.datetime(2027, 9, 30, 10, 0), days=3)
     with db.session() as s:
         deadline = s.get(Referral, referral_id).deadline
