@@ -49,6 +49,7 @@ from station_app.io.pdf import (
     ContinuedHeading,
     SectionStart,
     build_numbered,
+    clip_line,
     document_info,
     draw_double_rule,
     draw_text,
@@ -639,6 +640,7 @@ COUNT_HEAD_H = 16.0
 COUNT_NUM_W = 10 * mm
 COUNT_TOP_GAP = 5 * mm  # between the heading rule and the table
 COUNT_BOTTOM = 14 * mm
+COUNT_TWO_LINE_SIZE = 6.0  # a long name's two lines in one row
 
 
 def _counts_table_top() -> float:
@@ -651,6 +653,19 @@ def _counts_rows_per_block() -> int:
 
 def _counts_per_page() -> int:
     return COUNT_BLOCKS * _counts_rows_per_block()
+
+
+def _count_name_lines(name: str, width: float, font: str) -> tuple[list[str], float]:
+    """A name in the counts' name column: one line, shrinking from 9 pt to 6.5 pt; a longer one (a name
+    told apart from its namesakes: 张建华（西岭乡代表团，尾号0985）) on two lines of 6 pt, so what
+    separates it is never cut off; only what is longer still ends in "…"."""
+    size = fit_font_size(name, width, 9, 6.5, font)
+    if text_width(name, size, font) <= width + 0.01:
+        return [name], size
+    lines = wrap_text(name, COUNT_TWO_LINE_SIZE, width, font)
+    if len(lines) > 2:
+        lines = [lines[0], clip_line("".join(lines[1:]), COUNT_TWO_LINE_SIZE, width, font)]
+    return lines, COUNT_TWO_LINE_SIZE
 
 
 def _draw_counts_page(canvas: Canvas, rows: list[tuple[str, str, str, str, bool]], *, title: str, plan: str,
@@ -687,8 +702,11 @@ def _draw_counts_page(canvas: Canvas, rows: list[tuple[str, str, str, str, bool]
                 canvas.setFillColor(HEADER_FILL)
                 canvas.rect(x0, row_top - COUNT_ROW_H, block_w, COUNT_ROW_H, stroke=0, fill=1)
                 canvas.restoreState()
-            line, size = fit_line(name, name_w - 6, 9, 6.5, font)
-            draw_text(canvas, line, x0 + 3, baseline, size, font=font, bold=total)
+            lines, size = _count_name_lines(name, name_w - 6, font)
+            step = size * 1.08
+            for i, line in enumerate(lines):
+                draw_text(canvas, line, x0 + 3, baseline + (len(lines) - 1) / 2 * step - i * step, size, font=font,
+                          bold=total)
             for i, value in enumerate((scheduled, attended, missed)):
                 color = RED if i == 2 and warn else INK
                 draw_text(canvas, value, (col_x[i + 1] + col_x[i + 2]) / 2, baseline, 9, font=font, color=color,

@@ -462,7 +462,8 @@ def commit_import(ctx: ServiceContext, preview: ImportPreview[RepresentativeInpu
 
 
 def export_representatives(ctx: ServiceContext, path: Path | str, flt: RepFilter | None = None) -> int:
-    """The same columns the import reads; returns the number of people written.
+    """The same columns the import reads, and last each person's 编号 (the id the command line and the
+    roster exports name them by; the import leaves it alone); returns the number of people written.
 
     Headers and yes/no values stay Chinese in any interface language: the workbook is data that
     the import (here or at the county office) must read back.
@@ -470,7 +471,8 @@ def export_representatives(ctx: ServiceContext, path: Path | str, flt: RepFilter
     rows = list_representatives(ctx, flt or RepFilter(state="all"))
     station = ctx.station.name
     columns = [Column("seq", "序号", 6, "int")] + [
-        Column(key, headers[0], REP_WIDTHS[key]) for key, headers in REP_HEADERS.items()]
+        Column(key, headers[0], REP_WIDTHS[key]) for key, headers in REP_HEADERS.items()] + [
+        Column("id", "编号", 38)]
 
     def records() -> Iterable[dict[str, object]]:
         for number, row in enumerate(rows, 1):
@@ -478,6 +480,7 @@ def export_representatives(ctx: ServiceContext, path: Path | str, flt: RepFilter
             values["has_fixed_income"] = yes_no(row.has_fixed_income)
             values["active"] = yes_no(row.active)
             values["seq"] = number
+            values["id"] = row.id
             yield values
 
     write_workbook(Path(path), [SheetSpec("代表名册", columns, records(), heading=f"{station}代表名册", landscape=True)])

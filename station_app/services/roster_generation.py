@@ -166,10 +166,6 @@ def generate(ctx: ServiceContext, plan_key: str, start: dt.date, end: dt.date,
         for person, dates in removed.items():
             unavailable.setdefault(person, set()).update(dates)
         busy = _busy_elsewhere(session, plan.id, start, end)
-        served = {key: count for key, (count, _last) in history.items()}
-        for keys in fixed.values():
-            for key in keys:
-                served[key] = served.get(key, 0) + 1
         result = plan_roster(
             RosterInput(
                 days=days,
@@ -178,7 +174,7 @@ def generate(ctx: ServiceContext, plan_key: str, start: dt.date, end: dt.date,
                 heads_per_slot=plan.heads_per_slot,
                 rotation=Rotation(plan.rotation),
                 candidates=candidates,
-                served=served,
+                served={key: count for key, (count, _last) in history.items() if count},
                 last_served={key: last for key, (_count, last) in history.items()},
                 unavailable=unavailable,
                 busy=busy,
@@ -238,16 +234,20 @@ def _void(assignment: DutyAssignment, reason: str, voided_by: str, pinned: bool 
 
 
 def _history(session: Session, plan_id: str, before: dt.date) -> dict[PersonRef, tuple[int, dt.date]]:
-    """Turns each person served in this plan before ``before``, and their last day."""
+    """What each person served in this plan before ``before``: their turns in ``before``'s calendar year
+    (the count the generator keeps level over the year), and their last day in any year (its spacing).
+
+    A turn taken by a stand-in counts for the stand-in, not for the one replaced."""
     rows = session.execute(
         select(DutyAssignment.representative_id, DutyAssignment.window_unit_id, DutySlot.day)
         .join(DutySlot, _ON_SLOT)
-        .where(DutySlot.plan_id == plan_id, DutySlot.day < before, DutyAssignment.voided_at.is_(None))
+        .where(DutySlot.plan_id == plan_id, DutySlot.day < before, DutyAssignment.voided_at.is_(None),
+               DutyAssignment.attendance != Attendance.REPLACED)
     )
     history: dict[PersonRef, list] = {}
     for rep_id, unit_id, day in rows:
         entry = history.setdefault(PersonRef.from_columns(rep_id, unit_id), [0, dt.date.min])
-        entry[0] += 1
+        entry[0] += day.year == before.year
         entry[1] = max(entry[1], day)
     return {k: (v[0], v[1]) for k, v in history.items()}
 

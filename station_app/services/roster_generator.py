@@ -9,9 +9,15 @@ Hard rules (never broken; a slot that cannot meet them is reported, with the rea
 - nobody is on duty twice on one day (in any plan);
 - with group rotation (编组排班) the day's representatives all come from one group.
 Soft rules (how the choice is made among those allowed):
-- fair shares: the person (or group, per member) with the fewest turns so far goes first,
-  counting what they already served before the span;
+- fair over the year: the person with the fewest turns so far this calendar year goes first,
+  counting what they already served before the span (a clerk generates one month at a time, so
+  each month starts from the year's counts, not from zero) and the kept turns inside it; on
+  1 January every count starts again, and the spacing rule carries the rotation on;
 - spacing: among equals, whoever served longest ago goes first;
+- with group rotation a group takes a whole day, and days go to the groups in proportion to their
+  size: the group whose members would be drawn with the fewest turns this year takes the day (so
+  nobody goes a turn ahead while another group's members are still a turn behind), then the group
+  with the fewest turns per member, then the one that served longest ago;
 - ties are broken by a stable order (pinyin, then id), so the same input gives the same roster.
 The rotation advances per staffed slot, not per calendar day, so a plan that runs only on
 some weekdays still reaches everyone.
@@ -55,8 +61,10 @@ class RosterInput:
     #: one by one, or whole groups in turn (by delegation or by representative group)
     rotation: Rotation = Rotation.PERSON
     candidates: list[Candidate] = field(default_factory=list)
-    #: turns already served (before the span, and the kept ones inside it)
+    #: turns already served in the calendar year of the first day, before the span (the kept turns
+    #: inside the span are counted from ``fixed``, each in its own year)
     served: dict[PersonKey, int] = field(default_factory=dict)
+    #: the last day each person served, in any year (the spacing rule)
     last_served: dict[PersonKey, dt.date] = field(default_factory=dict)
     unavailable: dict[PersonKey, set[dt.date]] = field(default_factory=dict)
     #: people already on duty that day (other plans, kept assignments of this one)
@@ -85,11 +93,25 @@ class RosterResult:
 
 
 class _Ledger:
-    """Turns served and the last day served, updated as the generator assigns."""
+    """Turns served this year and the last day served, updated as the generator assigns."""
 
     def __init__(self, inp: RosterInput, candidates: Iterable[Candidate]) -> None:
-        self.served = {c.key: inp.served.get(c.key, 0) for c in candidates}
-        self.last = {c.key: inp.last_served.get(c.key, _NEVER) for c in candidates}
+        self._keys = [c.key for c in candidates]
+        self._before = inp.served
+        self._kept: dict[int, dict[PersonKey, int]] = defaultdict(lambda: defaultdict(int))
+        for (day, _slot), keys in inp.fixed.items():
+            for key in keys:
+                self._kept[day.year][key] += 1
+        self.year: int | None = None
+        self.served: dict[PersonKey, int] = {}
+        self.last = {key: inp.last_served.get(key, _NEVER) for key in self._keys}
+
+    def begin_year(self, year: int) -> None:
+        """Start counting ``year``: what was served before the span (in its first year) and the kept turns."""
+        first = self.year is None
+        self.year = year
+        kept = self._kept.get(year, {})
+        self.served = {key: (self._before.get(key, 0) if first else 0) + kept.get(key, 0) for key in self._keys}
 
     def priority(self, c: Candidate) -> tuple[int, dt.date, str, PersonKey]:
         return (self.served[c.key], self.last[c.key], c.order, c.key)
@@ -137,6 +159,8 @@ def plan_roster(inp: RosterInput) -> RosterResult:
     result = RosterResult()
     heads_by_key = {c.key for c in heads}
     for day in sorted(inp.days):
+        if day.year != ledger.year:
+            ledger.begin_year(day.year)
         busy = set(inp.busy.get(day, ()))
         for slot in inp.slot_names:
             busy.update(inp.fixed.get((day, slot), ()))
@@ -174,7 +198,9 @@ def _pick_group(
     busy: set[PersonKey],
     heads: set[PersonKey],
 ) -> list[Candidate]:
-    """The group that takes the day: one with enough free members, the fewest turns per member first."""
+    """The group that takes the day, among those with enough free members: the one whose members that
+    would be drawn have the fewest turns this year (the highest of them, then their sum), then the
+    fewest turns per member (days in proportion to the group's size), then the one that served longest ago."""
     need = 0
     for slot in inp.slot_names:
         fixed_reps = sum(1 for key in inp.fixed.get((day, slot), []) if key not in heads)
@@ -182,17 +208,23 @@ def _pick_group(
     if need == 0 or not groups:
         return []
 
-    def free(members: list[Candidate]) -> int:
-        return sum(1 for c in members if c.key not in busy and day not in inp.unavailable.get(c.key, ()))
+    free_counts = {
+        name: sorted(ledger.served[c.key] for c in members
+                     if c.key not in busy and day not in inp.unavailable.get(c.key, ()))
+        for name, members in groups.items()
+    }
 
-    def fairness(name: str) -> tuple[float, dt.date, str]:
-        members = groups[name]
-        return (sum(ledger.served[c.key] for c in members) / len(members), group_last[name], name)
+    def per_member(name: str) -> float:
+        return sum(ledger.served[c.key] for c in groups[name]) / len(groups[name])
 
-    able = [name for name, members in groups.items() if free(members) >= need]
+    def fairness(name: str) -> tuple[int, int, float, dt.date, str]:
+        drawn = free_counts[name][:need]
+        return (drawn[-1], sum(drawn), per_member(name), group_last[name], name)
+
+    able = [name for name, counts in free_counts.items() if len(counts) >= need]
     if able:
         chosen = min(able, key=fairness)
     else:  # nobody can cover the whole day: the group that covers most of it, the least served among those
-        chosen = max(groups, key=lambda name: (free(groups[name]), -fairness(name)[0]))
+        chosen = max(groups, key=lambda name: (len(free_counts[name]), -per_member(name)))
     group_last[chosen] = day
     return groups[chosen]

@@ -193,58 +193,69 @@ def month_view(ctx: ServiceContext, plan_id: str, year: int, month: int) -> Mont
 def export_month(ctx: ServiceContext, year: int, month: int, path: Path | str, plan_key: str | None = None) -> int:
     """值班表 for a month as a workbook: every turn, the per-person counts, and the 空岗 list. Returns turns.
 
-    The 备注 column carries the day's calendar note; a day off estimated (推定) for a year without official
-    holiday data gets a line of its own, so the reader can check it against the notice when it comes."""
+    Every row names its person as the pages do (told apart from namesakes, in Chinese) and carries their
+    编号 (the id of the representative, or of the head's window unit). The 备注 column carries the day's
+    calendar note; a day off estimated (推定) for a year without official holiday data gets a line of its
+    own, so the reader can check it against the notice when it comes."""
     start, end = month_span(year, month)
     with ctx.read() as session:
         plans = [_plan(session, plan_key)] if plan_key else list(
             session.scalars(select(DutyPlan).where(DutyPlan.voided_at.is_(None)).order_by(DutyPlan.created_at)))
         work = WorkCalendar.load(session)
-        turns: list[dict[str, object]] = []
-        counts: list[dict[str, object]] = []
-        for plan in plans:
-            for view in _day_views(session, plan.id, start, end):
-                # the day's holiday or make-up note, in the stored words (an estimated day off says 推定)
-                note = work.day_note(view.day, stored=True)
-                if view.estimated and not view.slots:  # a day off the program estimated is listed, to be checked
-                    turns.append({"day": view.day, "weekday": WEEKDAYS_LONG[view.day.weekday()],
-                                  "plan": plan.name, "slot": "", "name": "", "who": "", "unit": "", "source": "",
-                                  "attendance": "", "stands_in_for": "", "at": "", "note": note})
-                for slot in view.slots:
-                    for p in slot.people:
-                        turns.append({"day": view.day, "weekday": WEEKDAYS_LONG[view.day.weekday()],
-                                      "plan": plan.name, "slot": slot.name, "name": p.name,
-                                      "who": p.person.kind.value, "unit": p.unit,
-                                      "source": p.source.value, "attendance": p.attendance.value,
-                                      "stands_in_for": p.stands_in_for,
-                                      "at": p.attended_at.strftime("%H:%M") if p.attended_at else "", "note": note})
-                    if slot.missing:
-                        turns.append({"day": view.day, "weekday": WEEKDAYS_LONG[view.day.weekday()],
-                                      "plan": plan.name, "slot": slot.name, "name": f"（缺 {slot.missing} 人）",
-                                      "who": "", "unit": "", "source": "", "attendance": "未排满",
-                                      "stands_in_for": "", "at": "", "note": note})
-            counts += [{"plan": plan.name, "name": c.name, "unit": c.unit, "scheduled": c.scheduled,
-                        "attended": c.attended, "missed": c.missed}
-                       for c in _person_counts(session, plan.id, start, end)]
+        views = {plan.id: _day_views(session, plan.id, start, end) for plan in plans}
+        tallies = {plan.id: _person_counts(session, plan.id, start, end) for plan in plans}
         station_ids = {plan.station_id for plan in plans}
         posts = [p for p in _empty_posts(session, start, end) if not plan_key or p.plan == plans[0].name]
+        people = ({p.person for days in views.values() for view in days for slot in view.slots for p in slot.people}
+                  | {c.person for counts in tallies.values() for c in counts} | {p.person for p in posts})
+        names = {person: name for person, (name, _unit) in _names(session, people, chinese=True).items()}
         title = _station_names(session, station_ids)
+    turns: list[dict[str, object]] = []
+    counts: list[dict[str, object]] = []
+    for plan in plans:
+        for view in views[plan.id]:
+            # the day's holiday or make-up note, in the stored words (an estimated day off says 推定)
+            note = work.day_note(view.day, stored=True)
+            if view.estimated and not view.slots:  # a day off the program estimated is listed, to be checked
+                turns.append({"day": view.day, "weekday": WEEKDAYS_LONG[view.day.weekday()], "plan": plan.name,
+                              "slot": "", "name": "", "who": "", "unit": "", "source": "", "attendance": "",
+                              "stands_in_for": "", "at": "", "note": note, "code": ""})
+            for slot in view.slots:
+                for p in slot.people:
+                    turns.append({"day": view.day, "weekday": WEEKDAYS_LONG[view.day.weekday()],
+                                  "plan": plan.name, "slot": slot.name, "name": names.get(p.person, p.name),
+                                  "who": p.person.kind.value, "unit": p.unit,
+                                  "source": p.source.value, "attendance": p.attendance.value,
+                                  "stands_in_for": names.get(p.stands_in_for_person, p.stands_in_for)
+                                  if p.stands_in_for_person else "",
+                                  "at": p.attended_at.strftime("%H:%M") if p.attended_at else "",
+                                  "note": note, "code": p.person.id})
+                if slot.missing:
+                    turns.append({"day": view.day, "weekday": WEEKDAYS_LONG[view.day.weekday()],
+                                  "plan": plan.name, "slot": slot.name, "name": f"（缺 {slot.missing} 人）",
+                                  "who": "", "unit": "", "source": "", "attendance": "未排满",
+                                  "stands_in_for": "", "at": "", "note": note, "code": ""})
+        counts += [{"plan": plan.name, "name": names.get(c.person, c.name), "unit": c.unit,
+                    "scheduled": c.scheduled, "attended": c.attended, "missed": c.missed, "code": c.person.id}
+                   for c in tallies[plan.id]]
     heading = f"{title} {year}年{month}月值班表"
+    code = Column("code", "编号", 38)
     write_workbook(Path(path), [
         SheetSpec("值班表", [Column("day", "日期", 12, "date"), Column("weekday", "星期", 8), Column("plan", "排班方案", 16),
-                             Column("slot", "时段", 8), Column("name", "姓名", 12), Column("who", "身份", 14),
+                             Column("slot", "时段", 8), Column("name", "姓名", 14), Column("who", "身份", 14),
                              Column("unit", "代表团/单位", 20), Column("source", "安排方式", 10),
-                             Column("attendance", "签到", 8), Column("stands_in_for", "替谁值班", 10),
-                             Column("at", "签到时间", 10), Column("note", "备注", 18)], turns, heading=heading,
+                             Column("attendance", "签到", 8), Column("stands_in_for", "替谁值班", 12),
+                             Column("at", "签到时间", 10), Column("note", "备注", 18), code], turns, heading=heading,
                   landscape=True),
-        SheetSpec("值班统计", [Column("plan", "排班方案", 16), Column("name", "姓名", 12), Column("unit", "代表团/单位", 20),
+        SheetSpec("值班统计", [Column("plan", "排班方案", 16), Column("name", "姓名", 14), Column("unit", "代表团/单位", 20),
                                Column("scheduled", "排班次数", 10, "int"), Column("attended", Attendance.PRESENT.value, 8, "int"),
-                               Column("missed", "缺勤请假", 10, "int")], counts, heading=f"{title} {year}年{month}月值班统计"),
+                               Column("missed", "缺勤请假", 10, "int"), code], counts,
+                  heading=f"{title} {year}年{month}月值班统计"),
         SheetSpec("空岗", [Column("day", "日期", 12, "date"), Column("slot", "时段", 8), Column("plan", "排班方案", 16),
-                           Column("name", "姓名", 12), Column("unit", "代表团/单位", 20), Column("status", "情况", 8),
-                           Column("note", "备注", 24)],
-                  [{"day": p.day, "slot": p.slot, "plan": p.plan, "name": p.name, "unit": p.unit,
-                    "status": p.status.value, "note": p.note} for p in posts],
+                           Column("name", "姓名", 14), Column("unit", "代表团/单位", 20), Column("status", "情况", 8),
+                           Column("note", "备注", 24), code],
+                  [{"day": p.day, "slot": p.slot, "plan": p.plan, "name": names.get(p.person, p.name), "unit": p.unit,
+                    "status": p.status.value, "note": p.note, "code": p.person.id} for p in posts],
                   heading=f"{title} {year}年{month}月空岗情况"),
     ])
     return sum(1 for t in turns if t["who"])
@@ -272,7 +283,7 @@ def print_month(ctx: ServiceContext, plan_key: str, year: int, month: int, path:
             continue
         slots = tuple(
             PrintedSlot(slot.name, tuple(PrintedPerson(p.name, p.source.value if p.source != AssignmentSource.GENERATED
-                                                       else "", p.unit if p.is_head else "")
+                                                       else "", p.unit if p.is_head and p.unit not in p.name else "")
                                          for p in slot.people if p.attendance != Attendance.REPLACED), slot.needed)
             for slot in view.slots)
         days.append(PrintedDay(view.day, view.note, view.off, slots, estimated=view.estimated))

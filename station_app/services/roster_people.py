@@ -6,12 +6,18 @@ assignment's two columns in one place and written back in one place. This module
 people a plan draws from (``_candidates``, for the generator), the people a clerk may pick by hand
 (``people_for_picking``), the names and units shown beside them, and the people on each slot as
 the pages and printouts show them (``PersonOnDuty``).
+
+Two people may share a name (the demo county has two 张建华 in one delegation). Wherever a name is
+shown or printed it comes from ``display_names``: a name nobody else in the registry bears is shown
+as it is; a shared one gets what separates its bearers, the delegation (or group, or window unit)
+first, then the last four digits of the phone (``张建华（尾号0985）``).
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -26,6 +32,7 @@ from station_app.db.models import (
     Representative,
     WindowUnit,
 )
+from station_app.i18n import tr
 from station_app.services.context import ServiceContext
 from station_app.services.roster_generator import Candidate
 from station_app.vocab import AssignmentSource, Attendance, PersonKind, Rotation
@@ -96,8 +103,9 @@ class PersonOnDuty:
     source: AssignmentSource
     attendance: Attendance
     attended_at: dt.datetime | None
-    #: for a stand-in: the name of whoever they stand in for
+    #: for a stand-in: the name of whoever they stand in for, and who that is
     stands_in_for: str = ""
+    stands_in_for_person: PersonRef | None = None
 
     @property
     def is_head(self) -> bool:
@@ -106,24 +114,18 @@ class PersonOnDuty:
 
 def people_for_picking(ctx: ServiceContext, station_id: str | None = None) -> list[PickablePerson]:
     """Everyone who can be put on duty by hand: active representatives (of ``station_id``, when given)
-    by pinyin, then the window-unit heads by unit."""
-    reps = (
-        select(Representative.id, Representative.name, Delegation.name, RepGroup.name)
-        .outerjoin(Delegation, Representative.delegation_id == Delegation.id)
-        .outerjoin(RepGroup, Representative.group_id == RepGroup.id)
-        .where(Representative.voided_at.is_(None), Representative.active.is_(True))
-    )
+    by pinyin, then the window-unit heads by unit; each under the name that tells them apart."""
+    reps = select(Representative.id).where(Representative.voided_at.is_(None), Representative.active.is_(True))
     if station_id:
         reps = reps.where(Representative.station_id == station_id)
     with ctx.read() as session:
-        people = [PickablePerson(PersonRef.representative(i), n, d or g or "")
-                  for i, n, d, g in session.execute(reps.order_by(Representative.pinyin))]
-        units = session.execute(
-            select(WindowUnit.id, WindowUnit.head_name, WindowUnit.name)
-            .where(WindowUnit.voided_at.is_(None), WindowUnit.head_name != "")
-            .order_by(WindowUnit.name)
-        )
-        return people + [PickablePerson(PersonRef.head(i), h, u) for i, h, u in units]
+        people = [PersonRef.representative(i) for i in session.scalars(reps.order_by(Representative.pinyin,
+                                                                                     Representative.id))]
+        people += [PersonRef.head(i) for i in session.scalars(
+            select(WindowUnit.id).where(WindowUnit.voided_at.is_(None), WindowUnit.head_name != "")
+            .order_by(WindowUnit.name))]
+        names = _names(session, people)
+        return [PickablePerson(person, *names[person]) for person in people if person in names]
 
 
 def _candidates(session: Session, plan: DutyPlan) -> list[Candidate]:
@@ -165,26 +167,106 @@ def _candidates(session: Session, plan: DutyPlan) -> list[Candidate]:
     return people
 
 
-def _names(session: Session, people: Iterable[PersonRef]) -> dict[PersonRef, tuple[str, str]]:
-    """person → (name, unit): a representative's delegation (or group), or a head's window unit."""
+@dataclass(frozen=True)
+class NamedPerson:
+    """What tells a person apart from others of the same name."""
+
+    key: Hashable
+    name: str
+    #: a representative's delegation (or group), a head's window unit
+    unit: str = ""
+    phone: str = ""
+    #: the person's 编号 (the id of their row), the last resort
+    code: str = ""
+
+
+def _words(chinese: bool) -> tuple[str, str, str, str]:
+    """The words of a told-apart name: in the reader's language, or Chinese (for exports)."""
+    if chinese:
+        return "{name}（{what}）", "尾号{digits}", "编号{code}", "，"
+    return tr("{name}（{what}）"), tr("尾号{digits}"), tr("编号{code}"), tr("，")
+
+
+def display_names(people: Iterable[NamedPerson], namesakes: Iterable[NamedPerson] = (), *,
+                  chinese: bool = False) -> dict[Hashable, str]:
+    """The name each of ``people`` is shown and printed under, told apart from everyone else of the same
+    name among ``people`` and ``namesakes`` (the rest of the registry): the name alone when nobody else
+    bears it; else the name with the first of these that separates it from all its namesakes: the unit
+    (delegation, group or window unit), the last four digits of the phone, both, and at last the 编号.
+
+    With ``chinese`` the added words stay Chinese whatever the interface language (for exports)."""
+    words = _words(chinese)
+    people = list(people)
+    everyone: dict[Hashable, NamedPerson] = {p.key: p for p in namesakes}
+    everyone.update((p.key, p) for p in people)
+    by_name: dict[str, list[NamedPerson]] = defaultdict(list)
+    for person in everyone.values():
+        by_name[person.name].append(person)
+    shown = {}
+    for person in people:
+        others = [o for o in by_name[person.name] if o.key != person.key]
+        shown[person.key] = person.name if not others else words[0].format(
+            name=person.name, what=_what_separates(person, others, words))
+    return shown
+
+
+def _what_separates(person: NamedPerson, others: list[NamedPerson], words: tuple[str, str, str, str]) -> str:
+    _told_apart, phone_tail, code, joined = words
+    tail = _phone_tail(person.phone)
+    choices = []
+    if person.unit:
+        choices.append(((person.unit, None), person.unit))
+    if tail:
+        phone = phone_tail.format(digits=tail)
+        choices.append(((None, tail), phone))
+        if person.unit:
+            choices.append(((person.unit, tail), person.unit + joined + phone))
+    for (unit, digits), text in choices:
+        if not any((unit is None or o.unit == unit) and (digits is None or _phone_tail(o.phone) == digits)
+                   for o in others):
+            return text
+    return code.format(code=person.code[:8] or "?")
+
+
+def _phone_tail(phone: str) -> str:
+    digits = re.sub(r"\D", "", phone or "")
+    return digits[-4:] if len(digits) >= 4 else ""
+
+
+def _names(session: Session, people: Iterable[PersonRef], *, chinese: bool = False) -> dict[PersonRef, tuple[str, str]]:
+    """person → (the name they are shown under, their unit): a representative's delegation (or group),
+    or a head's window unit. A name someone else in the registry also bears is told apart
+    (``display_names``)."""
     people = set(people)
     rep_ids = [p.id for p in people if not p.is_head]
     unit_ids = [p.id for p in people if p.is_head]
-    names: dict[PersonRef, tuple[str, str]] = {}
+    found: list[NamedPerson] = []
     for chunk in _chunks(rep_ids):
-        for rep_id, name, delegation, group in session.execute(
-            select(Representative.id, Representative.name, Delegation.name, RepGroup.name)
-            .outerjoin(Delegation, Representative.delegation_id == Delegation.id)
-            .outerjoin(RepGroup, Representative.group_id == RepGroup.id)
-            .where(Representative.id.in_(chunk))
-        ):
-            names[PersonRef.representative(rep_id)] = (name, delegation or group or "")
+        found += _named_representatives(session, Representative.id.in_(chunk))
     for chunk in _chunks(unit_ids):
-        for unit_id, head, unit in session.execute(
-            select(WindowUnit.id, WindowUnit.head_name, WindowUnit.name).where(WindowUnit.id.in_(chunk))
-        ):
-            names[PersonRef.head(unit_id)] = (head, unit)
-    return names
+        found += _named_heads(session, WindowUnit.id.in_(chunk))
+    namesakes: list[NamedPerson] = []
+    for chunk in _chunks(sorted({p.name for p in found})):
+        namesakes += _named_representatives(session, Representative.name.in_(chunk),
+                                            Representative.voided_at.is_(None))
+        namesakes += _named_heads(session, WindowUnit.head_name.in_(chunk), WindowUnit.voided_at.is_(None))
+    shown = display_names(found, namesakes, chinese=chinese)
+    return {p.key: (shown[p.key], p.unit) for p in found}
+
+
+def _named_representatives(session: Session, *where) -> list[NamedPerson]:
+    return [NamedPerson(PersonRef.representative(rep_id), name, delegation or group or "", phone or "", rep_id)
+            for rep_id, name, delegation, group, phone in session.execute(
+                select(Representative.id, Representative.name, Delegation.name, RepGroup.name, Representative.phone)
+                .outerjoin(Delegation, Representative.delegation_id == Delegation.id)
+                .outerjoin(RepGroup, Representative.group_id == RepGroup.id)
+                .where(*where))]
+
+
+def _named_heads(session: Session, *where) -> list[NamedPerson]:
+    return [NamedPerson(PersonRef.head(unit_id), head, unit, phone or "", unit_id)
+            for unit_id, head, unit, phone in session.execute(
+                select(WindowUnit.id, WindowUnit.head_name, WindowUnit.name, WindowUnit.head_phone).where(*where))]
 
 
 def _name_of(session: Session, person: PersonRef) -> str:
@@ -201,7 +283,7 @@ def _people_by_slot(session: Session, slot_ids: Sequence[str]) -> dict[str, tupl
             by_slot[a.slot_id].append(a)
     everyone = [a for items in by_slot.values() for a in items]
     names = _names(session, {PersonRef.of(a) for a in everyone})
-    replaced_name = {a.id: names.get(PersonRef.of(a), ("", ""))[0] for a in everyone}
+    replaced_person = {a.id: PersonRef.of(a) for a in everyone}
     return {
         slot_id: tuple(
             PersonOnDuty(
@@ -211,7 +293,8 @@ def _people_by_slot(session: Session, slot_ids: Sequence[str]) -> dict[str, tupl
                 AssignmentSource(a.source),
                 Attendance(a.attendance),
                 a.attended_at,
-                replaced_name.get(a.replaces_id, ""),
+                names.get(replaced_person.get(a.replaces_id), ("", ""))[0],
+                replaced_person.get(a.replaces_id),
             )
             for a in sorted(items, key=lambda a: (a.window_unit_id is not None, a.created_at))
         )

@@ -46,7 +46,7 @@ class AttendanceTab(QWidget):
     COLUMNS = [
         TableColumn(tr("方案"), lambda r: r.plan, 120),
         TableColumn(tr("时段"), lambda r: r.slot, 60, True),
-        TableColumn(tr("姓名"), lambda r: r.person.name, 90),
+        TableColumn(tr("姓名"), lambda r: r.person.name, 160),
         TableColumn(tr("身份"), lambda r: r.person.person.kind.label, 110),
         TableColumn(tr("代表团/单位"), lambda r: r.person.unit, 150),
         TableColumn(tr("签到"), lambda r: r.person.attendance.label + (tr("（替{name}）", name=r.person.stands_in_for)
@@ -150,13 +150,13 @@ class AttendanceTab(QWidget):
 
 
 class EmptyPostsTab(QWidget):
-    PERSON_COLUMNS = [TableColumn(tr("姓名"), lambda r: r[0], 90), TableColumn(tr("代表团/单位"), lambda r: r[1], 160),
+    PERSON_COLUMNS = [TableColumn(tr("姓名"), lambda r: r[0], 160), TableColumn(tr("代表团/单位"), lambda r: r[1], 160),
                       TableColumn(tr("空岗次数"), lambda r: r[2], 80, True)]
     UNIT_COLUMNS = [TableColumn(tr("窗口单位"), lambda r: r[0], 200), TableColumn(tr("空岗次数"), lambda r: r[1], 80, True)]
     DETAIL_COLUMNS = [
         TableColumn(tr("日期"), lambda r: f"{r.day:%Y-%m-%d} " + weekday(r.day.weekday()), 130),
         TableColumn(tr("时段"), lambda r: r.slot, 60, True), TableColumn(tr("方案"), lambda r: r.plan, 120),
-        TableColumn(tr("姓名"), lambda r: r.name, 90), TableColumn(tr("代表团/单位"), lambda r: r.unit, 150),
+        TableColumn(tr("姓名"), lambda r: r.name, 160), TableColumn(tr("代表团/单位"), lambda r: r.unit, 150),
         TableColumn(tr("情况"), lambda r: r.status.label, 60, True), TableColumn(tr("备注"), lambda r: r.note, 160),
     ]
 

@@ -1,4 +1,7 @@
-"""Pick a person by typing part of the name, the unit, or the pinyin initials (zs → 张三)."""
+"""Pick a person by typing part of the name, the unit, or the pinyin initials (zs → 张三).
+
+The names come from the services as people are shown everywhere: two of the same name are told
+apart (张建华（尾号0985）), so typing the last digits of a phone finds one of them too."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -57,7 +60,8 @@ class PersonPicker(QDialog):
         for key, name, unit, haystack in self.people:
             if text and text not in haystack:
                 continue
-            item = QListWidgetItem(f"{name}　{unit}" if unit else name)
+            # a name told apart from a namesake may already say the unit (张建华（西岭乡代表团）)
+            item = QListWidgetItem(f"{name}　{unit}" if unit and unit not in name else name)
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.list.addItem(item)
             if self.list.count() >= 300:

@@ -332,7 +332,7 @@ class GenerateDialog(QDialog):
 
 class RosterPage(QWidget):
     COUNT_COLUMNS = [
-        TableColumn(tr("姓名"), lambda r: r.name, 80),
+        TableColumn(tr("姓名"), lambda r: r.name, 120),
         TableColumn(tr("代表团/单位"), lambda r: r.unit, 130),
         TableColumn(tr("排班"), lambda r: r.scheduled, 50, True),
         TableColumn(Attendance.PRESENT.label, lambda r: r.attended, 50, True),
@@ -532,7 +532,15 @@ class RosterPage(QWidget):
                     status += tr("（替{name}）", name=person.stands_in_for)
                 item = QTreeWidgetItem(parent, [person.name, person.unit, how, status])
                 item.setData(0, Qt.ItemDataRole.UserRole, ("turn", person.assignment_id))
+                item.setToolTip(0, person.name)
             parent.setExpanded(True)
+        # a name told apart from a namesake is longer (张建华（尾号0985）): show it whole, and the unit
+        # column takes what room is left
+        for column in (0, 2, 3):
+            self.day_tree.resizeColumnToContents(column)
+        self.day_tree.setColumnWidth(0, max(100, self.day_tree.columnWidth(0)))
+        spare = self.day_tree.viewport().width() - sum(self.day_tree.columnWidth(c) for c in (0, 2, 3))
+        self.day_tree.setColumnWidth(1, max(90, spare))
 
     def selected_turn(self) -> str | None:
         item = self.day_tree.currentItem()

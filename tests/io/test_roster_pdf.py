@@ -14,6 +14,10 @@ from reportlab.pdfbase import pdfmetrics
 from station_app.io.fonts import register_pdf_fonts
 from station_app.io.pdf import month_day_weekday
 from station_app.io.roster_pdf import (
+    COUNT_BLOCKS,
+    COUNT_GUTTER,
+    COUNT_NUM_W,
+    MARGIN_X,
     PAGE_SIZE,
     EmptyPost,
     PrintedDay,
@@ -271,6 +275,33 @@ def test_month_roster_with_counts_adds_pages(month_with_counts):
     total_missed = sum(missed for *_, missed in COUNTS)
     assert f"合计 {440 * 4} {440 * 4 - total_missed} {total_missed}" in texts[-1]
     assert _render(path, 2).width > _render(path, 2).height
+
+
+def test_a_name_told_apart_from_its_namesakes_is_printed_whole_in_the_calendar_and_the_counts(tmp_path):
+    """Two 张建华 of one delegation are printed with what separates them; the longest such name (the
+    delegation and the phone's last digits) is never cut short with "…", in its day's cell or in the
+    narrow name column of the counts."""
+    long_name = "张建华（西岭乡代表团，尾号0985）"
+    names = [long_name, "张建华（尾号0682）", "王芳（城关镇代表团）"]
+    day = PrintedDay(D(2026, 10, 12), slots=(
+        PrintedSlot("上午", (P(names[0]), P(names[1]), P("刘洋（县税务局）", unit="县税务局")), 3),
+        PrintedSlot("下午", (P(names[2]), P("李娜"), P("郑主任", unit="县税务局")), 3)))
+    path = tmp_path / "namesakes.pdf"
+    pages = _write_month(path, days=[day], counts=[(name, 1, 1, 0) for name in names] + COUNTS[:40])
+    with pdfplumber.open(path) as pdf:
+        box = cell_box(2026, 10, 12)
+        height = pdf.pages[0].height
+        cell = pdf.pages[0].crop((box.x0, height - box.y1, box.x1, height - box.y0))
+        in_cell = _flat(cell.extract_text())
+        # the first block's name column of the counts page
+        block_w = (PAGE_SIZE[0] - 2 * MARGIN_X - (COUNT_BLOCKS - 1) * COUNT_GUTTER) / COUNT_BLOCKS
+        column = pdf.pages[1].crop((MARGIN_X, 0, MARGIN_X + block_w - 3 * COUNT_NUM_W, height))
+        counts = _flat(column.extract_text())
+    assert pages == 2
+    for name in names:
+        assert name in in_cell
+        assert name in counts
+    assert "…" not in in_cell and "…" not in counts
 
 
 def test_every_page_embeds_the_font(month_with_counts):

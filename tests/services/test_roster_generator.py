@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 
 from station_app.services.roster_generator import Candidate, RosterInput, plan_roster
 from station_app.vocab import PersonKind
@@ -150,3 +151,39 @@ def test_monitoring_station_year_is_fair_with_random_unavailability():
     head_counts = [tally.get(c.key, 0) for c in cands if c.is_head]
     assert max(rep_counts) - min(rep_counts) <= 1
     assert max(head_counts) - min(head_counts) <= 1
+
+
+def test_delegations_of_different_sizes_get_days_in_proportion_and_a_level_year():
+    """A delegation takes a whole day; a year of them keeps every member within one turn of every other
+    member of any delegation, and each delegation's days within one of its share by size."""
+    days = weekdays(dt.date(2027, 1, 1), dt.date(2027, 12, 31))
+    sizes = (7, 12, 25, 30, 19, 19, 22, 15, 9, 40)
+    cands = [Candidate(f"r:{g:02d}{i:02d}", f"代表{g}-{i}", group=f"第{g}团", order=f"{g:02d}{i:02d}")
+             for g, n in enumerate(sizes) for i in range(n)]
+    found = []
+    for seed in range(10):
+        rng = random.Random(seed)
+        away = {c.key: {d for d in days if rng.random() < 0.03} for c in cands}
+        result = plan_roster(RosterInput(days, ["上午", "下午"], headcount=2, rotation="delegation", candidates=cands,
+                                         unavailable=away))
+        assert result.uncovered == []
+        tally = counts(result)
+        group_days = {g: sum(1 for (_d, slot), keys in result.assignments.items()
+                             if slot == "上午" and keys[0].startswith(f"r:{g:02d}")) for g in range(len(sizes))}
+        off_share = max(abs(group_days[g] - len(days) * n / len(cands)) for g, n in enumerate(sizes))
+        found.append((max(tally.get(c.key, 0) for c in cands) - min(tally.get(c.key, 0) for c in cands),
+                      round(off_share, 2)))
+    assert all(s <= 1 and off <= 1 for s, off in found), found
+
+
+def test_counts_start_again_on_the_first_of_january_and_the_rotation_carries_on():
+    """The year's counts are the year's: what 代表0 served in December weighs nothing in January, and in
+    January the one who served longest ago goes first."""
+    december = weekdays(dt.date(2026, 12, 21), dt.date(2026, 12, 25))
+    january = weekdays(dt.date(2027, 1, 4), dt.date(2027, 1, 8))
+    result = plan_roster(RosterInput(december + january, ["全天"], headcount=1, candidates=people(5),
+                                     served={"r:000": 3}, last_served={"r:000": dt.date(2026, 12, 1)}))
+    order = [result.assignments[(day, "全天")][0] for day in december + january]
+    assert order[:5] == ["r:001", "r:002", "r:003", "r:004", "r:001"]   # December: 代表0 has served most
+    assert order[5:] == ["r:000", "r:002", "r:003", "r:004", "r:001"]   # January: all 0, longest ago first
+    assert set(Counter(order[5:]).values()) == {1}

@@ -251,3 +251,60 @@ def test_the_swap_choices_come_from_the_service_and_it_refuses_a_swap_with_onese
     assert _no_message_boxes[-1] == ("调班", "不能和自己调班")
     with db.session() as s:
         assert s.get(DutyAssignment, turn).voided_at is None
+
+
+@pytest.fixture
+def two_zhang_jianhua(db, station):
+    """Two 张建华 in 城关镇代表团 (phones ending 0985 and 0682), the rest of the station as in ``station``."""
+    with db.transaction() as s:
+        home = s.scalars(select(Station)).one()
+        chengguan = s.scalars(select(Delegation).where(Delegation.name == "城关镇代表团")).one()
+        for phone in ("13977190985", "18433240682"):
+            s.add(Representative(name="张建华", level="县", station=home, delegation=chengguan, phone=phone,
+                                 pinyin="zhang jian hua|zhangjianhua|zjh"))
+    return station
+
+
+def test_the_month_view_and_the_day_panel_tell_two_of_the_same_name_apart(app, qtbot, ctx, two_zhang_jianhua):
+    from station_app.ui.person_picker import PersonPicker
+
+    plan = roster_plans.save_plan(ctx, roster_plans.monitoring_preset(two_zhang_jianhua))
+    roster_generation.generate(ctx, plan, dt.date(2026, 3, 2), dt.date(2026, 3, 31), today=dt.date(2026, 3, 2))
+    page = RosterPage(ctx)
+    qtbot.addWidget(page)
+    page.year, page.month = 2026, 3
+    page.refresh()
+    cells = "".join(page.grid.cellWidget(r, c).text() for r in range(6) for c in range(7))
+    assert "张建华（尾号0985）" in cells and "张建华（尾号0682）" in cells
+    assert "张建华、" not in cells and "张建华<" not in cells
+    day = next(d for d, v in page.grid.views.items()
+               if any(p.name.startswith("张建华") for s in v.slots for p in s.people))
+    page.selected_day = day
+    page.show_day()
+    tree = {page.day_tree.topLevelItem(i).child(j).text(0) for i in range(page.day_tree.topLevelItemCount())
+            for j in range(page.day_tree.topLevelItem(i).childCount())}
+    assert tree & {"张建华（尾号0985）", "张建华（尾号0682）"} and "张建华" not in tree
+    counts = {page.counts.index(r, 0).data() for r in range(page.counts.rowCount())}
+    assert {"张建华（尾号0985）", "张建华（尾号0682）"} <= counts
+    picker = PersonPicker("指派值班人员", page._people(), page)
+    qtbot.addWidget(picker)
+    picker.search.setText("张建华")
+    offered = [picker.list.item(i).text() for i in range(picker.list.count())]
+    assert sorted(offered) == ["张建华（尾号0682）　城关镇代表团", "张建华（尾号0985）　城关镇代表团"]
+    picker.search.setText("0985")
+    assert picker.list.count() == 1 and picker.list.item(0).text().startswith("张建华（尾号0985）")
+
+
+def test_the_sign_in_list_tells_two_of_the_same_name_apart(app, qtbot, ctx, two_zhang_jianhua):
+    plan = roster_plans.save_plan(ctx, roster_plans.monitoring_preset(two_zhang_jianhua))
+    roster_generation.generate(ctx, plan, dt.date(2026, 3, 2), dt.date(2026, 3, 31), today=dt.date(2026, 3, 2))
+    days = {view.day for view in roster_output.day_views(ctx, plan, dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+            for slot in view.slots for p in slot.people if p.name.startswith("张建华")}
+    page = AttendancePage(ctx)
+    qtbot.addWidget(page)
+    tab = page.attendance
+    seen = set()
+    for day in sorted(days):
+        tab.date.setDate(day)
+        seen |= {tab.model.index(r, 2).data() for r in range(tab.model.rowCount())}
+    assert {"张建华（尾号0985）", "张建华（尾号0682）"} <= seen and "张建华" not in seen
