@@ -246,6 +246,8 @@ class SimpleListTab(QWidget):
     """A list with add / edit / void and an optional search: the shape of window units and stations."""
 
     COLUMNS: list[TableColumn] = []
+    #: column → every label it can show (a vocabulary's), for its width
+    WORDS: dict[int, list[str]] = {}
     ADD_LABEL = ""
     SEARCH_HINT = ""
 
@@ -258,6 +260,7 @@ class SimpleListTab(QWidget):
         self.search.setVisible(bool(self.SEARCH_HINT))
         self.model = RowTableModel(self.COLUMNS)
         self.view = make_table(self.model)
+        fit_columns(self.view.horizontalHeader(), [column.width for column in self.COLUMNS], self.WORDS)
         self.pane = TablePane(self.view)
         add, edit, void = QPushButton(self.ADD_LABEL), QPushButton(tr("编辑")), QPushButton(tr("作废"))
         bar = QHBoxLayout()
@@ -364,6 +367,7 @@ class StationsTab(SimpleListTab):
         TableColumn(tr("联系人"), lambda r: r.contact, 80),
         TableColumn(tr("电话"), lambda r: r.phone, 120),
     ]
+    WORDS = {2: [kind.label for kind in StationKind]}
     ADD_LABEL = tr("新增站点")
 
     def rows(self) -> tuple[list, str]:

@@ -70,7 +70,8 @@ def person_html(person: PersonOnDuty) -> str:
     if tag:
         name += f"<span style='color:{tag[1]}'>［{tag[0]}］</span>"
     if person.attendance in attendance.EMPTY_POST:
-        name = f"<span style='color:#c62828'>{name}（{escape(Attendance.label_of(person.attendance))}）</span>"
+        status = tr("（{status}）", status=escape(Attendance.label_of(person.attendance)))
+        name = f"<span style='color:#c62828'>{name}{status}</span>"
     return name
 
 
@@ -351,12 +352,13 @@ class GenerateDialog(QDialog):
 
 
 class RosterPage(QWidget):
+    # The counts before the unit, which takes what room is left: the numbers stay in sight in the side panel.
     COUNT_COLUMNS = [
         TableColumn(tr("姓名"), lambda r: r.name, 80),
-        TableColumn(tr("代表团/单位"), lambda r: r.unit, 130),
         TableColumn(tr("排班"), lambda r: r.scheduled, 50, True),
         TableColumn(Attendance.PRESENT.label, lambda r: r.attended, 50, True),
         TableColumn(Attendance.ABSENT.label, lambda r: r.missed, 50, True),
+        TableColumn(tr("代表团/单位"), lambda r: r.unit, 130),
     ]
 
     def __init__(self, ctx: ServiceContext) -> None:
