@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from station_app import config
-from station_app.i18n import language, tr
+from station_app.i18n import language, set_language, tr
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,10 @@ def instance_lock(db_url: str) -> QLockFile:
     return lock
 
 
-def run_window(db_url: str | None = None) -> int:
+def run_window(db_url: str | None = None, lang: str | None = None) -> int:
+    """Open the window on ``db_url``, in ``lang`` when given (``--lang``), else in the language chosen in
+    the settings page. The language is set before any page is built, so every page is in it."""
+    set_language(lang or config.interface_language())
     from station_app.services.context import open_context
     from station_app.ui.main_window import MainWindow
 
@@ -72,14 +75,14 @@ def run_window(db_url: str | None = None) -> int:
     url = db_url or config.default_db_url()
     lock = instance_lock(url)
     if not lock.tryLock(100):
-        QMessageBox.warning(None, config.APP_TITLE, tr("工作台已经在运行（同一个数据库只能打开一个窗口）。"))
+        QMessageBox.warning(None, tr("代表联络站工作台"), tr("工作台已经在运行（同一个数据库只能打开一个窗口）。"))
         return 1
     sys.excepthook = _show_unexpected
     try:
         ctx = open_context(url)
     except Exception as exc:
         log.exception("cannot open database %s", url)
-        QMessageBox.critical(None, config.APP_TITLE, tr("无法打开数据库 {url}：{error}\n日志：{log}",
+        QMessageBox.critical(None, tr("代表联络站工作台"), tr("无法打开数据库 {url}：{error}\n日志：{log}",
                                                         url=url, error=exc, log=config.log_file()))
         return 1
     from station_app.services.work_calendar import seed_from_package

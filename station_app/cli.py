@@ -27,7 +27,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="station-app", description=tr("代表联络站工作台：不带命令时打开窗口。"))
     parser.add_argument("--db", metavar="URL", help=tr("数据库地址，默认为用户数据目录下的 SQLite 文件"))
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help=tr("提示语言：zh 中文（默认），en 英文"))
+    parser.add_argument("--lang", choices=("zh", "en"), default=None, help=tr("提示语言：zh 中文（默认），en 英文"))
     parser.add_argument("--operator", metavar="NAME", help=tr("操作员姓名，记入每条修改记录（默认取环境变量 STATION_APP_OPERATOR 或登录名）"))
     verbs = parser.add_subparsers(dest="verb", metavar=tr("命令"), parser_class=_Parser)
 
@@ -332,13 +332,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         set_language(argv[argv.index("--lang") + 1])
     parser = build_parser()
     args = parser.parse_args(argv)
-    set_language(args.lang)
+    set_language(args.lang or "zh")  # the window, without --lang, opens in the language chosen in its settings
     config.setup_logging()
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
     if run is None:
         from station_app.app import run_window
 
-        return run_window(args.db)
+        return run_window(args.db, args.lang)
     try:
         return run(args)
     except BrokenPipeError:  # the output went to a pager or `head` that stopped reading: not an error

@@ -1,6 +1,7 @@
 """Where things live: the user's data folder, the default database, the bundled resources."""
 from __future__ import annotations
 
+import json
 import logging
 import logging.handlers
 import os
@@ -27,6 +28,40 @@ def data_dir() -> Path:
 
 def default_db_url() -> str:
     return f"sqlite:///{data_dir() / 'station.sqlite'}"
+
+
+#: the interface languages a person can choose in the window, each named in itself
+LANGUAGES = {"zh": "中文", "en": "English"}
+
+
+def preferences_file() -> Path:
+    """This user's own choices on this PC (not the station's settings, which live in its database)."""
+    return data_dir() / "preferences.json"
+
+
+def read_preferences() -> dict[str, object]:
+    try:
+        stored = json.loads(preferences_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # none yet, or unreadable: the defaults
+        return {}
+    return stored if isinstance(stored, dict) else {}
+
+
+def interface_language() -> str:
+    """The language the window starts in: the one chosen in the settings page, Chinese until then."""
+    chosen = read_preferences().get("language")
+    return chosen if chosen in LANGUAGES else "zh"
+
+
+def save_interface_language(language: str) -> None:
+    """Remember the window's language for this user; it applies the next time the window opens."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}")
+    preferences = {**read_preferences(), "language": language}
+    path = preferences_file()
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(preferences, ensure_ascii=False, indent=1), encoding="utf-8")
+    temporary.replace(path)
 
 
 def log_file() -> Path:

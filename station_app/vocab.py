@@ -176,6 +176,14 @@ class SlotName(Word):
     MORNING = "上午", "Morning"
     AFTERNOON = "下午", "Afternoon"
 
+    @property
+    def short_label(self) -> str:
+        """The label where room is short (a cell of the month view): 上午, or AM in English."""
+        return _SHORT_SLOT_NAMES[self] if language() == "en" else self.chinese_label
+
+
+_SHORT_SLOT_NAMES = {SlotName.WHOLE_DAY: "Day", SlotName.MORNING: "AM", SlotName.AFTERNOON: "PM"}
+
 
 class Attendance(Word):
     """签到 — how a person's turn on duty went."""
@@ -190,7 +198,7 @@ class Attendance(Word):
 class AssignmentSource(Word):
     """How a person came to be on a slot: by the generator, or by a clerk's hand."""
 
-    GENERATED = "生成", "Generate"
+    GENERATED = "生成", "Generated", "系统排班"
     MANUAL = "手工", "Manual"
     SWAP = "调班", "Swap shift"
     STAND_IN = "替班", "Stand-in"

@@ -93,7 +93,7 @@ def _describe(plan: DutyPlan) -> str:
         if plan.day_rule == DayRule.WORKDAYS
         else tr("每周{days}", days="、".join(weekday(d - 1, short=True) for d in sorted(plan.weekdays)))
     )
-    text = tr("{days}，{slots}，每班 {n} 名代表", days=days, slots="/".join(plan.slots), n=plan.headcount)
+    text = tr("{days}，{slots}，每班 {n} 名代表", days=days, slots="/".join(SlotName.label_of(s) for s in plan.slots), n=plan.headcount)
     if plan.heads_per_slot:
         text += tr("、{n} 名窗口单位负责人", n=plan.heads_per_slot)
     return text + tr("，{rotation}", rotation=Rotation.label_of(plan.rotation))

@@ -11,10 +11,10 @@ import string
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from station_app.db.models import Setting, Station
+from station_app.db.models import DutyPlan, Representative, Setting, Station
 from station_app.i18n import tr
 from station_app.services import money
 from station_app.services.context import (
@@ -252,3 +252,40 @@ def _store_station(session: Session, station: ThisStationInput) -> None:
     session.flush()
     existing = {r.key: r for r in session.scalars(select(Setting).where(Setting.key == LOCAL_STATION_KEY))}
     _store_value(session, existing, LOCAL_STATION_KEY, row.id)
+
+
+# --- The first start -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetupStep:
+    """One thing a new station needs before its daily work, in the order it is done (the first-start guide)."""
+
+    #: "station" (this station's name, code and kind), "registry" (people to put on duty), "plan" (a duty plan)
+    key: str
+    done: bool
+    #: what there is now, for the guide to say: "东河县人大代表监督站（DHJD）", "490 位代表", "2 个排班方案"
+    detail: str = ""
+
+
+SETUP_ORDER = ("station", "registry", "plan")
+
+
+def setup_steps(ctx: ServiceContext) -> list[SetupStep]:
+    """The steps of a new station's setup, in order, each done or not: a database made today has none done."""
+    with ctx.read() as session:
+        station = local_station(session)
+        people = session.scalar(select(func.count()).select_from(Representative)
+                                .where(Representative.voided_at.is_(None))) or 0
+        plans = session.scalar(select(func.count()).select_from(DutyPlan).where(DutyPlan.voided_at.is_(None))) or 0
+    return [
+        SetupStep("station", station is not None,
+                  tr("{name}（{code}）", name=station.name, code=station.code) if station is not None else ""),
+        SetupStep("registry", people > 0, tr("名册中有 {n} 位代表", n=people) if people else ""),
+        SetupStep("plan", plans > 0, tr("已有 {n} 个排班方案", n=plans) if plans else ""),
+    ]
+
+
+def setup_done(ctx: ServiceContext) -> bool:
+    """True once this station is named, has people on its registry and a duty plan."""
+    return all(step.done for step in setup_steps(ctx))

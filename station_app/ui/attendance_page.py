@@ -28,8 +28,8 @@ from station_app.services.errors import StationError
 from station_app.services.roster_people import people_for_picking
 from station_app.ui.person_picker import PersonPicker
 from station_app.ui.table_model import RowTableModel, TableColumn
-from station_app.ui.widgets import TablePane, make_table
-from station_app.vocab import AssignmentSource, Attendance
+from station_app.ui.widgets import FlowLayout, TablePane, fit_columns, make_table
+from station_app.vocab import AssignmentSource, Attendance, PersonKind, SlotName
 
 STATUS_COLOURS = {Attendance.PRESENT: "#2e7d32", Attendance.ABSENT: "#c62828", Attendance.LEAVE: "#ef6c00",
                   Attendance.REPLACED: "#757575", Attendance.PENDING: "#1565c0"}
@@ -45,7 +45,7 @@ class StatusModel(RowTableModel):
 class AttendanceTab(QWidget):
     COLUMNS = [
         TableColumn(tr("方案"), lambda r: r.plan, 120),
-        TableColumn(tr("时段"), lambda r: r.slot, 60, True),
+        TableColumn(tr("时段"), lambda r: SlotName.label_of(r.slot), 60, True),
         TableColumn(tr("姓名"), lambda r: r.person.name, 160),
         TableColumn(tr("身份"), lambda r: r.person.person.kind.label, 110),
         TableColumn(tr("代表团/单位"), lambda r: r.person.unit, 150),
@@ -61,6 +61,8 @@ class AttendanceTab(QWidget):
         self.date = QDateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd dddd")
+        longest_day = max((self.date.locale().dayName(d) for d in range(1, 8)), key=self.date.fontMetrics().horizontalAdvance)
+        self.date.setMinimumWidth(self.date.fontMetrics().horizontalAdvance(f"2026-12-30 {longest_day}") + 48)
         self.prev_button, self.next_button, self.today_button = QPushButton("◀"), QPushButton("▶"), QPushButton(tr("今天"))
         for button in (self.prev_button, self.next_button):
             button.setFixedWidth(36)
@@ -72,9 +74,12 @@ class AttendanceTab(QWidget):
         self.summary = QLabel()
         self.model = StatusModel(self.COLUMNS)
         self.view = make_table(self.model)
+        fit_columns(self.view.horizontalHeader(), [column.width for column in self.COLUMNS],
+                    {1: [s.label for s in SlotName], 3: [k.label for k in PersonKind],
+                     5: [a.label for a in Attendance], 7: [s.label for s in AssignmentSource]})
         self.view.setSelectionMode(self.view.SelectionMode.ExtendedSelection)
         self.pane = TablePane(self.view)
-        bar = QHBoxLayout()
+        bar = FlowLayout()
         bar.addWidget(QLabel(tr("日期")))
         for widget in (self.prev_button, self.date, self.next_button, self.today_button):
             bar.addWidget(widget)
@@ -155,7 +160,7 @@ class EmptyPostsTab(QWidget):
     UNIT_COLUMNS = [TableColumn(tr("窗口单位"), lambda r: r[0], 200), TableColumn(tr("空岗次数"), lambda r: r[1], 80, True)]
     DETAIL_COLUMNS = [
         TableColumn(tr("日期"), lambda r: f"{r.day:%Y-%m-%d} " + weekday(r.day.weekday()), 130),
-        TableColumn(tr("时段"), lambda r: r.slot, 60, True), TableColumn(tr("方案"), lambda r: r.plan, 120),
+        TableColumn(tr("时段"), lambda r: SlotName.label_of(r.slot), 60, True), TableColumn(tr("方案"), lambda r: r.plan, 120),
         TableColumn(tr("姓名"), lambda r: r.name, 160), TableColumn(tr("代表团/单位"), lambda r: r.unit, 150),
         TableColumn(tr("情况"), lambda r: r.status.label, 60, True), TableColumn(tr("备注"), lambda r: r.note, 160),
     ]
@@ -178,6 +183,8 @@ class EmptyPostsTab(QWidget):
         self.by_unit = RowTableModel(self.UNIT_COLUMNS)
         self.detail = RowTableModel(self.DETAIL_COLUMNS)
         self.detail_pane = TablePane(make_table(self.detail))
+        fit_columns(self.detail_pane.view.horizontalHeader(), [column.width for column in self.DETAIL_COLUMNS],
+                    {1: [s.label for s in SlotName], 5: [a.label for a in Attendance]})
         bar = QHBoxLayout()
         for widget in (QLabel(tr("月份")), self.year, self.month, self.total):
             bar.addWidget(widget)

@@ -30,7 +30,7 @@ from station_app.services.work_calendar import HOLIDAY_NAMES, WorkCalendar
 from station_app.ui.forms import FieldSpec, FormDialog, ask_void_reason
 from station_app.ui.import_dialog import ImportDialog
 from station_app.ui.table_model import Index, RowTableModel, TableColumn
-from station_app.ui.widgets import TablePane, error_box, make_table
+from station_app.ui.widgets import FlowLayout, TablePane, error_box, make_table
 from station_app.vocab import CalendarKind, HolidayBasis
 
 WARNING_STYLE = ("QLabel { color: #b71c1c; background: #fdecea; border: 1px solid #f5c2c0;"
@@ -121,7 +121,7 @@ class CalendarPage(QWidget):
         self.seed_button = QPushButton(tr("从官方数据导入"))
         self.import_button = QPushButton(tr("导入 Excel…"))
         self.export_button = QPushButton(tr("导出 Excel…"))
-        bar = QHBoxLayout()
+        bar = FlowLayout()
         bar.addWidget(self.add_day_button)
         bar.addWidget(self.void_day_button)
         bar.addSpacing(12)

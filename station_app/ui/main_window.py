@@ -12,12 +12,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app import config
 from station_app.i18n import tr
 from station_app.services import referrals as referrals_service
+from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext
 from station_app.ui.attendance_page import AttendancePage
 from station_app.ui.calendar_page import CalendarPage
+from station_app.ui.first_start import FirstStartPage
 from station_app.ui.qr_page import QrPage
 from station_app.ui.reception_page import ReceptionPage
 from station_app.ui.referrals_page import ReferralsPage
@@ -37,7 +38,9 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.resize(1280, 800)
+        # 1280 × 800, or less on a lower screen: every page fits 1280 × 720 and 1366 × 768.
+        screen = self.screen().availableGeometry()
+        self.resize(1280, min(800, screen.height() - 40) if screen.height() < 840 else 800)
         self.nav = QListWidget()
         self.nav.setFixedWidth(200)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -56,6 +59,17 @@ class MainWindow(QMainWindow):
                             (tr("代表名册"), self.registry), (tr("排班"), self.roster), (tr("签到与空岗"), self.attendance),
                             (tr("代表二维码"), self.qr), (tr("节假日与闭站"), self.calendar), (tr("设置"), self.settings)):
             self.add_page(title, page)
+        # A new station opens on the first-start guide until it is named, has people and a duty plan.
+        self.first_start: FirstStartPage | None = None
+        if not settings_service.setup_done(ctx):
+            self.first_start = FirstStartPage(ctx)
+            self.pages.insertWidget(0, self.first_start)
+            self.nav.insertItem(0, QListWidgetItem(tr("开始使用")))
+            self.first_start.station_saved.connect(self._station_named)
+            self.first_start.import_registry.connect(self.registry.representatives.import_workbook)
+            self.first_start.add_representative.connect(self.registry.representatives.add)
+            self.first_start.new_plan.connect(self._new_plan)
+            self.first_start.go_to.connect(self.go_to)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -65,21 +79,25 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.station_label = QLabel()
         self.db_label = QLabel()
+        self.db_label.setMaximumWidth(420)  # a long path is shortened in the middle, not widening the window
         self.overdue_label = QLabel()
         self.overdue_label.setStyleSheet("color:#c62828; font-weight:bold;")
         self.statusBar().addPermanentWidget(self.overdue_label)
         self.statusBar().addPermanentWidget(self.station_label)
         self.statusBar().addPermanentWidget(self.db_label)
         self.nav.currentRowChanged.connect(self.show_page)
-        # Wide enough for the longest entry in either language (the overdue count included).
-        longest = max(self.nav.fontMetrics().horizontalAdvance(self.nav.item(i).text() + tr("（超期 {n}）", n=99))
-                      for i in range(self.nav.count()))
-        self.nav.setFixedWidth(max(200, longest + 48))
+        # Wide enough for the longest entry in either language (the referrals entry with its overdue count).
+        metrics = self.nav.fontMetrics()
+        longest = max([metrics.horizontalAdvance(self.nav.item(i).text()) for i in range(self.nav.count())]
+                      + [metrics.horizontalAdvance(tr("三单办理（超期 {n}）", n=999))])
+        self.nav.setFixedWidth(max(180, longest + 48))
         self.registry.representatives.changed.connect(self.qr.refresh)
+        self.registry.representatives.changed.connect(self.check_setup)
         self.referrals.counts_changed.connect(self.show_overdue)
         self.reception.referral_opened.connect(self.referrals.refresh)
         self.reception.open_referral.connect(self.open_referral)
         self.settings.saved.connect(self.update_status)
+        self.settings.saved.connect(self.check_setup)
         self.nav.setCurrentRow(0)
         self.update_status()
         self.show_overdue(referrals_service.overdue_count(ctx))
@@ -91,7 +109,11 @@ class MainWindow(QMainWindow):
     def show_page(self, row: int) -> None:
         self.pages.setCurrentIndex(row)
         page = self.pages.currentWidget()
-        if page is self.qr:
+        if self.first_start is not None and page is not self.first_start:
+            self.check_setup()  # a step may have been done on its own page
+        if page is self.first_start:
+            self.first_start.refresh()
+        elif page is self.qr:
             self.qr.refresh()
         elif page is self.roster:
             self.roster.reload_plans()
@@ -108,6 +130,45 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(self.pages.indexOf(self.referrals))
         self.referrals.show_referral(referral_id)
 
+    # --- the first-start guide ---
+
+    def go_to(self, name: str) -> None:
+        """Show a page by its name: "settings", "registry", "roster", "reception"."""
+        page = {"settings": self.settings, "registry": self.registry, "roster": self.roster,
+                "reception": self.reception}[name]
+        self.nav.setCurrentRow(self.pages.indexOf(page))
+
+    def _station_named(self) -> None:
+        self.settings.load()
+        self.update_status()
+        self.check_setup()
+
+    def _new_plan(self) -> None:
+        self.roster.edit_plan(None)
+        self.check_setup()
+
+    def check_setup(self) -> None:
+        """Take the guide away once every step is done; from the guide, go on to the first page."""
+        if self.first_start is None:
+            return
+        if not all(step.done for step in self.first_start.refresh()):
+            return
+        guide, self.first_start = self.first_start, None
+        was_showing = self.pages.currentWidget() is guide
+        self.nav.blockSignals(True)
+        self.nav.takeItem(self.pages.indexOf(guide))
+        self.pages.removeWidget(guide)
+        guide.deleteLater()
+        self.nav.blockSignals(False)
+        if was_showing:
+            self.nav.setCurrentRow(-1)
+            self.nav.setCurrentRow(self.pages.indexOf(self.reception))
+        else:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(self.pages.currentIndex())
+            self.nav.blockSignals(False)
+        self.statusBar().showMessage(tr("本站已设置完成，可以开始日常工作。"), 8000)
+
     def show_overdue(self, count: int) -> None:
         """The overdue count stays in sight: on the navigation entry and in the status bar."""
         item = self.nav.item(self.pages.indexOf(self.referrals))
@@ -117,6 +178,11 @@ class MainWindow(QMainWindow):
 
     def update_status(self) -> None:
         station = self.ctx.station
-        self.setWindowTitle(f"{config.APP_TITLE} — {station.name}")
-        self.station_label.setText(tr("本站：{name}（{code}）", name=station.name, code=station.code))
-        self.db_label.setText(tr("数据库：{path}", path=self.ctx.db.display_name))
+        title = tr("代表联络站工作台")
+        self.setWindowTitle(f"{title} — {station.name}" if station.configured else title)
+        self.station_label.setText(tr("本站：{name}（{code}）", name=station.name, code=station.code)
+                                   if station.configured else tr("本站：尚未设置"))
+        text = tr("数据库：{path}", path=self.ctx.db.display_name)
+        self.db_label.setText(self.db_label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle,
+                                                                     self.db_label.maximumWidth()))
+        self.db_label.setToolTip(text)

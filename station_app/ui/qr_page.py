@@ -31,13 +31,14 @@ from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError
 from station_app.services.registry import RepFilter
 from station_app.ui.table_model import RowTableModel, TableColumn
-from station_app.ui.widgets import TablePane, make_table
+from station_app.ui.widgets import TablePane, fit_columns, make_table
+from station_app.vocab import Level
 
 
 class QrPage(QWidget):
     COLUMNS = [
         TableColumn(tr("姓名"), lambda r: r.name, 90),
-        TableColumn(tr("级别"), lambda r: r.level, 50, True),
+        TableColumn(tr("级别"), lambda r: Level.label_of(r.level), 50, True),
         TableColumn(tr("代表团"), lambda r: r.delegation, 130),
         TableColumn(tr("代表小组"), lambda r: r.group, 110),
         TableColumn(tr("联系电话"), lambda r: r.phone, 120),
@@ -51,6 +52,8 @@ class QrPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.model = RowTableModel(self.COLUMNS)
         self.view = make_table(self.model)
+        fit_columns(self.view.horizontalHeader(), [column.width for column in self.COLUMNS],
+                    {1: [v.label for v in Level]})
         self.pane = TablePane(self.view)
 
         self.code = QLabel()

@@ -48,7 +48,7 @@ from station_app.ui.forms import ERROR_FIELD_STYLE, ask_void_reason, error_label
 from station_app.ui.import_dialog import ImportDialog
 from station_app.ui.printing import print_with_preview
 from station_app.ui.table_model import RowTableModel, TableColumn
-from station_app.ui.widgets import TablePane, error_box, make_table
+from station_app.ui.widgets import FlowLayout, TablePane, error_box, fit_columns, make_table
 from station_app.vocab import Channel, Outcome, ReferralForm, ReferralState
 
 PAGE = 200
@@ -435,7 +435,7 @@ class VisitTableModel(QAbstractTableModel):
 
     COLUMNS = [("visited_at", tr("接待时间"), 130), ("citizen_name", tr("来访人"), 80), ("phone", tr("联系电话"), 110),
                ("address", tr("住址"), 140), ("people_count", tr("人数"), 45), ("channel", tr("渠道"), 80),
-               ("category", tr("类别"), 80), ("content", tr("反映问题"), 320), ("outcome", tr("办理结果"), 80)]
+               ("category", tr("类别"), 80), ("content", tr("反映问题"), 280), ("outcome", tr("办理结果"), 80)]
     COUNT_CAP = 10000
 
     def __init__(self, ctx: ServiceContext) -> None:
@@ -604,8 +604,8 @@ class VisitListTab(QWidget):
         self.count = QLabel()
         self.model = VisitTableModel(ctx)
         self.view = make_table(self.model)
-        for number, (_, _, width) in enumerate(VisitTableModel.COLUMNS):
-            self.view.setColumnWidth(number, width)
+        fit_columns(self.view.horizontalHeader(), [width for _, _, width in VisitTableModel.COLUMNS],
+                    {5: [c.label for c in Channel], 8: [o.label for o in Outcome]})
         self.pane = TablePane(self.view)
         self.open_button = QPushButton(tr("查看详情"))
         self.void_button = QPushButton(tr("作废…"))
@@ -624,7 +624,7 @@ class VisitListTab(QWidget):
             box.addWidget(combo, 1)
             filters.addLayout(box, 1, column * 2, 1, 2)
         filters.addWidget(self.include_voided, 0, 8)
-        actions = QHBoxLayout()
+        actions = FlowLayout()
         actions.addWidget(self.count, 1)
         for button in (self.open_button, self.void_button, self.import_button, self.export_button):
             actions.addWidget(button)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -39,7 +38,7 @@ from station_app.services.work_calendar import parse_day
 from station_app.ui.forms import FieldSpec, FormDialog, ask_void_reason
 from station_app.ui.printing import print_with_preview
 from station_app.ui.table_model import RowTableModel, TableColumn
-from station_app.ui.widgets import TablePane, error_box, make_table
+from station_app.ui.widgets import FlowLayout, TablePane, error_box, make_table
 from station_app.vocab import FollowUpMethod, ReferralAction, ReferralForm, ReferralState, Satisfaction
 
 #: the dialogs' date fields: the day the step happened, which its history line and its form carry
@@ -116,12 +115,12 @@ class ReferralListTab(QWidget):
         self.pane = TablePane(self.view)
         self.detail = QTextBrowser()
         self.action_buttons: dict[ReferralAction, QPushButton] = {}
-        actions = QGridLayout()
-        for number, (action, label) in enumerate(ACTION_LABELS.items()):
+        actions = FlowLayout()
+        for action, label in ACTION_LABELS.items():
             button = QPushButton(label)
             button.clicked.connect(lambda _=False, a=action: self.act(a))
             self.action_buttons[action] = button
-            actions.addWidget(button, number // 4, number % 4)
+            actions.addWidget(button, 1)
         self.print_button = QPushButton(tr("打印三单…"))
         self.pdf_button = QPushButton(tr("三单存为 PDF…"))
         self.batch_button = QPushButton(tr("打印今日交办单…"))
@@ -131,9 +130,9 @@ class ReferralListTab(QWidget):
             blank_menu.addAction(tr("空白{form}", form=ReferralForm.label_of(form)), lambda f=form: self.blank(f))
         self.blank_button.setMenu(blank_menu)
         self.ledger_button = QPushButton(tr("导出交办台账…"))
-        printing = QHBoxLayout()
+        printing = FlowLayout()
         for button in (self.print_button, self.pdf_button, self.batch_button, self.blank_button, self.ledger_button):
-            printing.addWidget(button)
+            printing.addWidget(button, 1)
 
         top = QHBoxLayout()
         top.addWidget(self.search, 2)
@@ -149,7 +148,7 @@ class ReferralListTab(QWidget):
         splitter = QSplitter()
         splitter.addWidget(self.pane)
         splitter.addWidget(right)
-        splitter.setSizes([760, 480])
+        splitter.setSizes([830, 350])  # the list's key columns (number to days left) in sight at 1280 px
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)

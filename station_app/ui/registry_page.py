@@ -35,7 +35,7 @@ from station_app.services.registry import (
 from station_app.ui.forms import FieldSpec, FormDialog, ask_void_reason
 from station_app.ui.import_dialog import ImportDialog
 from station_app.ui.table_model import RowTableModel, TableColumn
-from station_app.ui.widgets import TablePane, error_box, make_table
+from station_app.ui.widgets import FlowLayout, TablePane, error_box, fit_columns, make_table
 from station_app.vocab import Gender, Level, RepKind, StationKind
 
 
@@ -91,6 +91,8 @@ class RepresentativesTab(QWidget):
         self.count = QLabel()
         self.model = RowTableModel(self.COLUMNS, greyed=lambda r: r.voided or not r.active)
         self.view = make_table(self.model)
+        fit_columns(self.view.horizontalHeader(), [column.width for column in self.COLUMNS],
+                    {1: [g.label for g in Gender], 2: [v.label for v in Level], 3: [k.label for k in RepKind]})
         self.pane = TablePane(self.view)
 
         self.add_button = QPushButton(tr("新增代表"))
@@ -106,7 +108,7 @@ class RepresentativesTab(QWidget):
             filters.addWidget(QLabel(label))
             combo.setMinimumWidth(90)
             filters.addWidget(combo, 1)
-        actions = QHBoxLayout()
+        actions = FlowLayout()
         for button in (self.add_button, self.edit_button, self.void_button):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -244,6 +246,8 @@ class SimpleListTab(QWidget):
     """A list with add / edit / void and an optional search: the shape of window units and stations."""
 
     COLUMNS: list[TableColumn] = []
+    #: column → every label it can show (a vocabulary's), for its width
+    WORDS: dict[int, list[str]] = {}
     ADD_LABEL = ""
     SEARCH_HINT = ""
 
@@ -256,6 +260,7 @@ class SimpleListTab(QWidget):
         self.search.setVisible(bool(self.SEARCH_HINT))
         self.model = RowTableModel(self.COLUMNS)
         self.view = make_table(self.model)
+        fit_columns(self.view.horizontalHeader(), [column.width for column in self.COLUMNS], self.WORDS)
         self.pane = TablePane(self.view)
         add, edit, void = QPushButton(self.ADD_LABEL), QPushButton(tr("编辑")), QPushButton(tr("作废"))
         bar = QHBoxLayout()
@@ -362,6 +367,7 @@ class StationsTab(SimpleListTab):
         TableColumn(tr("联系人"), lambda r: r.contact, 80),
         TableColumn(tr("电话"), lambda r: r.phone, 120),
     ]
+    WORDS = {2: [kind.label for kind in StationKind]}
     ADD_LABEL = tr("新增站点")
 
     def rows(self) -> tuple[list, str]:

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from station_app.i18n import tr, weekday
 from station_app.io.files import FileWriteError
 from station_app.services import attendance, roster_generation, roster_output, roster_plans
+from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError, ValidationFailed
 from station_app.services.roster_output import DayView
@@ -46,12 +47,18 @@ from station_app.services.roster_plans import PlanInput
 from station_app.ui.forms import ERROR_STYLE, ok_cancel
 from station_app.ui.person_picker import PersonPicker
 from station_app.ui.table_model import RowTableModel, TableColumn
-from station_app.ui.widgets import make_table
+from station_app.ui.widgets import FlowLayout, fit_columns, make_table
 from station_app.vocab import AssignmentSource, Attendance, DayRule, Level, RepKind, Rotation, SlotName
 
 ESTIMATED_COLOUR = "#e65100"  # the colour of the warning above the grid
-SOURCE_TAGS = {AssignmentSource.MANUAL: ("手", "#1565c0"), AssignmentSource.SWAP: ("调", "#6a1b9a"),
-               AssignmentSource.STAND_IN: ("替", "#ef6c00")}
+SOURCE_COLOURS = {AssignmentSource.MANUAL: "#1565c0", AssignmentSource.SWAP: "#6a1b9a",
+                  AssignmentSource.STAND_IN: "#ef6c00"}
+
+
+def source_tag(source: AssignmentSource) -> tuple[str, str] | None:
+    """The mark of a hand-made arrangement in the month view (［手］, or ［M］ in English) and its colour."""
+    marks = {AssignmentSource.MANUAL: tr("手"), AssignmentSource.SWAP: tr("调"), AssignmentSource.STAND_IN: tr("替")}
+    return (marks[source], SOURCE_COLOURS[source]) if source in SOURCE_COLOURS else None
 
 
 def person_html(person: PersonOnDuty) -> str:
@@ -60,12 +67,18 @@ def person_html(person: PersonOnDuty) -> str:
         name = f"<span style='color:#00695c'>{name}</span>"
     if person.attendance == Attendance.REPLACED:
         return f"<s style='color:#9e9e9e'>{escape(person.name)}</s>"
-    tag = SOURCE_TAGS.get(person.source)
+    tag = source_tag(person.source)
     if tag:
         name += f"<span style='color:{tag[1]}'>［{tag[0]}］</span>"
     if person.attendance in attendance.EMPTY_POST:
-        name = f"<span style='color:#c62828'>{name}（{escape(person.attendance)}）</span>"
+        status = tr("（{status}）", status=escape(Attendance.label_of(person.attendance)))
+        name = f"<span style='color:#c62828'>{name}{status}</span>"
     return name
+
+
+def _short_slot(name: str) -> str:
+    slot = SlotName.parse(name)
+    return slot.short_label if slot is not None else name
 
 
 def day_html(view: DayView, in_month: bool) -> str:
@@ -78,7 +91,8 @@ def day_html(view: DayView, in_month: bool) -> str:
     lines = [head]
     for slot in view.slots:
         people = "、".join(person_html(p) for p in slot.people)
-        label = "" if slot.name == SlotName.WHOLE_DAY and len(view.slots) == 1 else f"<span style='color:#757575'>{slot.name}</span> "
+        label = ("" if slot.name == SlotName.WHOLE_DAY and len(view.slots) == 1
+                 else f"<span style='color:#757575'>{_short_slot(slot.name)}</span> ")
         missing = f" <b style='color:#c62828'>{tr('缺{n}人', n=slot.missing)}</b>" if slot.missing else ""
         lines.append(f"{label}{people}{missing}")
     return "<br>".join(lines)
@@ -191,13 +205,13 @@ class PlanDialog(QDialog):
         self.rotation = QComboBox()
         for rotation in Rotation:
             self.rotation.addItem(rotation.label, rotation.value)
-        # The pool's words are shown as stored, as the screen always has.
-        self.levels = [QCheckBox(level.value) for level in Level]
+        # Each box shows its word's label and keeps the stored value (its object name).
+        self.levels = [self._word_box(level) for level in Level]
         level_row = QHBoxLayout()
         for box in self.levels:
             level_row.addWidget(box)
         level_row.addStretch(1)
-        self.kinds = [QCheckBox(kind.value) for kind in RepKind]
+        self.kinds = [self._word_box(kind) for kind in RepKind]
         kind_row = QHBoxLayout()
         for box in self.kinds:
             kind_row.addWidget(box)
@@ -236,13 +250,22 @@ class PlanDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        station = stations[0] if stations else ""
+        # A new plan is for this station; with no station at all the dialog says where to name one.
+        station = ctx.station.name if ctx.station.name in stations else (stations[0] if stations else "")
+        if not stations:
+            self.error.setText(tr("还没有站点可选。请先在“设置”中填写本站名称、代码和类型（或在“代表名册 › 联络站”中添加站点）。"))
         self.wednesday.clicked.connect(
             lambda: self.show_input(roster_plans.wednesday_preset(self.station.currentText())))
         self.monitoring.clicked.connect(
             lambda: self.show_input(roster_plans.monitoring_preset(self.station.currentText())))
         self.show_input(current or roster_plans.wednesday_preset(station))
         self.result_id: str | None = None
+
+    @staticmethod
+    def _word_box(word: Level | RepKind) -> QCheckBox:
+        box = QCheckBox(word.label)
+        box.setObjectName(word.value)
+        return box
 
     @staticmethod
     def _checklist(values: list[str]) -> QListWidget:
@@ -274,9 +297,9 @@ class PlanDialog(QDialog):
         self.heads.setValue(data.heads_per_slot)
         self.rotation.setCurrentIndex(max(0, self.rotation.findData(str(data.rotation))))
         for box in self.levels:
-            box.setChecked(box.text() in data.levels)
+            box.setChecked(box.objectName() in data.levels)
         for box in self.kinds:
-            box.setChecked(box.text() in data.kinds)
+            box.setChecked(box.objectName() in data.kinds)
         for widget, chosen in ((self.delegations, data.delegations), (self.groups, data.groups)):
             for i in range(widget.count()):
                 item = widget.item(i)
@@ -291,7 +314,8 @@ class PlanDialog(QDialog):
             slots=[SlotName.WHOLE_DAY] if self.whole_day.isChecked() else [SlotName.MORNING, SlotName.AFTERNOON],
             headcount=self.headcount.value(),
             heads_per_slot=self.heads.value(), rotation=Rotation(self.rotation.currentData()),
-            levels=[b.text() for b in self.levels if b.isChecked()], kinds=[b.text() for b in self.kinds if b.isChecked()],
+            levels=[b.objectName() for b in self.levels if b.isChecked()],
+            kinds=[b.objectName() for b in self.kinds if b.isChecked()],
             delegations=self._checked(self.delegations), groups=self._checked(self.groups),
             own_station_only=self.own_station.isChecked())
 
@@ -331,12 +355,13 @@ class GenerateDialog(QDialog):
 
 
 class RosterPage(QWidget):
+    # The counts before the unit, which takes what room is left: the numbers stay in sight in the side panel.
     COUNT_COLUMNS = [
         TableColumn(tr("姓名"), lambda r: r.name, 120),
-        TableColumn(tr("代表团/单位"), lambda r: r.unit, 130),
         TableColumn(tr("排班"), lambda r: r.scheduled, 50, True),
         TableColumn(Attendance.PRESENT.label, lambda r: r.attended, 50, True),
         TableColumn(Attendance.ABSENT.label, lambda r: r.missed, 50, True),
+        TableColumn(tr("代表团/单位"), lambda r: r.unit, 130),
     ]
 
     def __init__(self, ctx: ServiceContext) -> None:
@@ -375,9 +400,7 @@ class RosterPage(QWidget):
         self.day_title.setStyleSheet("font-weight: bold; font-size: 14px;")
         self.day_tree = QTreeWidget()
         self.day_tree.setHeaderLabels([tr("时段 / 姓名"), tr("单位"), tr("方式"), tr("签到")])
-        self.day_tree.setColumnWidth(0, 100)
-        self.day_tree.setColumnWidth(1, 110)
-        self.day_tree.setColumnWidth(2, 40)
+        fit_columns(self.day_tree.header(), [100, 110, 40])
         self.assign_button = QPushButton(tr("指派…"))
         self.remove_button = QPushButton(tr("移除…"))
         self.swap_button = QPushButton(tr("调班…"))
@@ -388,8 +411,9 @@ class RosterPage(QWidget):
         self.legend.setWordWrap(True)
         self.counts = RowTableModel(self.COUNT_COLUMNS)
         self.counts_view = make_table(self.counts)
+        self.counts_view.verticalHeader().setVisible(False)  # the counts, not row numbers, in the narrow side panel
 
-        top = QHBoxLayout()
+        top = FlowLayout()
         top.addWidget(QLabel(tr("方案")))
         top.addWidget(self.plan)
         top.addWidget(self.prev_button)
@@ -464,6 +488,15 @@ class RosterPage(QWidget):
         self.plan.blockSignals(False)
         self.refresh()
 
+    def _empty_hint(self) -> str:
+        """What to do when there is no plan: name the station or fill the registry first, where that is missing."""
+        steps = {step.key: step.done for step in settings_service.setup_steps(self.ctx)}
+        if not steps["station"]:
+            return tr("还没有设置本站。\n请先在“设置”中填写本站名称、代码和类型，再回到这里点击“新建方案…”。")
+        if not steps["registry"]:
+            return tr("名册还是空的，排班要从名册中选人。\n请先在“代表名册”中导入县代表名册或新增代表，再回到这里点击“新建方案…”。")
+        return tr("还没有排班方案。点击“新建方案…”，选“周三代表活动日”或“监督站每日值班”，再点“生成排班…”。")
+
     def move_month(self, step: int) -> None:
         index = self.year * 12 + self.month - 1 + step
         self.year, self.month = divmod(index, 12)
@@ -488,6 +521,7 @@ class RosterPage(QWidget):
         if not has_plan:
             self.description.clear()
             self.warning.clear()
+            self.empty_hint.setText(self._empty_hint())
             return
         start, _end = roster_output.month_span(self.year, self.month)
         grid_start = start - dt.timedelta(days=start.weekday())
@@ -516,30 +550,35 @@ class RosterPage(QWidget):
             title += f"　{view.note}"
         self.day_title.setText(title)
         self.day_tree.clear()
+        by_hand = False
         if not view or not view.slots:
             QTreeWidgetItem(self.day_tree, [tr("这一天没有排班")])
             return
         for slot in view.slots:
-            label = slot.name + (tr("（缺 {n} 人）", n=slot.missing) if slot.missing else "")
+            label = SlotName.label_of(slot.name) + (tr("（缺 {n} 人）", n=slot.missing) if slot.missing else "")
             parent = QTreeWidgetItem(self.day_tree, [label])
             parent.setData(0, Qt.ItemDataRole.UserRole, ("slot", slot.slot_id))
             if slot.missing:
                 parent.setForeground(0, Qt.GlobalColor.red)
             for person in slot.people:
-                how = person.source if person.source != AssignmentSource.GENERATED else ""
-                status = person.attendance
+                by_hand = by_hand or person.source != AssignmentSource.GENERATED
+                how = AssignmentSource.label_of(person.source) if person.source != AssignmentSource.GENERATED else ""
+                status = Attendance.label_of(person.attendance)
                 if person.stands_in_for:
                     status += tr("（替{name}）", name=person.stands_in_for)
                 item = QTreeWidgetItem(parent, [person.name, person.unit, how, status])
                 item.setData(0, Qt.ItemDataRole.UserRole, ("turn", person.assignment_id))
                 item.setToolTip(0, person.name)
             parent.setExpanded(True)
+        # The arrangement column only on a day someone was put on by hand: the sign-in column stays in sight.
+        self.day_tree.setColumnHidden(2, not by_hand)
         # a name told apart from a namesake is longer (张建华（尾号0985）): show it whole, and the unit
         # column takes what room is left
-        for column in (0, 2, 3):
+        shown = [column for column in (0, 2, 3) if not self.day_tree.isColumnHidden(column)]
+        for column in shown:
             self.day_tree.resizeColumnToContents(column)
         self.day_tree.setColumnWidth(0, max(100, self.day_tree.columnWidth(0)))
-        spare = self.day_tree.viewport().width() - sum(self.day_tree.columnWidth(c) for c in (0, 2, 3))
+        spare = self.day_tree.viewport().width() - sum(self.day_tree.columnWidth(c) for c in shown)
         self.day_tree.setColumnWidth(1, max(90, spare))
 
     def selected_turn(self) -> str | None:
@@ -620,7 +659,8 @@ class RosterPage(QWidget):
         except StationError as exc:
             QMessageBox.warning(self, AssignmentSource.SWAP.label, str(exc))
             return
-        others = [(c.assignment_id, c.name, f"{c.day.month}月{c.day.day}日 {c.slot}　{c.unit}") for c in choices]
+        others = [(c.assignment_id, c.name, tr("{month}月{day}日", month=c.day.month, day=c.day.day)
+                   + f" {SlotName.label_of(c.slot)}　{c.unit}") for c in choices]
         picker = PersonPicker(tr("与谁调班（今后 120 天内的值班）"), others, self, reason_label=tr("调班原因（必填）"))
         if picker.exec():
             self._run(AssignmentSource.SWAP.label, lambda: roster_generation.swap(self.ctx, turn, picker.chosen,
@@ -637,6 +677,9 @@ class RosterPage(QWidget):
                                                                                  picker.reason.text()))
 
     def declare_unavailable(self) -> None:
+        if not self._people():
+            QMessageBox.information(self, tr("登记不能值班"), tr("名册还是空的。请先在“代表名册”中导入或新增代表。"))
+            return
         picker = PersonPicker(tr("登记不能值班：选择人员"), self._people(), self, reason_label=tr("原因（如：外出学习）"))
         if not picker.exec():
             return

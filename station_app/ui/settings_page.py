@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station_app import config
 from station_app.i18n import tr
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext
@@ -132,7 +133,19 @@ class SettingsPage(QWidget):
         scroll.setWidget(inner)
         self.save_button = QPushButton(tr("保存设置"))
         self.reset_button = QPushButton(tr("恢复二维码默认模板"))
+        # The interface language is this user's own choice on this PC, kept outside the station's database.
+        self.language = QComboBox()
+        for code, name in config.LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(config.interface_language())))
+        self.language_note = QLabel(tr("只影响本机本用户，重新启动程序后生效。"))
+        self.language_note.setStyleSheet("color:#757575;")
+        language_row = QHBoxLayout()
+        language_row.addWidget(QLabel(tr("界面语言")))
+        language_row.addWidget(self.language)
+        language_row.addWidget(self.language_note, 1)
         layout = QVBoxLayout(self)
+        layout.addLayout(language_row)
         layout.addWidget(scroll, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -140,8 +153,18 @@ class SettingsPage(QWidget):
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
         self.save_button.clicked.connect(self.save)
+        self.language.currentIndexChanged.connect(self.choose_language)
         self.reset_button.clicked.connect(self.reset_templates)
         self.load()
+
+    def choose_language(self) -> None:
+        """Keep the chosen language for the next start (nothing else changes until then)."""
+        try:
+            config.save_interface_language(self.language.currentData())
+        except OSError as exc:
+            QMessageBox.warning(self, tr("界面语言"), tr("无法保存界面语言：{error}", error=exc))
+            return
+        self.language_note.setText(tr("已保存：重新启动程序后界面为 {language}。", language=self.language.currentText()))
 
     def load(self) -> None:
         self.show_settings(settings_service.read(self.ctx), ThisStationInput.of(self.ctx.station))
