@@ -114,6 +114,9 @@ def test_the_category_starts_empty_on_every_entry_and_is_asked_for(app, qtbot, d
 
 
 def test_focus_starts_on_the_visitor_when_the_page_opens_and_after_each_save(app, qtbot, db, ctx, station):
+    from station_app.services import roster_plans
+
+    roster_plans.save_plan(ctx, roster_plans.wednesday_preset("东河县人大代表监督站"))  # set up: no first-start guide
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     shown(qtbot, window)
