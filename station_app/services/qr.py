@@ -15,7 +15,6 @@ from station_app.io.qr_pdf import QrCard, write_cards_pdf, write_station_poster
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext, StationRef
 from station_app.services.errors import NotFound, StationError, ValidationFailed
-from station_app.services.registry import _find_representative
 from station_app.services.settings import StationSettings
 from station_app.vocab import Level, RepKind
 
@@ -73,6 +72,8 @@ def preview(ctx: ServiceContext, rep_id: str) -> QrPreview:
 
 def _selected(session: Session, rep_keys: Sequence[str] | None) -> list[Representative]:
     if rep_keys:
+        from station_app.services.registry import _find_representative  # here: it brings pinyin and Excel along
+
         return [_find_representative(session, key) for key in rep_keys]
     query = (select(Representative).outerjoin(Delegation, Representative.delegation_id == Delegation.id)
              .where(Representative.voided_at.is_(None), Representative.active.is_(True))
