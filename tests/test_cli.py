@@ -401,3 +401,12 @@ def test_progress_on_a_terminal_is_one_line_rewritten_in_place():
     assert text.count("\n") == 1
     shown = text.count("\r")
     assert 200 < shown < 250  # ten a second for the 23.5 s after the first second, not one per code
+
+
+def test_qr_onto_an_unwritable_place_fails_with_one_line(url, tmp_path, capsys):
+    main(["--db", url, "reps", "import", str(county_list(tmp_path / "名册.xlsx"))])
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where a folder should be")
+    assert main(["--db", url, "qr", "--out", str(blocked / "codes")]) == 2  # the PNGs are written in a worker thread
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "blocked" in err

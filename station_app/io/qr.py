@@ -129,6 +129,12 @@ def save_qr_png(payload: str, path: Path | str, *, caption: str | None = None,
 
     The file is written atomically; returns its path.
     """
+    return write_png(captioned_qr_image(payload, caption=caption, subcaption=subcaption, box_size=box_size), path)
+
+
+def captioned_qr_image(payload: str, *, caption: str | None = None, subcaption: str | None = None,
+                       box_size: int = 10) -> Image.Image:
+    """The code with ``caption`` and ``subcaption`` printed under it, as :func:`save_qr_png` writes it."""
     code = qr_image(payload, box_size=box_size)
     width = code.width
     margin = QUIET_ZONE * box_size
@@ -153,6 +159,12 @@ def save_qr_png(payload: str, path: Path | str, *, caption: str | None = None,
         for line in lines:
             draw.text((width / 2, y + line_height / 2), line, font=font, fill=0, anchor="mm")
             y += line_height
+    return image
+
+
+def write_png(image: Image.Image, path: Path | str) -> Path:
+    """Write ``image`` as a PNG, atomically; returns the path. Pillow compresses without holding Python's
+    lock, so a caller may run this in a worker thread while it draws the next image."""
     target = Path(path)
     with atomic_path(target) as tmp:
         image.save(tmp, format="PNG", compress_level=1, compress_type=3)  # zlib Z_RLE: fast, some 8 kB a code
