@@ -2,30 +2,151 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from station_app import config
-from station_app.i18n import set_language, tr
+from station_app.i18n import language, set_language, tr
 from station_app.vocab import FollowUpMethod, ReferralAction, Satisfaction
 
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+_clock = time.monotonic  # what progress lines measure time with (a test puts its own clock here)
+
+
+#: argparse's own words (its gettext message ids) in Chinese. With ``--lang en`` argparse keeps its English.
+ARGPARSE_CHINESE = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "subcommands": "命令",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "one of the arguments %s is required": "参数 %s 必须给出其中一个",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ignored explicit argument %r": "这个选项不带值：%r",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多只能给一个值",
+    "expected at least one argument": "至少需要一个值",
+    "expected %s argument": "需要 %s 个值",
+    "expected %s arguments": "需要 %s 个值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是：%(matches)s",
+    "unexpected option string: %s": "意外的选项：%s",
+    "invalid %(type)s value: %(value)r": "%(value)r 不是有效的 %(type)s 值",
+    "invalid choice: %(value)r (choose from %(choices)s)": "没有 %(value)r 这一项（可选：%(choices)s）",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "没有 %(parser_name)r 这个命令（可选：%(choices)s）",
+    "can't open '%(filename)s': %(error)s": "无法打开“%(filename)s”：%(error)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+}
+
+
+def _argparse_text(message: str) -> str:
+    return ARGPARSE_CHINESE.get(message, message) if language() == "zh" else message
+
+
+def _argparse_plural(singular: str, plural: str, n: int) -> str:
+    return _argparse_text(singular if n == 1 else plural)
+
+
+@contextlib.contextmanager
+def _argparse_language() -> Iterator[None]:
+    """argparse looks its words up through gettext (``argparse._``, ``argparse.ngettext``) when it builds a
+    parser, formats help or reports an error: answer in the chosen language while the command line does that."""
+    saved = argparse._, argparse.ngettext
+    argparse._, argparse.ngettext = _argparse_text, _argparse_plural
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
+
+
+def _columns(text: str) -> int:
+    """Terminal columns of ``text``: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, wrapping help text by terminal columns, so Chinese lines are not twice too long."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        text = " ".join(text.split())
+        lines, line = [], ""
+        for word in _break_points(text):
+            if line and _columns(line + word) > width:
+                lines.append(line.rstrip())
+                line = word.lstrip()
+            else:
+                line += word
+        return lines + [line.rstrip()] if line else lines
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in self._split_lines(text, width - len(indent)))
+
+    def _format_usage(self, usage, actions, groups, prefix) -> str:
+        """argparse lines up the usage's continuation lines under the first by counting characters;
+        "用法：" is three characters but six columns wide, so they move right by the difference."""
+        prefix = argparse._("usage: ") if prefix is None else prefix
+        extra = _columns(prefix) - len(prefix)
+        self._width -= extra  # and the lines are that much shorter
+        try:
+            text = super()._format_usage(usage, actions, groups, prefix)
+        finally:
+            self._width += extra
+        return text.replace("\n ", "\n" + " " * (extra + 1)) if extra > 0 else text
+
+    def format_help(self) -> str:  # "选项:" → "选项：", the colon of the language the heading is in
+        lines = super().format_help().split("\n")
+        return "\n".join(line[:-1] + "：" if line.endswith(":") and _wide_end(line[:-1] or " ") else line
+                         for line in lines)
+
+
+def _break_points(text: str) -> list[str]:
+    """``text`` in the pieces a line may break between: each Chinese character (with the punctuation that
+    must not start a line), and each Latin word with the space before it."""
+    pieces: list[str] = []
+    for ch in text:
+        wide = unicodedata.east_asian_width(ch) in "WF"
+        if pieces and (ch in "，。、；：！？）」』”’》" or (not wide and ch != " " and not _wide_end(pieces[-1]))):
+            pieces[-1] += ch
+        else:
+            pieces.append(ch)
+    return pieces
+
+
+def _wide_end(piece: str) -> bool:
+    return unicodedata.east_asian_width(piece[-1]) in "WF"
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # argparse's own words, prefixed so clerks see what failed
         self.print_usage(sys.stderr)
         self.exit(EXIT_BAD_INPUT, tr("参数错误：{message}", message=message) + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="station-app", description=tr("代表联络站工作台：不带命令时打开窗口。"))
+    with _argparse_language():
+        return _build_parser()
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="station-app", description=tr(
+        "代表联络站工作台：不带命令时打开窗口。每个命令的写法都是“对象 动作 [目标] [选项]”，"
+        "如 reps import 名册.xlsx、referral show 交办单编号、roster print --month 2026-12 --out 值班表.pdf。"))
     parser.add_argument("--db", metavar="URL", help=tr("数据库地址，默认为用户数据目录下的 SQLite 文件"))
     parser.add_argument("--lang", choices=("zh", "en"), default=None, help=tr("提示语言：zh 中文（默认），en 英文"))
     parser.add_argument("--operator", metavar="NAME", help=tr("操作员姓名，记入每条修改记录（默认取环境变量 STATION_APP_OPERATOR 或登录名）"))
@@ -71,29 +192,61 @@ def build_parser() -> argparse.ArgumentParser:
     vexp.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help=tr("结束日期"))
     vexp.set_defaults(run=_visits_export)
 
-    forms = verbs.add_parser("forms", help=tr("打印一张交办单的三单为 PDF"), description=tr(
-        "把一张交办单的交办单、反馈单、回访单（按已办理到的程度填写）写成一个 A4 PDF。"))
-    forms.add_argument("number", metavar="REFERRAL_NO", help=tr("交办单编号，如 东监交〔2026〕12号"))
-    forms.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
-    forms.add_argument("--round", type=int, metavar="N", help=tr("只打印第 N 次交办的三单（默认每一次都打印）"))
-    forms.set_defaults(run=_forms)
+    forms = verbs.add_parser("forms", help=tr("打印交办单的三单为 PDF（同 referral forms）"), description=tr(
+        "把交办单的交办单、反馈单、回访单（按已办理到的程度填写）写成一个 A4 PDF。同 referral forms。"))
+    _forms_arguments(forms)
 
-    ref = verbs.add_parser("referral", help=tr("查看交办单，或办理下一步"), description=tr(
-        "查看交办单（show），或办理下一步：sign 签收、feedback 反馈、follow-up 回访、close 办结、return 退回、"
-        "reassign 改派、extend 延期。只允许当前状态下合规的一步。"))
-    ref.add_argument("number", metavar="REFERRAL_NO", help=tr("交办单编号"))
-    ref.add_argument("action", choices=tuple(REFERRAL_ACTIONS), metavar="ACTION",
-                     help="show | " + " | ".join(a for a in REFERRAL_ACTIONS if a != "show"))
-    ref.add_argument("--date", metavar="YYYY-MM-DD", help=tr("这一步办理的日期（默认今天），记入办理记录和表单"))
-    ref.add_argument("--deadline", metavar="YYYY-MM-DD", help=tr("延期时：新的期限"))
-    ref.add_argument("--by", default="", help=tr("签收人、承办人或回访人"))
-    ref.add_argument("--note", default="", help=tr("办理情况、群众意见、退回或延期理由"))
-    ref.add_argument("--solved", action=argparse.BooleanOptionalAction, default=True, help=tr("反馈时：是否已解决"))
-    ref.add_argument("--method", choices=FollowUpMethod.values(), default=FollowUpMethod.PHONE.value,
-                     help=tr("回访方式"))
-    ref.add_argument("--satisfaction", choices=Satisfaction.values(), help=tr("回访时：满意度"))
-    ref.add_argument("--unit", default="", help=tr("改派时：新的承办单位"))
-    ref.set_defaults(run=_referral)
+    ref = verbs.add_parser("referral", help=tr("交办单：查看、办理下一步、打印三单和催办通知"), description=tr(
+        "交办单：referral 动作 交办单编号 [选项]。show 查看；办理下一步：sign 签收、feedback 反馈、follow-up 回访、"
+        "close 办结、return 退回、reassign 改派、extend 延期，只允许当前状态下合规的一步；forms 打印三单；"
+        "reminder 给一个承办单位打印催办通知。也可以把编号写在动作前面：referral 交办单编号 show。"))
+    ref_verbs = ref.add_subparsers(dest="action", metavar=tr("动作"), required=True, parser_class=_Parser)
+    number_help = tr("交办单编号，如 东监交〔2026〕12号")
+
+    def action(name: str, help_text: str, *, date_help: str | None = None) -> argparse.ArgumentParser:
+        sub = ref_verbs.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("number", metavar="REFERRAL_NO", help=number_help)
+        if date_help:
+            sub.add_argument("--date", metavar="YYYY-MM-DD", help=date_help)
+        sub.set_defaults(run=_referral)
+        return sub
+
+    action("show", tr("查看交办单：状态、期限、办理经过和下一步可以做什么"))
+    sign = action("sign", ReferralAction.SIGN.label, date_help=tr("签收日期（默认今天）"))
+    sign.add_argument("--by", default="", metavar="NAME", help=tr("签收人"))
+    feedback = action("feedback", tr("记录承办单位的反馈"), date_help=tr("反馈日期（默认今天）"))
+    feedback.add_argument("--by", default="", metavar="NAME", help=tr("承办人"))
+    feedback.add_argument("--note", default="", metavar="TEXT", help=tr("办理情况"))
+    feedback.add_argument("--solved", action=argparse.BooleanOptionalAction, default=True,
+                          help=tr("是否已解决（默认已解决）"))
+    follow = action("follow-up", tr("记录回访"), date_help=tr("回访日期（默认今天）"))
+    follow.add_argument("--by", default="", metavar="NAME", help=tr("回访人"))
+    follow.add_argument("--method", choices=FollowUpMethod.values(), default=FollowUpMethod.PHONE.value,
+                        metavar="METHOD", help=tr("回访方式：{choices}（默认{default}）",
+                                                  choices=" / ".join(FollowUpMethod.values()),
+                                                  default=FollowUpMethod.PHONE.value))
+    follow.add_argument("--satisfaction", choices=Satisfaction.values(), metavar="LEVEL",
+                        help=tr("满意度：{choices}", choices=" / ".join(Satisfaction.values())))
+    follow.add_argument("--note", default="", metavar="TEXT", help=tr("群众意见"))
+    action("close", ReferralAction.CLOSE.label, date_help=tr("办结日期（默认今天）"))
+    back = action("return", tr("承办单位退回"), date_help=tr("退回日期（默认今天）"))
+    back.add_argument("--note", default="", metavar="TEXT", help=tr("退回理由"))
+    move = action("reassign", tr("改派给另一个承办单位"), date_help=tr("改派日期（默认今天）"))
+    move.add_argument("--unit", default="", metavar="UNIT", help=tr("新的承办单位"))
+    move.add_argument("--note", default="", metavar="TEXT", help=tr("交办要求"))
+    extend = action("extend", ReferralAction.EXTEND.label, date_help=tr("延期的日期（默认今天）"))
+    extend.add_argument("--deadline", metavar="YYYY-MM-DD", help=tr("新的期限（必填）"))
+    extend.add_argument("--note", default="", metavar="TEXT", help=tr("延期理由"))
+
+    forms_of = ref_verbs.add_parser("forms", help=tr("打印三单为 PDF"), description=tr(
+        "把交办单的交办单、反馈单、回访单（按已办理到的程度填写）写成一个 A4 PDF；可一次写多张交办单。"))
+    _forms_arguments(forms_of)
+    reminder = ref_verbs.add_parser("reminder", help=tr("给一个承办单位打印催办通知"), description=tr(
+        "给一个承办单位打印催办通知（A4 PDF），列出它所有已超期的交办单。"))
+    reminder.add_argument("--unit", required=True, metavar="UNIT", help=tr("承办单位名称"))
+    reminder.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help=tr("输出的 PDF 文件"))
+    reminder.add_argument("--date", metavar="YYYY-MM-DD", help=tr("按哪一天算超期（默认今天）"))
+    reminder.set_defaults(run=_reminder)
 
     refs = verbs.add_parser("referrals", help=tr("交办台账"), description=tr("交办台账"))
     refs_verbs = refs.add_subparsers(dest="referrals_verb", metavar=tr("操作"), required=True, parser_class=_Parser)
@@ -118,7 +271,25 @@ def build_parser() -> argparse.ArgumentParser:
     rexp.set_defaults(run=_roster_export)
     plans = roster_verbs.add_parser("plans", help=tr("列出排班方案"), description=tr("列出排班方案"))
     plans.set_defaults(run=_roster_plans)
+    rprint = roster_verbs.add_parser("print", help=tr("把一个月的值班表打印为 PDF"), description=tr(
+        "把一个方案一个月的值班表（A4 横向，附每人值班次数）写成 PDF，与窗口“排班”页的打印相同。"))
+    rprint.add_argument("--month", required=True, metavar="YYYY-MM", help=tr("月份"))
+    rprint.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help=tr("输出的 PDF 文件"))
+    rprint.add_argument("--plan", metavar="PLAN", help=tr("方案名称或编号；只有一个方案时可以省略"))
+    rprint.set_defaults(run=_roster_print)
+    empty = roster_verbs.add_parser("empty-posts", help=tr("把一个月的空岗表打印为 PDF"), description=tr(
+        "把本站一个月的空岗（按人、按窗口单位汇总，并逐条列出）写成 PDF，与窗口“值班签到”页的打印相同。"))
+    empty.add_argument("--month", required=True, metavar="YYYY-MM", help=tr("月份"))
+    empty.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help=tr("输出的 PDF 文件"))
+    empty.set_defaults(run=_roster_empty_posts)
     return parser
+
+
+def _forms_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("numbers", nargs="+", metavar="REFERRAL_NO", help=tr("交办单编号，如 东监交〔2026〕12号"))
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help=tr("输出的 PDF 文件"))
+    parser.add_argument("--round", type=int, metavar="N", help=tr("只打印第 N 次交办的三单（默认每一次都打印）"))
+    parser.set_defaults(run=_forms)
 
 
 def _context(args: argparse.Namespace):
@@ -178,11 +349,49 @@ def _reps_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class Progress:
+    """How far a long piece of work is, on stderr, once it has taken longer than ``after`` seconds.
+
+    On a terminal one line is rewritten in place ("二维码图片 120/490"), at most ten times a second;
+    elsewhere (a log file, a pipe) a line is written every ``every`` seconds, and the last one when done.
+    ``then`` is added to the last line when more work follows (e.g. "正在写卡片 PDF…").
+    """
+
+    def __init__(self, label: str, *, then: str = "", stream: TextIO | None = None,
+                 clock: Callable[[], float] | None = None, after: float = 1.0, every: float = 5.0) -> None:
+        self.label, self.then = label, then
+        self.stream = stream or sys.stderr
+        self.clock, self.after = clock or _clock, after
+        self.every = 0.1 if self._terminal() else every
+        self.started = self.clock()
+        self.shown_at: float | None = None
+
+    def _terminal(self) -> bool:
+        isatty = getattr(self.stream, "isatty", None)
+        return bool(isatty and isatty())
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self.clock()
+        last = done >= total
+        if self.shown_at is None and now - self.started < self.after:
+            return
+        if not last and self.shown_at is not None and now - self.shown_at < self.every:
+            return
+        text = f"{self.label} {done}/{total}" + (f"　{self.then}" if last and self.then else "")
+        if self._terminal():
+            self.stream.write("\r" + text + ("\n" if last else ""))
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+        self.shown_at = now
+
+
 def _qr(args: argparse.Namespace) -> int:
     from station_app.services.qr import export_codes
 
+    then = tr("正在写卡片 PDF…") if not args.no_cards else ""
     output = export_codes(_context(args), args.out, args.rep, pngs=not args.no_png, cards=not args.no_cards,
-                          poster=args.poster, on_duty_keys=args.on_duty)
+                          poster=args.poster, on_duty_keys=args.on_duty, progress=Progress(tr("二维码图片"), then=then))
     if output.pngs:
         print(tr("二维码图片 {n} 张：{dir}", n=len(output.pngs), dir=args.out))
     for path in (output.cards_pdf, output.poster_pdf):
@@ -226,7 +435,7 @@ def _visits_export(args: argparse.Namespace) -> int:
 def _forms(args: argparse.Namespace) -> int:
     from station_app.services.referrals import forms_for
 
-    pages = forms_for(_context(args), [args.number], args.out, round_number=args.round)
+    pages = forms_for(_context(args), args.numbers, args.out, round_number=args.round)
     print(tr("已写出三单 {pages} 页到 {file}", pages=pages, file=args.out))
     return EXIT_OK
 
@@ -239,12 +448,36 @@ def _referrals_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _reminder(args: argparse.Namespace) -> int:
+    from station_app.services.referrals import reminder_for_unit
+
+    today = _date(args.date, "--date ") if args.date else None
+    pages = reminder_for_unit(_context(args), args.unit, args.out, today)
+    print(tr("已写出给{unit}的催办通知 {pages} 页到 {file}", unit=args.unit, pages=pages, file=args.out))
+    return EXIT_OK
+
+
 #: the command line's own verbs for the referral moves (and "show", which moves nothing)
 REFERRAL_ACTIONS: dict[str, ReferralAction | None] = {
     "show": None, "sign": ReferralAction.SIGN, "feedback": ReferralAction.FEEDBACK,
     "follow-up": ReferralAction.FOLLOW_UP, "close": ReferralAction.CLOSE, "return": ReferralAction.RETURN,
     "reassign": ReferralAction.REASSIGN, "extend": ReferralAction.EXTEND,
 }
+#: what ``referral`` takes after it: the moves above, and the two printouts
+REFERRAL_VERBS = (*REFERRAL_ACTIONS, "forms", "reminder")
+_GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--lang", "--operator")
+
+
+def _verb_first(argv: list[str]) -> list[str]:
+    """``referral 东监交〔2026〕12号 show`` (the number first, as the command line once took it) becomes
+    ``referral show 东监交〔2026〕12号``: every verb takes its object after the action."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):
+        i += 2 if argv[i] in _GLOBAL_OPTIONS_WITH_VALUE else 1
+    if (i + 2 < len(argv) and argv[i] == "referral" and argv[i + 1] not in REFERRAL_VERBS
+            and argv[i + 2] in REFERRAL_VERBS):
+        return [*argv[:i + 1], argv[i + 2], argv[i + 1], *argv[i + 3:]]
+    return argv
 
 
 def _referral(args: argparse.Namespace) -> int:
@@ -256,7 +489,8 @@ def _referral(args: argparse.Namespace) -> int:
     from station_app.vocab import ReferralState
 
     ctx = _context(args)
-    day = _date(args.date, "--date ") if args.date else dt.date.today()
+    date = getattr(args, "date", None)
+    day = _date(date, "--date ") if date else dt.date.today()
     key = args.number
     action = REFERRAL_ACTIONS[args.action]
     if action == ReferralAction.SIGN:
@@ -307,6 +541,43 @@ def _roster_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _month_and_plan(args: argparse.Namespace, ctx) -> tuple[int, int, str]:
+    """The month of ``--month`` and the plan of ``--plan``, or the only plan there is."""
+    from station_app.services.errors import ValidationFailed
+    from station_app.services.roster_output import parse_month
+    from station_app.services.roster_plans import list_plans
+
+    year, month = parse_month(args.month)
+    if args.plan:
+        return year, month, args.plan
+    plans = list_plans(ctx)
+    if len(plans) == 1:
+        return year, month, plans[0].id
+    if not plans:
+        raise ValidationFailed({"plan": tr("还没有排班方案。请在窗口的“排班”页新建。")})
+    raise ValidationFailed({"plan": tr("有 {n} 个排班方案，请用 --plan 指明打印哪一个：{names}", n=len(plans),
+                                       names="、".join(plan.name for plan in plans))})
+
+
+def _roster_print(args: argparse.Namespace) -> int:
+    from station_app.services.roster_output import print_month
+
+    ctx = _context(args)
+    year, month, plan = _month_and_plan(args, ctx)
+    pages = print_month(ctx, plan, year, month, args.out)
+    print(tr("已写出 {year}年{month}月值班表 {pages} 页到 {file}", year=year, month=month, pages=pages, file=args.out))
+    return EXIT_OK
+
+
+def _roster_empty_posts(args: argparse.Namespace) -> int:
+    from station_app.services.roster_output import parse_month, print_empty_posts
+
+    year, month = parse_month(args.month)
+    pages = print_empty_posts(_context(args), year, month, args.out)
+    print(tr("已写出 {year}年{month}月空岗表 {pages} 页到 {file}", year=year, month=month, pages=pages, file=args.out))
+    return EXIT_OK
+
+
 def _roster_plans(args: argparse.Namespace) -> int:
     from station_app.services.roster_plans import list_plans
 
@@ -326,12 +597,22 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return StationError, WorkbookError, FileWriteError
 
 
+def _language_asked(argv: list[str]) -> str:
+    """The language of ``--lang en`` / ``--lang=en`` among the global options (Chinese when none is asked)."""
+    asked = "zh"
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            asked = argv[i + 1]
+        elif arg.startswith("--lang="):
+            asked = arg.split("=", 1)[1]
+    return asked
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if "--lang" in argv and argv.index("--lang") + 1 < len(argv):
-        set_language(argv[argv.index("--lang") + 1])
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = _verb_first(list(sys.argv[1:] if argv is None else argv))
+    set_language(_language_asked(argv))  # before the parser is built: its help and errors speak it too
+    with _argparse_language():
+        args = build_parser().parse_args(argv)
     set_language(args.lang or "zh")  # the window, without --lang, opens in the language chosen in its settings
     config.setup_logging()
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)

@@ -31,15 +31,69 @@ def digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("verb", [[], ["demo"], ["reps"], ["reps", "import"], ["reps", "export"], ["qr"],
-                                  ["visits", "import"], ["visits", "export"], ["forms"], ["roster", "generate"],
-                                  ["roster", "export"], ["roster", "plans"], ["referral"], ["referrals"],
-                                  ["referrals", "export"]])
-def test_every_verb_has_chinese_help(verb, capsys):
+VERBS = [[], ["demo"], ["reps"], ["reps", "import"], ["reps", "export"], ["qr"], ["visits", "import"],
+         ["visits", "export"], ["forms"], ["roster", "generate"], ["roster", "export"], ["roster", "plans"],
+         ["roster", "print"], ["roster", "empty-posts"], ["referral"], ["referral", "show"], ["referral", "sign"],
+         ["referral", "feedback"], ["referral", "follow-up"], ["referral", "close"], ["referral", "return"],
+         ["referral", "reassign"], ["referral", "extend"], ["referral", "forms"], ["referral", "reminder"],
+         ["referrals"], ["referrals", "export"]]
+#: what argparse says in its own English, when nobody translates it
+ARGPARSE_ENGLISH = ("usage", "options", "positional arguments", "show this help message and exit",
+                    "unrecognized arguments", "the following arguments are required", "invalid choice", "argument ",
+                    "expected one argument", "error:")
+
+
+def english_words(text: str) -> list[str]:
+    return [word for word in ARGPARSE_ENGLISH if word in text]
+
+
+@pytest.mark.parametrize("verb", VERBS, ids=lambda v: " ".join(v) or "station-app")
+def test_every_verb_has_chinese_help_with_no_english_argparse_words(verb, capsys, monkeypatch):
+    from station_app.cli import _columns
+
+    monkeypatch.setenv("COLUMNS", "80")
     with pytest.raises(SystemExit) as caught:
         main(verb + ["--help"])
     assert caught.value.code == 0
-    assert "station-app" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "station-app" in out and out.startswith("用法：station-app") and "显示本帮助并退出" in out
+    assert "选项：" in out
+    assert english_words(out) == []
+    assert max(_columns(line) for line in out.splitlines()) <= 80  # Chinese wraps by columns, not characters
+
+
+@pytest.mark.parametrize("verb", [[], ["reps", "import"], ["referral", "follow-up"], ["roster", "print"]],
+                         ids=lambda v: " ".join(v) or "station-app")
+def test_help_is_english_with_lang_en(verb, capsys):
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", *verb, "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("usage: station-app") and "options:" in out and "show this help message and exit" in out
+    assert "用法" not in out and "选项" not in out
+
+
+@pytest.mark.parametrize("argv, chinese, english", [
+    (["reps", "import"], "缺少必需的参数：FILE.xlsx", "the following arguments are required: FILE.xlsx"),
+    (["--bogus"], "无法识别的参数：--bogus", "unrecognized arguments: --bogus"),
+    (["roster", "generate", "x", "--from", "2026-01-01"], "缺少必需的参数：--to",
+     "the following arguments are required: --to"),
+    (["referral", "bogus", "东监交〔2026〕1号"], "参数 动作：没有 'bogus' 这一项",
+     "argument action: invalid choice: 'bogus'"),
+    (["qr", "--out"], "参数 --out：需要一个值", "argument --out: expected one argument"),
+], ids=["missing-argument", "unrecognized", "missing-option", "invalid-choice", "option-without-value"])
+def test_argparse_errors_are_chinese_and_english_only_with_lang_en(argv, chinese, english, capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("用法：station-app") and f"参数错误：{chinese}" in err
+    assert english_words(err) == []
+    for lang in (["--lang", "en"], ["--lang=en"]):
+        with pytest.raises(SystemExit) as caught:
+            main([*lang, *argv])
+        assert caught.value.code == 2
+        err = capsys.readouterr().err
+        assert err.startswith("usage: station-app") and f"Invalid arguments: {english}" in err
 
 
 def test_demo_fills_once_refuses_a_second_time_and_exports_what_reimports_unchanged(url, tmp_path, capsys):
@@ -303,3 +357,130 @@ def test_the_duty_count_sheet_names_itself(demo_url, tmp_path):
     book = load_workbook(tmp_path / "r.xlsx")
     assert book["值班统计"]["A1"].value.endswith("2026年10月值班统计")
     assert book["值班表"]["A1"].value.endswith("2026年10月值班表")
+
+
+def test_referral_takes_the_action_before_the_number_and_still_after_it(url, capsys):
+    number = _referred(url)
+    assert main(["--db", url, "referral", "show", number]) == 0
+    action_first = capsys.readouterr().out
+    assert main(["--db", url, "referral", number, "show"]) == 0
+    assert capsys.readouterr().out == action_first
+    assert number in action_first and "县住房和城乡建设局" in action_first
+    assert main(["--db", url, "--operator", "站长", "referral", "sign", number, "--date", "2026-03-05", "--by", "刘科长"]) == 0
+    assert main(["--db", url, "referral", number, "feedback", "--by", "刘科长", "--note", "已修复"]) == 0
+    out = capsys.readouterr().out
+    assert "刘科长 签收" in out and "反馈" in out
+    with pytest.raises(SystemExit) as caught:  # each action takes its own options only
+        main(["--db", url, "referral", "sign", number, "--unit", "县公安局"])
+    assert caught.value.code == 2 and "无法识别的参数：--unit 县公安局" in capsys.readouterr().err
+
+
+def _pdf_text(path) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def test_the_command_line_prints_what_the_window_prints(demo_url, tmp_path, capsys):
+    """The roster, the empty posts, a referral's forms and a reminder notice: each verb calls the service the
+    window prints with, so its PDF says what the window's says."""
+    import datetime as dt
+
+    from station_app.db.models import Referral
+    from station_app.services import referrals, roster_output
+
+    database = open_database(demo_url)
+    ctx = ServiceContext(database)
+    with database.session() as s:
+        number = s.scalars(select(Referral.number).where(Referral.state == "办结")).first()
+    later = dt.date(2028, 1, 1)  # every open referral of the demo is overdue by then
+    unit, _ = max(referrals.overdue_report(ctx, later).by_unit().items(), key=lambda item: item[1][0])
+    overdue = [r.number for r in referrals.overdue_report(ctx, later).overdue if r.unit == unit]
+    window = tmp_path / "window"
+    roster_output.print_month(ctx, "监督站每日值班", 2026, 11, window / "roster.pdf")
+    roster_output.print_empty_posts(ctx, 2026, 11, window / "empty.pdf")
+    referrals.forms_for(ctx, [number], window / "forms.pdf")
+    referrals.reminder_for_unit(ctx, unit, window / "reminder.pdf", later)
+    database.dispose()
+
+    base = ["--db", demo_url]
+    assert main([*base, "roster", "print", "--month", "2026-11", "--out", str(tmp_path / "r.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert "--plan" in err and "监督站每日值班" in err and "周三代表活动日" in err
+    assert not (tmp_path / "r.pdf").exists()
+    assert main([*base, "roster", "print", "--month", "2026-11", "--plan", "监督站每日值班",
+                 "--out", str(tmp_path / "r.pdf")]) == 0
+    assert main([*base, "roster", "empty-posts", "--month", "2026-11", "--out", str(tmp_path / "e.pdf")]) == 0
+    assert main([*base, "referral", "forms", number, "--out", str(tmp_path / "f.pdf")]) == 0
+    assert main([*base, "referral", "reminder", "--unit", unit, "--date", "2028-01-01",
+                 "--out", str(tmp_path / "n.pdf")]) == 0
+    out = capsys.readouterr().out
+    assert "2026年11月值班表" in out and "2026年11月空岗表" in out and "三单" in out and "催办通知" in out
+
+    roster = _pdf_text(tmp_path / "r.pdf")
+    assert "2026年11月值班表" in roster and "监督站每日值班" in roster
+    assert roster == _pdf_text(window / "roster.pdf")
+    empty = _pdf_text(tmp_path / "e.pdf")
+    assert "2026年11月空岗情况" in empty and empty == _pdf_text(window / "empty.pdf")
+    forms = _pdf_text(tmp_path / "f.pdf")
+    assert number in forms and "回访记录单" in forms and forms == _pdf_text(window / "forms.pdf")
+    reminder = _pdf_text(tmp_path / "n.pdf")
+    assert unit in reminder and all(n in reminder for n in overdue) and reminder == _pdf_text(window / "reminder.pdf")
+
+    assert main([*base, "referral", "reminder", "--unit", "没有这个单位", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert "没有这个单位" in capsys.readouterr().err and not (tmp_path / "x.pdf").exists()
+
+
+class FakeClock:
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def test_the_qr_verb_shows_progress_on_stderr_once_it_takes_longer_than_a_second(url, tmp_path, capsys,
+                                                                                   monkeypatch):
+    import station_app.cli as cli
+
+    main(["--db", url, "reps", "import", str(county_list(tmp_path / "名册.xlsx"))])
+    capsys.readouterr()
+    monkeypatch.setattr(cli, "_clock", FakeClock(0.0))  # a quick run: no progress at all
+    assert main(["--db", url, "qr", "--out", str(tmp_path / "quick")]) == 0
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(cli, "_clock", FakeClock(0.6))  # each code takes 0.6 s: past a second at the second code
+    assert main(["--db", url, "qr", "--out", str(tmp_path / "slow")]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == ["二维码图片 2/4", "二维码图片 4/4　正在写卡片 PDF…"]
+    assert "二维码图片 4 张" in captured.out
+
+
+def test_progress_on_a_terminal_is_one_line_rewritten_in_place():
+    import io
+
+    from station_app.cli import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    progress = Progress("二维码图片", stream=terminal, clock=FakeClock(0.05))
+    for done in range(1, 491):
+        progress(done, 490)
+    text = terminal.getvalue()
+    assert text.startswith("\r二维码图片 ") and text.endswith("\r二维码图片 490/490\n")
+    assert text.count("\n") == 1
+    shown = text.count("\r")
+    assert 200 < shown < 250  # ten a second for the 23.5 s after the first second, not one per code
+
+
+def test_qr_onto_an_unwritable_place_fails_with_one_line(url, tmp_path, capsys):
+    main(["--db", url, "reps", "import", str(county_list(tmp_path / "名册.xlsx"))])
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where a folder should be")
+    assert main(["--db", url, "qr", "--out", str(blocked / "codes")]) == 2  # the PNGs are written in a worker thread
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "blocked" in err

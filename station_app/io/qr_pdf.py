@@ -35,7 +35,7 @@ from station_app.io.pdf import (
     text_width,
     wrap_text,
 )
-from station_app.io.qr import QUIET_ZONE, qr_matrix
+from station_app.io.qr import QUIET_ZONE, dark_runs, qr_matrix
 
 PAGE_W, PAGE_H = A4
 
@@ -64,9 +64,13 @@ class QrCard:
 
 def draw_qr(canvas: Canvas, payload: str, x: float, y: float, box: float) -> float:
     """Draw the code for ``payload`` in the square ``box`` (quiet zone included) with its
-    lower-left corner at ``x, y``. Returns the module size in points."""
-    matrix = qr_matrix(payload)
-    count = len(matrix)
+    lower-left corner at ``x, y``. Returns the module size in points.
+
+    The dark modules go in as one filled path of whole-module rectangles, one per run of dark
+    modules in a row, written in module units under a transform (so a card page of eight codes
+    is a few thousand short integer operators, not hundreds of thousands of formatted floats).
+    """
+    count, runs = dark_runs(payload)
     module = box / (count + 2 * QUIET_ZONE)
     left = x + QUIET_ZONE * module
     top = y + box - QUIET_ZONE * module
@@ -74,18 +78,10 @@ def draw_qr(canvas: Canvas, payload: str, x: float, y: float, box: float) -> flo
     canvas.setFillColor(white)
     canvas.rect(x, y, box, box, stroke=0, fill=1)
     canvas.setFillColor(Color(0, 0, 0))
-    path = canvas.beginPath()
-    for r, row in enumerate(matrix):
-        c = 0
-        while c < count:
-            if not row[c]:
-                c += 1
-                continue
-            start = c
-            while c < count and row[c]:
-                c += 1
-            path.rect(left + start * module, top - (r + 1) * module, (c - start) * module, module)
-    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.transform(module, 0, 0, -module, left, top)  # origin at the code's top-left, one unit a module, y down
+    ops = [f"{column} {row} {length} 1 re" for row, column, length in runs]
+    ops.append("f")
+    canvas.addLiteral("\n".join(ops))
     canvas.restoreState()
     return module
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,14 +11,15 @@ from sqlalchemy.orm import Session
 
 from station_app.db.models import Delegation, Representative
 from station_app.i18n import tr
-from station_app.io.qr import safe_filename, save_qr_png
+from station_app.io.qr import captioned_qr_image, safe_filename, write_png
 from station_app.io.qr_pdf import QrCard, write_cards_pdf, write_station_poster
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext, StationRef
 from station_app.services.errors import NotFound, StationError, ValidationFailed
-from station_app.services.registry import _find_representative
 from station_app.services.settings import StationSettings
 from station_app.vocab import Level, RepKind
+
+_PNGS_AHEAD = 8  # images drawn but not yet written, at most
 
 
 class _Blank(dict):
@@ -73,6 +75,8 @@ def preview(ctx: ServiceContext, rep_id: str) -> QrPreview:
 
 def _selected(session: Session, rep_keys: Sequence[str] | None) -> list[Representative]:
     if rep_keys:
+        from station_app.services.registry import _find_representative  # here: it brings pinyin and Excel along
+
         return [_find_representative(session, key) for key in rep_keys]
     query = (select(Representative).outerjoin(Delegation, Representative.delegation_id == Delegation.id)
              .where(Representative.voided_at.is_(None), Representative.active.is_(True))
@@ -93,7 +97,8 @@ def export_codes(ctx: ServiceContext, out_dir: Path | str, rep_keys: Sequence[st
                  progress: Callable[[int, int], None] | None = None) -> QrOutput:
     """PNG per representative, the A4 card sheet and (optionally) the station poster into ``out_dir``.
 
-    ``progress(done, total)`` is called after each PNG, so a window can show how far it is.
+    ``progress(done, total)`` is called after each PNG is drawn (from this thread), so a window can show how far
+    it is. Each PNG is compressed and written in a worker thread while the next one, and the card sheet, are drawn.
     """
     out_dir = Path(out_dir)
     output = QrOutput()
@@ -105,20 +110,26 @@ def export_codes(ctx: ServiceContext, out_dir: Path | str, rep_keys: Sequence[st
             raise StationError(tr("没有在任的代表，无法生成二维码"))
         cards_list = [card_for(rep, settings, station) for rep in reps]
         duty_cards = [card_for(rep, settings, station) for rep in _selected(session, on_duty_keys)] if on_duty_keys else []
-    if pngs:
-        used: set[str] = set()
-        for rep, card in zip(reps, cards_list):
-            stem = safe_filename(f"{rep.name}_{rep.delegation.name if rep.delegation else rep.level}")
-            if stem in used:
-                stem = f"{stem}_{rep.id[:8]}"
-            used.add(stem)
-            output.pngs.append(save_qr_png(card.payload, out_dir / f"{stem}.png", caption=card.name,
-                                           subcaption=card.level))
-            if progress:
-                progress(len(output.pngs), len(reps))
-    if cards:
-        output.cards_pdf = out_dir / safe_filename(f"{station.name}_代表二维码卡片.pdf")
-        write_cards_pdf(cards_list, output.cards_pdf, title=tr("{station} 代表二维码", station=station.name))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="qr-png") as writer:
+        written: list[Future[Path]] = []
+        if pngs:
+            used: set[str] = set()
+            for rep, card in zip(reps, cards_list):
+                stem = safe_filename(f"{rep.name}_{rep.delegation.name if rep.delegation else rep.level}")
+                if stem in used:
+                    stem = f"{stem}_{rep.id[:8]}"
+                used.add(stem)
+                image = captioned_qr_image(card.payload, caption=card.name, subcaption=card.level)
+                if len(written) >= _PNGS_AHEAD:  # keep only a few images waiting in memory
+                    written[-_PNGS_AHEAD].result()
+                written.append(writer.submit(write_png, image, out_dir / f"{stem}.png"))
+                if progress:
+                    progress(len(written), len(reps))
+        # The PNGs are compressed and written in the worker thread while the card sheet is drawn here.
+        if cards:
+            output.cards_pdf = out_dir / safe_filename(f"{station.name}_代表二维码卡片.pdf")
+            write_cards_pdf(cards_list, output.cards_pdf, title=tr("{station} 代表二维码", station=station.name))
+        output.pngs = [future.result() for future in written]  # a failed write raises here
     if poster:
         output.poster_pdf = out_dir / safe_filename(f"{station.name}_一站一码海报.pdf")
         write_station_poster(output.poster_pdf, station_name=station.name,

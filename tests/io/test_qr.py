@@ -67,6 +67,23 @@ def test_chinese_payload_declares_utf8_with_eci_and_ascii_does_not():
     assert _raw_with_eci(URL) == b"]Q1" + URL.encode("ascii")
 
 
+@pytest.mark.parametrize("payload", ["FN:Zoë Müller", "N:买买提·艾力", "·"], ids=["latin-1", "middle-dot", "dot-only"])
+def test_text_that_latin_1_could_hold_is_still_utf8_with_eci(payload):
+    # A native encoder left to itself writes these in ISO-8859-1 without ECI; a scanner reading UTF-8 garbles them.
+    assert _raw_with_eci(payload) == b"]Q2\\000026" + payload.encode("utf-8")
+    assert _decode(qr_image(payload)) == [payload]
+
+
+def test_the_demo_county_s_490_codes_are_encoded_in_under_two_seconds():
+    import time
+
+    payloads = [VCARD.replace("13903930001", f"1390393{i:04d}").replace("王伟", f"王伟{i}") for i in range(490)]
+    started = time.perf_counter()
+    sizes = {len(qr_matrix(payload)) for payload in payloads}
+    assert time.perf_counter() - started < 2.0  # the pure-Python mask choice took some 25 ms a code: 12 s
+    assert sizes == {len(qr_matrix(VCARD))}
+
+
 def test_qr_image_geometry():
     matrix = qr_matrix(URL)
     image = qr_image(URL, box_size=3, border=2)
