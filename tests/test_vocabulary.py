@@ -24,7 +24,9 @@ def _exempt_nodes(tree: ast.AST) -> set[int]:
     the header texts an importer accepts (``*_HEADERS`` tables), and the parts of f-strings."""
     exempt: set[int] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "tr" and node.args:
+        if isinstance(node, ast.Call) and node.args and (
+                getattr(node.func, "id", "") == "tr"
+                or (getattr(node.func, "attr", "") == "of" and getattr(node.func.value, "id", "") == "Message")):
             exempt.add(id(node.args[0]))
         elif isinstance(node, ast.JoinedStr):
             exempt.update(id(part) for part in node.values)

@@ -14,15 +14,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def source_strings() -> dict[str, str]:
-    """Every literal first argument of tr(...) in station_app, with the first place it appears."""
+    """Every literal first argument of tr(...) or Message.of(...) in station_app, with the first place it appears."""
     found: dict[str, str] = {}
     for path in sorted((ROOT / "station_app").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr"
+            if (isinstance(node, ast.Call) and _translated(node.func)
                     and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
                 found.setdefault(node.args[0].value, f"{path.relative_to(ROOT)}:{node.lineno}")
     return found
+
+
+def _translated(func: ast.expr) -> bool:
+    """tr(...), or Message.of(...): a sentence translated when it is shown."""
+    if isinstance(func, ast.Name):
+        return func.id == "tr"
+    return isinstance(func, ast.Attribute) and func.attr == "of" and getattr(func.value, "id", "") == "Message"
 
 
 def missing() -> dict[str, str]:

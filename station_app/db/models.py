@@ -402,7 +402,11 @@ class ReferralEvent(Record):
     to_state: Mapped[str] = mapped_column(String(10), default="")
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     by_whom: Mapped[str] = mapped_column(String(64), default="")
+    #: the note as written when the step was saved, in that operator's language
     note: Mapped[str] = mapped_column(Text, default="")
+    #: a note the program wrote: its template and values (``services.messages``), so it is shown in the
+    #: reader's language; None for a note a person typed (a reason), which is shown as typed
+    note_parts: Mapped[Optional[dict]] = mapped_column(JSON)
 
 
 # --- Subsidy ---------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from station_app.services import attendance, roster_generation, roster_plans, wo
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext, StationRef
 from station_app.services.errors import StationError
+from station_app.services.messages import Message
 from station_app.services.registry import pinyin_key
 from station_app.services.roster_people import PersonRef
 from station_app.vocab import (
@@ -372,12 +373,14 @@ def _advance_referral(session, rng: random.Random, referral, work, today: dt.dat
         again = later(2)
         if again is None:
             return
-        apply_move(session, referral, ReferralAction.REASSIGN, f"由 {old} 改派 {new}", at(again))
+        apply_move(session, referral, ReferralAction.REASSIGN, Message.of("由 {old} 改派 {new}", old=old, new=new),
+                   at(again))
         _reassign_round(session, referral, new, again, deadline_after(work, again, rule))
         signed = later(1)
         if signed is None:
             return
-    apply_move(session, referral, ReferralAction.SIGN, f"{referral.unit_name} 办公室收发员 签收", at(signed))
+    apply_move(session, referral, ReferralAction.SIGN,
+               Message.of("{unit} {name} 签收", unit=referral.unit_name, name="办公室收发员"), at(signed))
     current = current_round(session, referral)
     referral.signed_on, referral.signed_by = signed, "办公室收发员"
     current.signed_on, current.signed_by = signed, "办公室收发员"
@@ -387,7 +390,8 @@ def _advance_referral(session, rng: random.Random, referral, work, today: dt.dat
         if answered is None:
             return
         solved = rng.random() < 0.85
-        apply_move(session, referral, ReferralAction.FEEDBACK, "已解决" if solved else "未解决", at(answered))
+        apply_move(session, referral, ReferralAction.FEEDBACK,
+                   Message.of("已解决") if solved else Message.of("未解决"), at(answered))
         session.add(ReferralFeedback(referral_id=referral.id, round=referral.rounds, handler="承办科室负责人", replied_on=answered, solved=solved,
                                      result="经实地核查，已安排专人办理，并向反映人说明情况。" if solved
                                      else "因涉及多部门，正在协调解决，已向反映人解释。"))
@@ -397,7 +401,9 @@ def _advance_referral(session, rng: random.Random, referral, work, today: dt.dat
         unhappy = not solved or rng.random() < 0.05
         satisfaction = (Satisfaction.NOT_SATISFIED if unhappy and _round == 0
                         else rng.choice((Satisfaction.SATISFIED,) * 3 + (Satisfaction.FAIRLY,)))
-        apply_move(session, referral, ReferralAction.FOLLOW_UP, f"电话回访，{satisfaction}", at(followed))
+        apply_move(session, referral, ReferralAction.FOLLOW_UP,
+                   Message.of("{method}回访，{satisfaction}", method=FollowUpMethod.PHONE,
+                              satisfaction=Satisfaction(satisfaction)), at(followed))
         session.add(ReferralFollowUp(referral_id=referral.id, round=referral.rounds, followed_on=followed, by_whom="站长", method=FollowUpMethod.PHONE,
                                      citizen_words="问题已得到处理" if satisfaction != Satisfaction.NOT_SATISFIED else "问题还没有解决",
                                      satisfaction=satisfaction))

@@ -50,6 +50,7 @@ from station_app.io.pdf import chinese_date
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext
 from station_app.services.errors import NotFound, StationError, ValidationFailed
+from station_app.services.messages import Message
 from station_app.services.settings import DeadlineRule, StationSettings
 from station_app.services.voiding import mark_void
 from station_app.services.work_calendar import WorkCalendar
@@ -110,8 +111,8 @@ def _rule(settings: StationSettings, count: int | None = None) -> DeadlineRule:
     return DeadlineRule(count, rule.unit) if count else rule
 
 
-def _deadline_note(rule: DeadlineRule, deadline: dt.date) -> str:
-    return tr("期限 {rule}，至 {date}", rule=rule.describe(), date=chinese_date(deadline))
+def _deadline_note(rule: DeadlineRule, deadline: dt.date) -> Message:
+    return Message.of("期限 {rule}，至 {date}", rule=rule.message(), date=deadline)
 
 
 # --- Finding a referral by what was typed ----------------------------------------------------
@@ -203,10 +204,19 @@ def _moment(day: dt.date, after: dt.datetime | None = None) -> dt.datetime:
     return max(at, after) if after is not None else at
 
 
-def _record_event(session: Session, referral: Referral, action: ReferralAction, from_state: str, note: str = "",
-                  at: dt.datetime | None = None, *, by_whom: str = "") -> None:
+def _record_event(session: Session, referral: Referral, action: ReferralAction, from_state: str,
+                  note: str | Message = "", at: dt.datetime | None = None, *, by_whom: str = "") -> None:
+    """One step of the history. A note the program writes is a ``Message``, shown in the reader's language;
+    a note a person typed (a reason) is kept as typed."""
+    parts = note.to_json() if isinstance(note, Message) else None
+    text = note.render() if isinstance(note, Message) else note
     session.add(ReferralEvent(referral_id=referral.id, action=action, from_state=from_state, to_state=referral.state,
-                              at=at or dt.datetime.now(), by_whom=by_whom, note=note))
+                              at=at or dt.datetime.now(), by_whom=by_whom, note=text, note_parts=parts))
+
+
+def event_note(event: ReferralEvent) -> str:
+    """What a history line says after the step's name, in the interface language of now."""
+    return Message.from_json(event.note_parts).render() if event.note_parts else event.note
 
 
 def _open_referral(session: Session, visit: Visit, settings: StationSettings, unit: str, requirement: str,
@@ -224,12 +234,12 @@ def _open_referral(session: Session, visit: Visit, settings: StationSettings, un
     session.add(referral)
     _start_round(session, referral, unit, issued_on, deadline)
     _record_event(session, referral, ReferralAction.ISSUE, "",
-                  tr("{unit}，{deadline}", unit=unit, deadline=_deadline_note(rule, deadline)),
+                  Message.of("{unit}，{deadline}", unit=unit, deadline=_deadline_note(rule, deadline)),
                   at or _moment(issued_on), by_whom=by_whom)
     return referral
 
 
-def _apply_move(session: Session, referral: Referral, action: ReferralAction, note: str = "",
+def _apply_move(session: Session, referral: Referral, action: ReferralAction, note: str | Message = "",
                 at: dt.datetime | None = None, *, by_whom: str = "") -> str:
     """Move ``referral`` by ``action`` if ``MOVES`` allows it from its state, and record the event."""
     action = ReferralAction(action)  # the demo passes the stored words
@@ -254,7 +264,7 @@ def _allowed_actions(state: str) -> list[ReferralAction]:
             if state in sources and action != ReferralAction.REHANDLE]
 
 
-def _step(session: Session, referral: Referral, action: ReferralAction, day: dt.date, note: str = "", *,
+def _step(session: Session, referral: Referral, action: ReferralAction, day: dt.date, note: str | Message = "", *,
           by_whom: str = "", field: str = "date", today: dt.date | None = None) -> None:
     """A move dated ``day``: the day the step happened, never later than today nor earlier than the
     step before it. The history line carries that day."""
@@ -274,7 +284,7 @@ def sign(ctx: ServiceContext, key: str, signed_on: dt.date, signed_by: str) -> N
     with ctx.write() as session:
         referral = _find_for(ctx, session, key)
         _step(session, referral, ReferralAction.SIGN, signed_on,
-              tr("{unit} {name} 签收", unit=referral.unit_name, name=signed_by.strip()),
+              Message.of("{unit} {name} 签收", unit=referral.unit_name, name=signed_by.strip()),
               by_whom=ctx.operator.name, field="signed_on")
         referral.signed_on, referral.signed_by = signed_on, signed_by.strip()
         current = _round(session, referral)
@@ -294,7 +304,7 @@ def record_feedback(ctx: ServiceContext, key: str, handler: str, replied_on: dt.
         raise ValidationFailed(errors)
     with ctx.write() as session:
         referral = _find_for(ctx, session, key)
-        _step(session, referral, ReferralAction.FEEDBACK, replied_on, tr("已解决") if solved else tr("未解决"),
+        _step(session, referral, ReferralAction.FEEDBACK, replied_on, Message.of("已解决") if solved else Message.of("未解决"),
               by_whom=ctx.operator.name, field="replied_on")
         feedback = ReferralFeedback(referral_id=referral.id, round=referral.rounds, handler=handler.strip(),
                                     replied_on=replied_on, result=result.strip(), solved=solved)
@@ -320,8 +330,8 @@ def record_follow_up(ctx: ServiceContext, key: str, followed_on: dt.date, by_who
     with ctx.write() as session:
         referral = _find_for(ctx, session, key)
         _step(session, referral, ReferralAction.FOLLOW_UP, followed_on,
-              tr("{method}回访，{satisfaction}", method=FollowUpMethod.label_of(method),
-                 satisfaction=Satisfaction.label_of(satisfaction)), by_whom=ctx.operator.name, field="followed_on")
+              Message.of("{method}回访，{satisfaction}", method=FollowUpMethod(method),
+                         satisfaction=Satisfaction(satisfaction)), by_whom=ctx.operator.name, field="followed_on")
         follow = ReferralFollowUp(referral_id=referral.id, round=referral.rounds, followed_on=followed_on,
                                   by_whom=by_whom.strip(), method=method, citizen_words=citizen_words.strip(),
                                   satisfaction=satisfaction)
@@ -340,7 +350,8 @@ def _rehandle(session: Session, referral: Referral, day: dt.date, rule: Deadline
     deadline = deadline_after(work or WorkCalendar.load(session), day, rule)
     last = _last_event(session, referral)
     _apply_move(session, referral, ReferralAction.REHANDLE,
-                tr("群众不满意，第 {n} 次交办，{deadline}", n=referral.rounds + 1, deadline=_deadline_note(rule, deadline)),
+                Message.of("群众不满意，第 {n} 次交办，{deadline}", n=referral.rounds + 1,
+                           deadline=_deadline_note(rule, deadline)),
                 _moment(day, last.at if last else None), by_whom=by_whom)
     referral.rounds += 1
     _start_round(session, referral, referral.unit_name, day, deadline)
@@ -377,7 +388,8 @@ def reassign(ctx: ServiceContext, key: str, unit: str, reassigned_on: dt.date, r
         deadline = deadline_after(WorkCalendar.load(session), reassigned_on, rule)
         old_unit = referral.unit_name
         _step(session, referral, ReferralAction.REASSIGN, reassigned_on,
-              tr("由 {old} 改派 {new}，{deadline}", old=old_unit, new=unit, deadline=_deadline_note(rule, deadline)),
+              Message.of("由 {old} 改派 {new}，{deadline}", old=old_unit, new=unit,
+                         deadline=_deadline_note(rule, deadline)),
               by_whom=ctx.operator.name, field="reassigned_on")
         _reassign_round(session, referral, unit, reassigned_on, deadline)
         if requirement.strip():
@@ -402,8 +414,8 @@ def extend(ctx: ServiceContext, key: str, new_deadline: dt.date, reason: str, ex
         if referral.deadline and new_deadline <= referral.deadline:
             raise ValidationFailed({"deadline": tr("新的期限应晚于原期限 {old}", old=chinese_date(referral.deadline))})
         _step(session, referral, ReferralAction.EXTEND, extended_on,
-              tr("期限由 {old} 延至 {new}：{reason}", old=chinese_date(referral.deadline),
-                 new=chinese_date(new_deadline), reason=reason.strip()),
+              Message.of("期限由 {old} 延至 {new}：{reason}", old=referral.deadline, new=new_deadline,
+                         reason=reason.strip()),
               by_whom=ctx.operator.name, field="extended_on")
         referral.deadline = new_deadline
         _round(session, referral).deadline = new_deadline
@@ -628,7 +640,7 @@ def referral_detail(ctx: ServiceContext, key: str, today: dt.date | None = None)
     with ctx.read() as session:
         referral = _find_for(ctx, session, key, today)
         visit = session.get(Visit, referral.visit_id) if referral.visit_id else None
-        events = tuple(EventRow(e.at, e.action, e.from_state, e.to_state, e.by_whom, e.note)
+        events = tuple(EventRow(e.at, e.action, e.from_state, e.to_state, e.by_whom, event_note(e))
                        for e in _events(session, referral))
         feedback = tuple(FeedbackRow(f.handler, f.replied_on, f.result, f.solved, f.round)
                          for f in _feedback_rows(session, referral))
@@ -666,7 +678,7 @@ def _print_data(session: Session, referral: Referral, station: str, only_round: 
     for event in _events(session, referral):
         if event.action == ReferralAction.REHANDLE:
             number += 1
-        history.append((number, history_line(event.at, event.action, event.note)))
+        history.append((number, history_line(event.at, event.action, event_note(event))))
     prints = []
     for row in _rounds(session, referral):
         if only_round is not None and row.round != only_round:

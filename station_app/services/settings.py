@@ -10,6 +10,7 @@ import dataclasses
 import string
 from dataclasses import dataclass, fields
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,6 +26,10 @@ from station_app.services.context import (
     local_station,
 )
 from station_app.services.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from station_app.services.messages import Message
+
 from station_app.vocab import DeadlineUnit, StationKind
 
 DEFAULT_QR_TEMPLATE = (
@@ -91,9 +96,14 @@ class DeadlineRule:
 
     def describe(self) -> str:
         """"1 个月" or "15 个工作日"."""
+        return self.message().render()
+
+    def message(self) -> "Message":
+        from station_app.services.messages import Message  # it draws on io's date style: imported when used
+
         if self.unit == DeadlineUnit.MONTHS:
-            return tr("{n} 个月", n=self.count)
-        return tr("{n} 个工作日", n=self.count)
+            return Message.of("{n} 个月", n=self.count)
+        return Message.of("{n} 个工作日", n=self.count)
 
 
 def _lines(text: str) -> list[str]:

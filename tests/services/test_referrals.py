@@ -327,3 +327,25 @@ def test_the_ledger_names_who_signed_for_a_re_handled_referral(db, ctx, receptio
     rows = list(load_workbook(tmp_path / "台账.xlsx")["交办台账"].iter_rows(values_only=True))
     row = dict(zip(rows[1], rows[2]))
     assert (row["签收日期"].date(), row["签收人"]) == (dt.date(2026, 3, 5), "刘科长")
+
+
+@pytest.mark.parametrize("written_in, read_in", [("zh", "en"), ("en", "zh")])
+def test_the_history_the_program_wrote_is_read_in_the_readers_language(ctx, reception_station, written_in, read_in):
+    from station_app.i18n import set_language
+
+    set_language(written_in)
+    referral_id = refer(ctx)
+    referrals.sign(ctx, referral_id, dt.date(2026, 3, 5), "刘科长")
+    referrals.record_feedback(ctx, referral_id, "刘科长", dt.date(2026, 3, 20), "已修复", True)
+    referrals.record_follow_up(ctx, referral_id, dt.date(2026, 3, 23), "站长", "电话", "好了", "不满意")
+    set_language(read_in)
+    notes = [event.note for event in referrals.referral_detail(ctx, referral_id).events]
+    expected = {
+        "en": ["县住房和城乡建设局, deadline 1 month(s), until 4/7/2026", "Signed for: 县住房和城乡建设局 刘科长",
+               "Solved", "Follow-up (Phone): Not satisfied",
+               "Citizen not satisfied, referred again (round 2), deadline 1 month(s), until 4/23/2026"],
+        "zh": ["县住房和城乡建设局，期限 1 个月，至 2026年4月7日", "县住房和城乡建设局 刘科长 签收", "已解决",
+               "电话回访，不满意", "群众不满意，第 2 次交办，期限 1 个月，至 2026年4月23日"],
+    }[read_in]
+    assert notes == expected
+    set_language("zh")
