@@ -154,6 +154,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     demo = verbs.add_parser("demo", help=tr("向空数据库装入演示站点数据"), description=tr("向空数据库装入演示站点数据"))
     demo.add_argument("--seed", type=int, default=2025, help=tr("随机种子，相同种子得到相同数据"))
+    demo.add_argument("--today", metavar="YYYY-MM-DD",
+                      help=tr("演示数据的“今天”（默认今天）：此前一年的值班和接待，此后两个月的排班"))
     demo.set_defaults(run=_demo)
 
     reps = verbs.add_parser("reps", help=tr("代表名册的导入与导出"), description=tr("代表名册的导入与导出"))
@@ -302,8 +304,9 @@ def _context(args: argparse.Namespace):
 def _demo(args: argparse.Namespace) -> int:
     from station_app.services.demo import fill_demo
 
+    today = _date(args.today, "--today ") if args.today else None
     started = time.perf_counter()
-    summary = fill_demo(_context(args), seed=args.seed)
+    summary = fill_demo(_context(args), seed=args.seed, today=today)
     print(tr("已装入演示数据：{stations} 个站点，{reps} 位代表（{free} 位无固定收入），{dels} 个代表团，"
              "{groups} 个代表小组，{units} 个窗口单位；两个排班方案共 {turns} 人次已过去的值班及签到；"
              "接待登记 {visits} 条，交办单 {referrals} 件。用时 {sec:.1f} 秒。",

@@ -55,6 +55,26 @@ def build_demo(path: Path, **options: object):
         database.dispose()
 
 
+def demo_picture(path: Path):
+    """What a demo database holds, in an order that does not depend on its random ids: every duty turn,
+    every visit, every referral. Two demos built for the same day and seed have the same picture."""
+    from sqlalchemy import select
+
+    from station_app.db.models import DutyAssignment, DutySlot, Referral, Visit
+
+    database = open_database(f"sqlite:///{path}")
+    try:
+        with database.session() as s:
+            turns = sorted(s.execute(select(DutySlot.day, DutySlot.slot_name, DutyAssignment.representative_id,
+                                            DutyAssignment.window_unit_id, DutyAssignment.attendance)
+                                     .join(DutySlot, DutyAssignment.slot_id == DutySlot.id)).all(), key=str)
+            visits = sorted(s.execute(select(Visit.visited_at, Visit.citizen_name, Visit.outcome)).all())
+            refs = sorted(s.execute(select(Referral.number, Referral.state, Referral.rounds)).all())
+    finally:
+        database.dispose()
+    return turns, visits, refs
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory) -> tuple[Path, object]:
     """The whole demo (registry, a year of duty and visits) built once per run: (file, summary)."""

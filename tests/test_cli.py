@@ -11,6 +11,7 @@ from station_app.cli import main
 from station_app.db.models import Representative
 from station_app.db.session import open_database
 from station_app.services.context import ServiceContext
+from tests.conftest import DEMO_DAY, demo_picture
 from tests.workbooks import bad_rows_list, county_list
 
 
@@ -96,11 +97,14 @@ def test_argparse_errors_are_chinese_and_english_only_with_lang_en(argv, chinese
         assert err.startswith("usage: station-app") and f"Invalid arguments: {english}" in err
 
 
-def test_demo_fills_once_refuses_a_second_time_and_exports_what_reimports_unchanged(url, tmp_path, capsys):
-    assert main(["--db", url, "demo"]) == 0
+def test_demo_fills_once_refuses_a_second_time_and_exports_what_reimports_unchanged(url, tmp_path, capsys,
+                                                                                   demo_template):
+    assert main(["--db", url, "demo", "--today", DEMO_DAY.isoformat()]) == 0
     assert "490 位代表" in capsys.readouterr().out
     assert main(["--db", url, "demo"]) == 2
     assert "已有 490 位代表" in capsys.readouterr().err
+    # the whole demo is repeatable to the last turn: built again for the same day, it is the template
+    assert demo_picture(tmp_path / "cli.sqlite") == demo_picture(demo_template[0])
     out = tmp_path / "名册.xlsx"
     assert main(["--db", url, "reps", "export", str(out)]) == 0
     assert main(["--db", url, "reps", "import", str(out)]) == 0

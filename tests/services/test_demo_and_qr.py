@@ -21,7 +21,7 @@ from station_app.services.demo import fill_demo
 from station_app.services.errors import ValidationFailed
 from station_app.services.qr import export_codes, payload_for, station_payload
 from station_app.services.validation import gender_from_id, id_number_error, phone_error
-from tests.conftest import DEMO_DAY, build_demo
+from tests.conftest import DEMO_DAY
 
 
 def test_demo_county_has_the_real_figures(demo_db, demo_template):
@@ -110,21 +110,3 @@ def test_demo_has_a_year_of_duty_visits_and_referrals_in_every_state(demo_db, de
     assert any(r.rounds > 1 for r in referrals)
     assert any(r.state in ("待交办", "已交办") and r.deadline < today for r in referrals)
     assert {"出勤", "缺勤", "请假", "替班", "待签到"} <= attendance
-
-
-def test_the_whole_demo_is_repeatable_for_the_same_day(tmp_path, demo_template):
-    from station_app.db.models import DutyAssignment, DutySlot, Referral, Visit
-
-    def picture(path):
-        database = open_database(f"sqlite:///{path}")
-        with database.session() as s:
-            turns = sorted(s.execute(select(DutySlot.day, DutySlot.slot_name, DutyAssignment.representative_id,
-                                            DutyAssignment.window_unit_id, DutyAssignment.attendance)
-                                     .join(DutySlot, DutyAssignment.slot_id == DutySlot.id)).all(), key=str)
-            visits = sorted(s.execute(select(Visit.visited_at, Visit.citizen_name, Visit.outcome)).all())
-            refs = sorted(s.execute(select(Referral.number, Referral.state, Referral.rounds)).all())
-        database.dispose()
-        return turns, visits, refs
-
-    build_demo(tmp_path / "again.sqlite")
-    assert picture(demo_template[0]) == picture(tmp_path / "again.sqlite")
