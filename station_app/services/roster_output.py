@@ -29,16 +29,13 @@ from station_app.io.roster_pdf import (
     write_empty_posts_pdf,
     write_month_roster_pdf,
 )
-from station_app.services.attendance import EMPTY_POST, _empty_posts
+from station_app.services.attendance import _ON_PLAN, _ON_SLOT, EMPTY_POST, _empty_posts
 from station_app.services.context import ServiceContext
 from station_app.services.errors import ValidationFailed
 from station_app.services.roster_people import PersonOnDuty, PersonRef, _names, _people_by_slot
 from station_app.services.roster_plans import PlanRow, _describe, _plan
 from station_app.services.work_calendar import WorkCalendar, _closed_days
 from station_app.vocab import AssignmentSource, Attendance, SlotName
-
-_ON_SLOT = DutyAssignment.slot_id == DutySlot.id
-_ON_PLAN = DutySlot.plan_id == DutyPlan.id
 
 
 @dataclass(frozen=True)
