@@ -251,6 +251,27 @@ class BatchState(Word):
     PAID = "已发放", "Paid"
 
 
+class SubsidyLineKind(Word):
+    """A line of a subsidy batch: the month's own duty days, or a correction to a month already paid."""
+
+    DUTY = "值班", "Duty"
+    CORRECTION = "更正", "Correction"
+
+
+class PaidMonthChange(Word):
+    """What an attendance change in a month whose subsidy is already paid does (the administrator chooses)."""
+
+    REFUSE = "拒绝修改", "Refuse the change"
+    CARRY = "转入下月更正", "Carry into the next batch as a correction"
+
+
+class Meal(Word):
+    """The meals a station serves its representatives on duty."""
+
+    BREAKFAST = "早餐", "Breakfast"
+    LUNCH = "午餐", "Lunch"
+
+
 class Role(Word):
     ADMIN = "管理员", "Administrator"
     CLERK = "登记员", "Clerk"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Optional
 
 from sqlalchemy import (
     JSON,
@@ -50,6 +49,7 @@ from station_app.vocab import (
     Satisfaction,
     SlotName,
     StationKind,
+    SubsidyLineKind,
     check_constraint,
 )
 
@@ -74,9 +74,9 @@ class Record(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    voided_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
-    void_reason: Mapped[Optional[str]] = mapped_column(Text)
-    voided_by: Mapped[Optional[str]] = mapped_column(String(64))
+    voided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    voided_by: Mapped[str | None] = mapped_column(String(64))
 
     @property
     def is_voided(self) -> bool:
@@ -130,12 +130,12 @@ class Representative(Record):
     gender: Mapped[str] = mapped_column(String(2), default="")
     kind: Mapped[str] = mapped_column(String(10), default=RepKind.DEPUTY)
     level: Mapped[str] = mapped_column(String(4))
-    delegation_id: Mapped[Optional[str]] = mapped_column(ForeignKey("delegations.id"), index=True)
-    group_id: Mapped[Optional[str]] = mapped_column(ForeignKey("rep_groups.id"), index=True)
-    station_id: Mapped[Optional[str]] = mapped_column(ForeignKey("stations.id"), index=True)
+    delegation_id: Mapped[str | None] = mapped_column(ForeignKey("delegations.id"), index=True)
+    group_id: Mapped[str | None] = mapped_column(ForeignKey("rep_groups.id"), index=True)
+    station_id: Mapped[str | None] = mapped_column(ForeignKey("stations.id"), index=True)
     work_unit: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(30), default="")
-    id_number: Mapped[Optional[str]] = mapped_column(String(18), index=True)
+    id_number: Mapped[str | None] = mapped_column(String(18), index=True)
     has_fixed_income: Mapped[bool] = mapped_column(Boolean, default=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     term: Mapped[str] = mapped_column(String(30), default="")
@@ -143,9 +143,9 @@ class Representative(Record):
     #: full pinyin and initials of the name ("zhang san|zhangsan|zs"): sorting, and typing 'zs' to find 张三
     pinyin: Mapped[str] = mapped_column(String(200), default="", index=True)
 
-    delegation: Mapped[Optional[Delegation]] = relationship(lazy="joined")
-    group: Mapped[Optional[RepGroup]] = relationship(lazy="joined")
-    station: Mapped[Optional[Station]] = relationship(lazy="joined")
+    delegation: Mapped[Delegation | None] = relationship(lazy="joined")
+    group: Mapped[RepGroup | None] = relationship(lazy="joined")
+    station: Mapped[Station | None] = relationship(lazy="joined")
 
 
 class WindowUnit(Record):
@@ -154,13 +154,13 @@ class WindowUnit(Record):
     __tablename__ = "window_units"
 
     name: Mapped[str] = mapped_column(String(100), unique=True)
-    station_id: Mapped[Optional[str]] = mapped_column(ForeignKey("stations.id"), index=True)
+    station_id: Mapped[str | None] = mapped_column(ForeignKey("stations.id"), index=True)
     head_name: Mapped[str] = mapped_column(String(50), default="")
     head_title: Mapped[str] = mapped_column(String(100), default="")
     head_phone: Mapped[str] = mapped_column(String(30), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
 
-    station: Mapped[Optional[Station]] = relationship(lazy="joined")
+    station: Mapped[Station | None] = relationship(lazy="joined")
 
 
 # --- Duty -----------------------------------------------------------------------------------
@@ -187,7 +187,7 @@ class DutyPlan(Record):
     #: "person" (one by one), or 编组排班 where a whole group takes the day together:
     #: "delegation" (by 代表团) or "rep_group" (by 代表小组)
     rotation: Mapped[str] = mapped_column(String(10), default=Rotation.PERSON)
-    start_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     station: Mapped[Station] = relationship()
@@ -218,18 +218,18 @@ class DutyAssignment(Record):
     )
 
     slot_id: Mapped[str] = mapped_column(ForeignKey("duty_slots.id"), index=True)
-    representative_id: Mapped[Optional[str]] = mapped_column(ForeignKey("representatives.id"), index=True)
-    window_unit_id: Mapped[Optional[str]] = mapped_column(ForeignKey("window_units.id"), index=True)
+    representative_id: Mapped[str | None] = mapped_column(ForeignKey("representatives.id"), index=True)
+    window_unit_id: Mapped[str | None] = mapped_column(ForeignKey("window_units.id"), index=True)
     #: ``AssignmentSource``: by the generator, or by hand (manual, swap, stand-in)
     source: Mapped[str] = mapped_column(String(10), default=AssignmentSource.GENERATED)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str] = mapped_column(Text, default="")
     made_by: Mapped[str] = mapped_column(String(64), default="")
     attendance: Mapped[str] = mapped_column(String(10), default=Attendance.PENDING)
-    attended_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
-    substitute_id: Mapped[Optional[str]] = mapped_column(ForeignKey("representatives.id"))
+    attended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    substitute_id: Mapped[str | None] = mapped_column(ForeignKey("representatives.id"))
     #: for a 替班 (stand-in) assignment: the assignment of the person it stands in for
-    replaces_id: Mapped[Optional[str]] = mapped_column(ForeignKey("duty_assignments.id"))
+    replaces_id: Mapped[str | None] = mapped_column(ForeignKey("duty_assignments.id"))
 
     slot: Mapped[DutySlot] = relationship()
 
@@ -239,8 +239,8 @@ class Unavailability(Record):
 
     __tablename__ = "unavailability"
 
-    representative_id: Mapped[Optional[str]] = mapped_column(ForeignKey("representatives.id"), index=True)
-    window_unit_id: Mapped[Optional[str]] = mapped_column(ForeignKey("window_units.id"), index=True)
+    representative_id: Mapped[str | None] = mapped_column(ForeignKey("representatives.id"), index=True)
+    window_unit_id: Mapped[str | None] = mapped_column(ForeignKey("window_units.id"), index=True)
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, default="")
@@ -277,7 +277,7 @@ class Visit(Record):
     __tablename__ = "visits"
     __table_args__ = (Index("ix_visit_station_time", "station_id", "visited_at"),)
 
-    station_id: Mapped[Optional[str]] = mapped_column(ForeignKey("stations.id"))
+    station_id: Mapped[str | None] = mapped_column(ForeignKey("stations.id"))
     visited_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     citizen_name: Mapped[str] = mapped_column(String(50), default="")
     phone: Mapped[str] = mapped_column(String(30), default="")
@@ -325,21 +325,21 @@ class Referral(Record):
     __tablename__ = "referrals"
     __table_args__ = (UniqueConstraint("station_id", "year", "seq"),)
 
-    visit_id: Mapped[Optional[str]] = mapped_column(ForeignKey("visits.id"), index=True)
-    station_id: Mapped[Optional[str]] = mapped_column(ForeignKey("stations.id"))
+    visit_id: Mapped[str | None] = mapped_column(ForeignKey("visits.id"), index=True)
+    station_id: Mapped[str | None] = mapped_column(ForeignKey("stations.id"))
     number: Mapped[str] = mapped_column(String(50), index=True)
     year: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)
     unit_name: Mapped[str] = mapped_column(String(100))
     requirement: Mapped[str] = mapped_column(Text, default="")
-    issued_on: Mapped[Optional[dt.date]] = mapped_column(Date)
-    deadline: Mapped[Optional[dt.date]] = mapped_column(Date, index=True)
+    issued_on: Mapped[dt.date | None] = mapped_column(Date)
+    deadline: Mapped[dt.date | None] = mapped_column(Date, index=True)
     state: Mapped[str] = mapped_column(String(10), default=ReferralState.PENDING, index=True)
     #: how many times it has been handed to a unit: 不满意 at follow-up sends it back (重办)
     rounds: Mapped[int] = mapped_column(Integer, default=1)
-    signed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    signed_on: Mapped[dt.date | None] = mapped_column(Date)
     signed_by: Mapped[str] = mapped_column(String(50), default="")
-    closed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class ReferralRound(Record):
@@ -356,9 +356,9 @@ class ReferralRound(Record):
     referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), index=True)
     round: Mapped[int] = mapped_column(Integer, default=1)
     unit_name: Mapped[str] = mapped_column(String(100), default="")
-    issued_on: Mapped[Optional[dt.date]] = mapped_column(Date)
-    deadline: Mapped[Optional[dt.date]] = mapped_column(Date)
-    signed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    issued_on: Mapped[dt.date | None] = mapped_column(Date)
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    signed_on: Mapped[dt.date | None] = mapped_column(Date)
     signed_by: Mapped[str] = mapped_column(String(50), default="")
 
 
@@ -371,7 +371,7 @@ class ReferralFeedback(Record):
     #: the round (``ReferralRound.round``) this feedback answers
     round: Mapped[int] = mapped_column(Integer, default=1)
     handler: Mapped[str] = mapped_column(String(50), default="")
-    replied_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    replied_on: Mapped[dt.date | None] = mapped_column(Date)
     result: Mapped[str] = mapped_column(Text, default="")
     solved: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -384,7 +384,7 @@ class ReferralFollowUp(Record):
     referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), index=True)
     #: the round (``ReferralRound.round``) this follow-up closes
     round: Mapped[int] = mapped_column(Integer, default=1)
-    followed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    followed_on: Mapped[dt.date | None] = mapped_column(Date)
     by_whom: Mapped[str] = mapped_column(String(50), default="")
     method: Mapped[str] = mapped_column(String(10), default=FollowUpMethod.PHONE)
     citizen_words: Mapped[str] = mapped_column(Text, default="")
@@ -406,10 +406,37 @@ class ReferralEvent(Record):
     note: Mapped[str] = mapped_column(Text, default="")
     #: a note the program wrote: its template and values (``services.messages``), so it is shown in the
     #: reader's language; None for a note a person typed (a reason), which is shown as typed
-    note_parts: Mapped[Optional[dict]] = mapped_column(JSON)
+    note_parts: Mapped[dict | None] = mapped_column(JSON)
 
 
 # --- Subsidy ---------------------------------------------------------------------------------
+
+
+class SubsidyRate(Record):
+    """误工补贴标准: a station's daily rate from ``valid_from`` on, until a later rate starts.
+
+    A new rate is a new row: a month already computed keeps the rate of each day it paid.
+    """
+
+    __tablename__ = "subsidy_rates"
+
+    station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"), index=True)
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    #: yuan per duty day, exact to the fen
+    daily_rate: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    #: a half day (上午 or 下午 only) pays half the rate; otherwise any turn on a day pays the whole day
+    half_day_half: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class IncomeChange(Record):
+    """A representative's fixed-income flag from ``since`` on, so a past month is paid as it stood then."""
+
+    __tablename__ = "income_changes"
+
+    representative_id: Mapped[str] = mapped_column(ForeignKey("representatives.id"), index=True)
+    since: Mapped[dt.date] = mapped_column(Date)
+    has_fixed_income: Mapped[bool] = mapped_column(Boolean)
 
 
 class SubsidyBatch(Record):
@@ -418,24 +445,47 @@ class SubsidyBatch(Record):
     __tablename__ = "subsidy_batches"
     __table_args__ = (UniqueConstraint("station_id", "month"),)
 
-    station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"))
+    station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"), index=True)
+    #: "2026-11"
     month: Mapped[str] = mapped_column(String(7))
     state: Mapped[str] = mapped_column(String(10), default=BatchState.DRAFT)
-    confirmed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
-    paid_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
-    meals: Mapped[int] = mapped_column(Integer, default=0)
+    computed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    confirmed_by: Mapped[str] = mapped_column(String(64), default="")
+    #: the day the money was handed out, as the clerk typed it, and who handed it out
+    paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    paid_by: Mapped[str] = mapped_column(String(64), default="")
+    paid_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: the meals served on the month's duty days: [{"day": "2026-11-04", "早餐": 2, "午餐": 3}, ...]
+    meals: Mapped[list] = mapped_column(JSON, default=list)
+    #: its steps (确认, 撤回确认, 发放): [{"at", "by", "action", "note"}]
+    events: Mapped[list] = mapped_column(JSON, default=list)
 
 
 class SubsidyLine(Record):
-    """One person's days and amount in a batch; the rate is kept per day worked."""
+    """One person's line in a batch: their duty days of the month, or a correction to a paid month.
+
+    The name and delegation are kept as they were when the line was computed, so a sheet printed
+    again later reads as the one signed.
+    """
 
     __tablename__ = "subsidy_lines"
 
     batch_id: Mapped[str] = mapped_column(ForeignKey("subsidy_batches.id"), index=True)
-    representative_id: Mapped[str] = mapped_column(ForeignKey("representatives.id"))
-    days: Mapped[int] = mapped_column(Integer, default=0)
-    #: yuan, exact to the fen (``services.money``); never a float
-    amount: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0.00"))
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(10), default=SubsidyLineKind.DUTY)
+    representative_id: Mapped[str] = mapped_column(ForeignKey("representatives.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50), default="")
+    delegation: Mapped[str] = mapped_column(String(100), default="")
+    #: days worked, a half day counting 0.5
+    days: Mapped[Decimal] = mapped_column(Numeric(6, 1), default=Decimal(0))
+    #: yuan as computed from attendance, and as paid (the same unless adjusted with a reason); never floats
+    computed: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"))
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"))
+    adjust_reason: Mapped[str] = mapped_column(Text, default="")
+    #: for a correction: the paid month it corrects ("2026-10")
+    corrects_month: Mapped[str] = mapped_column(String(7), default="")
+    #: the days: [{"day": "2026-11-04", "slots": ["上午"], "share": "1", "rate": "100.00", "amount": "100.00"}]
     detail: Mapped[list] = mapped_column(JSON, default=list)
 
 
@@ -475,5 +525,5 @@ class AuditLog(Base):
     record_id: Mapped[str] = mapped_column(String(36), index=True)
     #: ``AuditAction``
     action: Mapped[str] = mapped_column(String(10))
-    before: Mapped[Optional[dict]] = mapped_column(JSON)
-    after: Mapped[Optional[dict]] = mapped_column(JSON)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: The newest migration. Checking a database against it needs no Alembic import, which keeps start-up
 #: fast; a test keeps it equal to Alembic's own head.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -119,7 +119,7 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.backup_made: Path | None = None
 
-    def upgrade(self) -> "Database":
+    def upgrade(self) -> Database:
         self.backup_made = upgrade(self.engine)
         return self
 

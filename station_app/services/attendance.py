@@ -4,8 +4,9 @@ Any operator records attendance. Signing in several people is one call and one t
 refused row (a day still to come, a turn already taken by a stand-in) writes none of them. A
 stand-in (替班) is one service for every page: the original turn is marked 替班 and linked to the
 stand-in's new turn, and once the duty day has come the stand-in is marked present. A turn left
-empty (absent or on leave, nobody standing in) is an empty post; subsidies will be paid from these
-rows.
+empty (absent or on leave, nobody standing in) is an empty post. The duty subsidy is paid from
+these rows (``services.subsidy``): a change in a month whose subsidy is confirmed or paid goes
+through ``check_attendance_change`` first.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError, ValidationFailed
 from station_app.services.roster_generation import _assignment, _check_free, _new_assignment, _require_reason
 from station_app.services.roster_people import PersonOnDuty, PersonRef, _name_of, _names, _people_by_slot
+from station_app.services.subsidy import check_attendance_change
 from station_app.vocab import AssignmentSource, Attendance, SlotName
 
 #: the marks a clerk sets directly; 替班 is set by recording a stand-in
@@ -85,6 +87,8 @@ def mark_attendance(
                     raise StationError(tr("{day} 还没到，不能签到", day=assignment.slot.day))
                 if assignment.attendance == Attendance.REPLACED:
                     raise StationError(tr("这次值班已由他人替班，请给替班人签到"))
+                if assignment.attendance != mark:
+                    check_attendance_change(session, assignment.slot.plan.station_id, assignment.slot.day)
             except StationError as exc:
                 raise StationError(tr("{name}：{error}", name=_name_of(session, PersonRef.of(assignment)),
                                       error=exc)) from exc
@@ -108,6 +112,7 @@ def stand_in(ctx: ServiceContext, assignment_id: str, substitute: PersonRef, rea
         if substitute == PersonRef.of(original):
             raise StationError(tr("替班人不能是本人"))
         _check_free(session, substitute, original.slot.day)
+        check_attendance_change(session, original.slot.plan.station_id, original.slot.day)
         new = _record_stand_in(session, original, substitute, reason, ctx.operator.name)
         if original.slot.day <= today:
             new.attendance, new.attended_at = str(Attendance.PRESENT), at or dt.datetime.now()

@@ -45,3 +45,10 @@ def format_yuan(amount: Decimal) -> str:
 
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+
+
+def capitals(amount: Decimal) -> str:
+    """The amount in Chinese capitals, as a sign-off sheet writes it: 壹万叁仟贰佰元整, 壹佰元伍角, 伍分."""
+    import cn2an  # loaded when a sheet is printed, not at start-up
+
+    return cn2an.an2cn(f"{yuan(amount):.2f}", "rmb")

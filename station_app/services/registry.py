@@ -5,6 +5,7 @@ editing, importing and voiding the registry is for a 管理员 (``ctx.write(admi
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -13,7 +14,7 @@ from pypinyin import Style, lazy_pinyin
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from station_app.db.models import Delegation, Record, RepGroup, Representative, Station, WindowUnit
+from station_app.db.models import Delegation, IncomeChange, Record, RepGroup, Representative, Station, WindowUnit
 from station_app.i18n import tr
 from station_app.io.excel import Column, SheetRow, SheetSpec, write_workbook
 from station_app.services import importing
@@ -263,7 +264,8 @@ def _named(session: Session, model: type, name: str, cache: dict | None = None):
     return obj
 
 
-def _apply(session: Session, rep: Representative, data: RepresentativeInput, cache: dict | None = None) -> None:
+def _apply(session: Session, rep: Representative, data: RepresentativeInput, cache: dict | None = None,
+           today: dt.date | None = None) -> None:
     rep.name = data.name
     rep.gender = data.gender
     rep.kind = data.kind
@@ -274,6 +276,8 @@ def _apply(session: Session, rep: Representative, data: RepresentativeInput, cac
     rep.work_unit = data.work_unit
     rep.phone = data.phone
     rep.id_number = data.id_number or None
+    if rep.id is not None and rep.has_fixed_income is not None and rep.has_fixed_income != bool(data.has_fixed_income):
+        _record_income_change(session, rep, bool(data.has_fixed_income), today or dt.date.today())
     rep.has_fixed_income = bool(data.has_fixed_income)
     rep.active = bool(data.active)
     rep.term = data.term
@@ -281,8 +285,21 @@ def _apply(session: Session, rep: Representative, data: RepresentativeInput, cac
     rep.pinyin = pinyin_key(data.name)
 
 
-def save_representative(ctx: ServiceContext, data: RepresentativeInput, rep_id: str | None = None) -> str:
-    """Add (``rep_id`` None) or change a representative; raises ValidationFailed with field messages."""
+def _record_income_change(session: Session, rep: Representative, has_fixed_income: bool, since: dt.date) -> None:
+    """Keep the fixed-income flag's history, so a past month's subsidy is computed as the flag stood then:
+    the first change also records what the flag was before it."""
+    known = session.scalar(select(IncomeChange.id).where(IncomeChange.representative_id == rep.id,
+                                                         IncomeChange.voided_at.is_(None)).limit(1))
+    if known is None:
+        session.add(IncomeChange(representative_id=rep.id, since=dt.date.min, has_fixed_income=rep.has_fixed_income))
+    session.add(IncomeChange(representative_id=rep.id, since=since, has_fixed_income=has_fixed_income))
+
+
+def save_representative(ctx: ServiceContext, data: RepresentativeInput, rep_id: str | None = None,
+                        today: dt.date | None = None) -> str:
+    """Add (``rep_id`` None) or change a representative; raises ValidationFailed with field messages.
+    A change of the fixed-income flag counts from ``today`` (the day of the edit): months before keep
+    the flag as it was, for the subsidy."""
     cleaned, errors = clean_representative(data)
     with ctx.write(admin_only=True) as session:
         errors = {**_duplicate_errors(session, cleaned, rep_id), **errors}
@@ -297,7 +314,7 @@ def save_representative(ctx: ServiceContext, data: RepresentativeInput, rep_id: 
                 raise NotFound(tr("找不到编号为 {id} 的代表", id=rep_id))
             if rep.is_voided:
                 raise StationError(tr("“{name}”已作废，不能再修改", name=rep.name))
-        _apply(session, rep, cleaned)
+        _apply(session, rep, cleaned, today=today)
         session.flush()
         return rep.id
 

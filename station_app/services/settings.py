@@ -30,7 +30,7 @@ from station_app.services.errors import ValidationFailed
 if TYPE_CHECKING:
     from station_app.services.messages import Message
 
-from station_app.vocab import DeadlineUnit, StationKind
+from station_app.vocab import DeadlineUnit, PaidMonthChange, StationKind
 
 DEFAULT_QR_TEMPLATE = (
     "BEGIN:VCARD\nVERSION:3.0\nN:{name};;;;\nFN:{name}\nTEL;TYPE=CELL:{phone}\nORG:{station}\n"
@@ -57,13 +57,13 @@ class StationSettings:
     #: a referral's deadline: so many working days, or so many calendar months (the seeds: 1个月内)
     referral_deadline_count: int = 1
     referral_deadline_unit: str = DeadlineUnit.MONTHS.value
-    #: yuan per duty day, exact to the fen
-    subsidy_rate: Decimal = Decimal("100.00")
+    #: what an attendance change in a month whose subsidy is paid does (the rates are kept in subsidy_rates)
+    subsidy_paid_month_change: str = PaidMonthChange.REFUSE.value
     #: one per line: the categories a visit can be filed under, and the units a problem can be referred to
     visit_categories: str = DEFAULT_CATEGORIES
     referral_units: str = DEFAULT_UNITS
 
-    def replace(self, **changes: object) -> "StationSettings":
+    def replace(self, **changes: object) -> StationSettings:
         return dataclasses.replace(self, **changes)
 
     @property
@@ -75,7 +75,7 @@ class StationSettings:
         return _lines(self.referral_units)
 
     @property
-    def deadline_rule(self) -> "DeadlineRule":
+    def deadline_rule(self) -> DeadlineRule:
         return DeadlineRule(self.referral_deadline_count, DeadlineUnit.parse(self.referral_deadline_unit)
                             or DeadlineUnit.MONTHS)
 
@@ -98,7 +98,7 @@ class DeadlineRule:
         """"1 个月" or "15 个工作日"."""
         return self.message().render()
 
-    def message(self) -> "Message":
+    def message(self) -> Message:
         from station_app.services.messages import Message  # it draws on io's date style: imported when used
 
         if self.unit == DeadlineUnit.MONTHS:
@@ -145,8 +145,9 @@ def validate(settings: StationSettings) -> dict[str, str]:
         errors["visit_categories"] = tr("至少要有一个问题类别")
     if not _lines(settings.referral_units):
         errors["referral_units"] = tr("至少要有一个承办单位")
-    if settings.subsidy_rate < 0:
-        errors["subsidy_rate"] = tr("补贴标准不能为负数")
+    if PaidMonthChange.parse(settings.subsidy_paid_month_change) is None:
+        errors["subsidy_paid_month_change"] = tr("已发放月份的签到变动应为：{choices}",
+                                                 choices="、".join(c.label for c in PaidMonthChange))
     unit = DeadlineUnit.parse(settings.referral_deadline_unit)
     if unit is None:
         errors["referral_deadline_unit"] = tr("办理期限应按：{choices}", choices="、".join(u.label for u in DeadlineUnit))
@@ -186,7 +187,7 @@ class ThisStationInput:
     phone: str = ""
 
     @classmethod
-    def of(cls, station: StationRef) -> "ThisStationInput":
+    def of(cls, station: StationRef) -> ThisStationInput:
         return cls(station.name, station.code, station.kind, station.address, station.phone)
 
 

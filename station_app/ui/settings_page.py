@@ -33,7 +33,7 @@ from station_app.services.settings import (
     ThisStationInput,
 )
 from station_app.ui.forms import ERROR_FIELD_STYLE, error_label
-from station_app.vocab import DeadlineUnit, StationKind
+from station_app.vocab import DeadlineUnit, PaidMonthChange, StationKind
 
 #: this station's own row: settings page field → ``ThisStationInput`` attribute
 STATION_FIELDS = {"station_name": "name", "station_code": "code", "station_kind": "kind",
@@ -50,7 +50,7 @@ LABELS = {
     "referral_number_template": tr("交办单编号格式"),
     "referral_abbr": tr("编号简称"),
     "referral_deadline_count": tr("交办办理期限"),
-    "subsidy_rate": tr("误工补贴标准（元/天）"),
+    "subsidy_paid_month_change": tr("补贴已发放月份的签到变动"),
     "visit_categories": tr("问题类别（每行一个）"),
     "referral_units": tr("承办单位（每行一个）"),
 }
@@ -59,9 +59,13 @@ HINTS = {
     + tr("。可改为县网上联络平台地址，如 https://平台地址/rep/{id}"),
     "station_qr_template": tr("可用占位符：") + " ".join("{" + p + "}" for p in STATION_QR_PLACEHOLDERS),
     "referral_number_template": tr("{abbr} 简称，{year} 年份，{seq} 年内序号，如 濮监交〔2025〕12号"),
+    "subsidy_paid_month_change": tr("某月补贴发放后再改该月签到：拒绝修改，或允许修改并把差额作为更正行计入下一批。"
+                                    "补贴标准在“误工补贴”页按起始日期设置。"),
     "referral_deadline_count": tr("按工作日计算时跳过节假日；按月计算时到几个月后的同一日（该月没有这一日的为月末），"
                                   "遇节假日顺延到下一个工作日。登记交办时也可为一件单独改定。"),
 }
+#: fields chosen from a list of words
+CHOICES = {"station_kind": StationKind, "subsidy_paid_month_change": PaidMonthChange}
 #: shown in the same row as the field before it
 BESIDE = {"referral_deadline_unit": "referral_deadline_count"}
 
@@ -84,10 +88,10 @@ class SettingsPage(QWidget):
                 continue
             label = QLabel(LABELS[key])
             cell = None
-            if key == "station_kind":
+            if key in CHOICES:
                 widget = QComboBox()
-                for station_kind in StationKind:
-                    widget.addItem(station_kind.label, station_kind.value)
+                for word in CHOICES[key]:
+                    widget.addItem(word.label, word.value)
             elif key == "referral_deadline_count":
                 widget = QSpinBox()
                 widget.setRange(1, 365)
