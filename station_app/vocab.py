@@ -251,6 +251,14 @@ class BatchState(Word):
     PAID = "已发放", "Paid"
 
 
+class BatchStep(Word):
+    """A step in a subsidy batch's history."""
+
+    CONFIRM = "确认", "Confirmed"
+    WITHDRAW = "撤回确认", "Confirmation withdrawn"
+    PAY = "发放", "Paid out"
+
+
 class SubsidyLineKind(Word):
     """A line of a subsidy batch: the month's own duty days, or a correction to a month already paid."""
 

@@ -54,11 +54,12 @@ from station_app.i18n import tr
 from station_app.services import money
 from station_app.services.context import ServiceContext
 from station_app.services.errors import NotFound, StationError, ValidationFailed
+from station_app.services.messages import Message
 from station_app.services.registry import pinyin_key
 from station_app.services.roster_people import PersonRef, _names
 from station_app.services.settings import _load as _load_settings
 from station_app.services.voiding import mark_void
-from station_app.vocab import Attendance, BatchState, PaidMonthChange, SlotName, SubsidyLineKind
+from station_app.vocab import Attendance, BatchState, BatchStep, PaidMonthChange, SlotName, SubsidyLineKind
 
 #: the rate a station pays until it sets one: the seeds' 100 yuan a day
 DEFAULT_RATE = Decimal("100.00")
@@ -392,6 +393,22 @@ class Line:
 
 
 @dataclass(frozen=True)
+class BatchEvent:
+    """确认, 撤回确认 or 发放: when (UTC), who, and the note (rendered in the reader's language)."""
+
+    at: dt.datetime
+    by: str
+    step: BatchStep
+    note: str
+
+    @classmethod
+    def from_json(cls, data: dict) -> BatchEvent:
+        note = data.get("note") or ""
+        return cls(dt.datetime.fromisoformat(data["at"]), data.get("by", ""), BatchStep(data["step"]),
+                   Message.from_json(note).render() if isinstance(note, dict) else str(note))
+
+
+@dataclass(frozen=True)
 class Batch:
     """A station's month: its state and lines. ``id`` None: not stored yet (a month nobody computed, shown
     as computed from the attendance now)."""
@@ -410,8 +427,8 @@ class Batch:
     paid_by: str = ""
     #: why a draft cannot be confirmed yet (the month still running, an earlier month left in draft ...)
     blockers: tuple[str, ...] = field(default=())
-    #: the batch's steps: {"at", "by", "action", "note"}
-    events: tuple[dict, ...] = field(default=())
+    #: the batch's steps, oldest first
+    events: tuple[BatchEvent, ...] = field(default=())
 
     @property
     def total(self) -> Decimal:
@@ -554,7 +571,8 @@ def _view(session: Session, station: Station, month: Month, row: SubsidyBatch | 
     if row is None:
         return Batch(None, station.id, station.name, month, state, tuple(lines), tuple(meals), blockers=tuple(blockers))
     return Batch(row.id, station.id, station.name, month, state, tuple(lines), tuple(meals), row.computed_at,
-                 row.confirmed_at, row.confirmed_by, row.paid_on, row.paid_by, tuple(blockers), tuple(row.events or ()))
+                 row.confirmed_at, row.confirmed_by, row.paid_on, row.paid_by, tuple(blockers),
+                 tuple(BatchEvent.from_json(e) for e in row.events or ()))
 
 
 def _station(session: Session, station_id: str) -> Station:
@@ -695,7 +713,7 @@ def confirm(ctx: ServiceContext, month: Month | str, reviewed_total: Decimal | N
         row.state = BatchState.CONFIRMED.value
         row.confirmed_at = utcnow()
         row.confirmed_by = ctx.operator.name
-        _log(row, ctx, tr("确认"), tr("合计 {total} 元", total=money.format_yuan(view.total)))
+        _log(row, ctx, BatchStep.CONFIRM, Message.of("合计 {total} 元", total=money.format_yuan(view.total)))
     return batch(ctx, month, today)
 
 
@@ -713,7 +731,7 @@ def withdraw(ctx: ServiceContext, month: Month | str, reason: str, today: dt.dat
         row.state = BatchState.DRAFT.value
         row.confirmed_at = None
         row.confirmed_by = ""
-        _log(row, ctx, tr("撤回确认"), reason)
+        _log(row, ctx, BatchStep.WITHDRAW, reason)
     return batch(ctx, month, today)
 
 
@@ -739,14 +757,16 @@ def pay(ctx: ServiceContext, month: Month | str, paid_on: dt.date, paid_by: str 
         row.paid_on = paid_on
         row.paid_by = paid_by
         row.paid_at = utcnow()
-        _log(row, ctx, tr("发放"), tr("{day} 由 {name} 发放", day=paid_on, name=paid_by))
+        _log(row, ctx, BatchStep.PAY, Message.of("{day} 由 {name} 发放", day=paid_on, name=paid_by))
     return batch(ctx, month, today)
 
 
-def _log(row: SubsidyBatch, ctx: ServiceContext, action: str, note: str) -> None:
-    """A step in the batch's history, shown on its page: when, who, what, why."""
+def _log(row: SubsidyBatch, ctx: ServiceContext, step: BatchStep, note: Message | str) -> None:
+    """A step in the batch's history, shown on its page: when, who, what, and the note (a reason as typed,
+    or the program's sentence kept as a ``Message`` to be read in either language)."""
     row.events = [*(row.events or []), {"at": utcnow().isoformat(timespec="seconds"), "by": ctx.operator.name,
-                                         "action": action, "note": note}]
+                                         "step": step.value,
+                                         "note": note.to_json() if isinstance(note, Message) else note}]
 
 
 # --- The lock ----------------------------------------------------------------------------------

@@ -189,7 +189,8 @@ def test_a_batch_goes_from_draft_to_confirmed_to_paid(ctx, st):
         subsidy.pay(ctx, "2026-11", dt.date(2026, 12, 3), today=AFTER_NOVEMBER)
     paid = subsidy.pay(ctx, "2026-11", dt.date(2026, 12, 1), "出纳 陈红", today=AFTER_NOVEMBER)
     assert (paid.state, paid.paid_on, paid.paid_by) == (BatchState.PAID, dt.date(2026, 12, 1), "出纳 陈红")
-    assert [e["action"] for e in paid.events] == ["确认", "发放"]
+    assert [(e.step, e.by, e.note) for e in paid.events] == [("确认", "测试员", "合计 150.00 元"),
+                                                           ("发放", "测试员", "2026年12月1日 由 出纳 陈红 发放")]
     with ctx.read() as s:
         row = s.scalar(select(SubsidyBatch))
         assert (row.state, row.paid_on) == ("已发放", dt.date(2026, 12, 1))
