@@ -284,7 +284,48 @@ def _build_parser() -> argparse.ArgumentParser:
     empty.add_argument("--month", required=True, metavar="YYYY-MM", help=tr("月份"))
     empty.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help=tr("输出的 PDF 文件"))
     empty.set_defaults(run=_roster_empty_posts)
+
+    _subsidy_parser(verbs)
     return parser
+
+
+def _subsidy_parser(verbs) -> None:
+    subsidy = verbs.add_parser("subsidy", help=tr("误工补贴：签领表、确认、发放、标准、年度汇总"), description=tr(
+        "误工补贴。subsidy --month 2026-11 --out 签领表.xlsx（或 .pdf）写出这个月的签领表：还没有计算的月份先按签到计算草稿；"
+        "subsidy confirm / pay / withdraw 改变这个月的状态，规则与窗口“误工补贴”页相同。"))
+    subsidy.add_argument("--month", metavar="YYYY-MM", help=tr("月份"))
+    subsidy.add_argument("--out", type=Path, metavar="FILE.xlsx|FILE.pdf", help=tr("输出的 Excel 或 PDF 文件"))
+    subsidy.add_argument("--meals", action="store_true", help=tr("写出用餐统计，而不是签领表"))
+    subsidy.set_defaults(run=_subsidy_sheet)
+    sverbs = subsidy.add_subparsers(dest="subsidy_verb", metavar=tr("操作"), parser_class=_Parser)
+
+    def month_verb(name: str, help_text: str, run) -> argparse.ArgumentParser:
+        sub = sverbs.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--month", required=True, metavar="YYYY-MM", help=tr("月份"))
+        sub.set_defaults(run=run)
+        return sub
+
+    month_verb("show", tr("列出这个月的补贴：每人的值班日期、天数、标准和金额"), _subsidy_show)
+    confirm = month_verb("confirm", tr("确认这个月的补贴（月底以后；前面的月份须先确认）"), _subsidy_confirm)
+    confirm.add_argument("--total", metavar="YUAN", help=tr("审核时看到的合计；签到若已变动使合计不同，则不确认"))
+    withdraw = month_verb("withdraw", tr("撤回这个月的确认，回到草稿（未发放时）"), _subsidy_withdraw)
+    withdraw.add_argument("--reason", required=True, help=tr("撤回的原因"))
+    pay = month_verb("pay", tr("把已确认的这个月标为已发放；此后该月签到锁定"), _subsidy_pay)
+    pay.add_argument("--paid-on", metavar="YYYY-MM-DD", help=tr("发放日期（默认今天）"))
+    pay.add_argument("--paid-by", metavar="NAME", help=tr("发放人（默认操作员）"))
+    year = sverbs.add_parser("year", help=tr("把一年的已发放补贴按人按月导出为 Excel"), description=tr(
+        "把一年的已发放补贴按人按月导出为 Excel；加 --since 时另写自那天以来的累计发放（如“去年以来共发放”）。"))
+    year.add_argument("--year", type=int, required=True, metavar="YYYY", help=tr("年份"))
+    year.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help=tr("输出的 Excel 文件"))
+    year.add_argument("--since", metavar="YYYY-MM-DD", help=tr("累计发放的起始日期"))
+    year.set_defaults(run=_subsidy_year)
+    rates = sverbs.add_parser("rates", help=tr("列出补贴标准，或用 --from 和 --yuan 新设一条"), description=tr(
+        "列出本站的补贴标准；用 --from 和 --yuan 新设一条：从那天起按新标准计算，已确认或发放的月份不变。"))
+    rates.add_argument("--from", dest="valid_from", metavar="YYYY-MM-DD", help=tr("新标准的起始日期"))
+    rates.add_argument("--yuan", metavar="YUAN", help=tr("每天的标准（元）"))
+    rates.add_argument("--half-day", action="store_true", help=tr("只值半天（上午或下午）的按一半发放"))
+    rates.add_argument("--note", default="", help=tr("备注"))
+    rates.set_defaults(run=_subsidy_rates)
 
 
 def _forms_arguments(parser: argparse.ArgumentParser) -> None:
@@ -302,6 +343,7 @@ def _context(args: argparse.Namespace):
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from station_app.services import money
     from station_app.services.demo import fill_demo
 
     today = _date(args.today, "--today ") if args.today else None
@@ -309,11 +351,11 @@ def _demo(args: argparse.Namespace) -> int:
     summary = fill_demo(_context(args), seed=args.seed, today=today)
     print(tr("已装入演示数据：{stations} 个站点，{reps} 位代表（{free} 位无固定收入），{dels} 个代表团，"
              "{groups} 个代表小组，{units} 个窗口单位；两个排班方案共 {turns} 人次已过去的值班及签到；"
-             "接待登记 {visits} 条，交办单 {referrals} 件。用时 {sec:.1f} 秒。",
+             "接待登记 {visits} 条，交办单 {referrals} 件；误工补贴已发放 {months} 个月共 {paid} 元。用时 {sec:.1f} 秒。",
              stations=summary.stations, reps=summary.representatives, free=summary.without_fixed_income,
              dels=summary.delegations, groups=summary.groups, units=summary.window_units, turns=summary.duty_turns,
-             visits=summary.visits, referrals=summary.referrals,
-             sec=time.perf_counter() - started))
+             visits=summary.visits, referrals=summary.referrals, months=summary.subsidy_months,
+             paid=money.format_yuan(summary.subsidy_paid), sec=time.perf_counter() - started))
     return EXIT_OK
 
 
@@ -578,6 +620,96 @@ def _roster_empty_posts(args: argparse.Namespace) -> int:
     year, month = parse_month(args.month)
     pages = print_empty_posts(_context(args), year, month, args.out)
     print(tr("已写出 {year}年{month}月空岗表 {pages} 页到 {file}", year=year, month=month, pages=pages, file=args.out))
+    return EXIT_OK
+
+
+def _subsidy_summary(batch) -> str:
+    from station_app.services import money
+
+    return tr("{month}误工补贴（{state}）：{people} 人，{days} 天，合计 {total} 元（{capitals}）", month=batch.month.label,
+              state=batch.state.label, people=batch.people, days=_days(batch.day_total),
+              total=money.format_yuan(batch.total), capitals=money.capitals(batch.total))
+
+
+def _days(value) -> str:
+    return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
+
+
+def _subsidy_sheet(args: argparse.Namespace) -> int:
+    from station_app.services.errors import ValidationFailed
+    from station_app.services.subsidy_output import write_sheet
+
+    if not args.month or not args.out:
+        raise ValidationFailed({"month": tr("请用 --month 指明月份、--out 指明输出文件，如 subsidy --month 2026-11 --out 签领表.xlsx")})
+    batch = write_sheet(_context(args), args.month, args.out, meals=args.meals)
+    print(_subsidy_summary(batch))
+    print(tr("已写出{what}到 {file}", what=tr("用餐统计") if args.meals else tr("签领表"), file=args.out))
+    return EXIT_OK
+
+
+def _subsidy_show(args: argparse.Namespace) -> int:
+    from station_app.services import money, subsidy
+
+    batch = subsidy.refresh_draft(_context(args), args.month)
+    print(_subsidy_summary(batch))
+    for line in batch.lines:
+        print(f"{line.seq:>3}  {line.name}　{line.delegation}　{line.dates_text}　{_days(line.day_count)}"
+              f"　{line.rate_text}　{money.format_yuan(line.amount)}" + (f"　{line.remark}" if line.remark else ""))
+    for blocker in batch.blockers:
+        print(tr("尚不能确认：{reason}", reason=blocker))
+    return EXIT_OK
+
+
+def _subsidy_confirm(args: argparse.Namespace) -> int:
+    from station_app.services import money, subsidy
+
+    total = money.yuan(args.total, "--total") if args.total else None
+    print(_subsidy_summary(subsidy.confirm(_context(args), args.month, reviewed_total=total)))
+    return EXIT_OK
+
+
+def _subsidy_withdraw(args: argparse.Namespace) -> int:
+    from station_app.services import subsidy
+
+    print(_subsidy_summary(subsidy.withdraw(_context(args), args.month, args.reason)))
+    return EXIT_OK
+
+
+def _subsidy_pay(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from station_app.services import subsidy
+
+    paid_on = _date(args.paid_on, "--paid-on ") if args.paid_on else dt.date.today()
+    print(_subsidy_summary(subsidy.pay(_context(args), args.month, paid_on, args.paid_by or "")))
+    return EXIT_OK
+
+
+def _subsidy_year(args: argparse.Namespace) -> int:
+    from station_app.services import money
+    from station_app.services.subsidy_output import write_year
+
+    since = _date(args.since, "--since ") if args.since else None
+    summary = write_year(_context(args), args.year, args.out, since)
+    print(tr("已导出 {year} 年已发放补贴：{people} 人，合计 {total} 元，到 {file}", year=args.year,
+             people=len(summary.rows), total=money.format_yuan(summary.total), file=args.out))
+    return EXIT_OK
+
+
+def _subsidy_rates(args: argparse.Namespace) -> int:
+    from station_app.services import money, subsidy
+    from station_app.services.errors import ValidationFailed
+
+    ctx = _context(args)
+    if args.valid_from or args.yuan:
+        if not (args.valid_from and args.yuan):
+            raise ValidationFailed({"rate": tr("新设标准须同时给出 --from 和 --yuan")})
+        subsidy.add_rate(ctx, _date(args.valid_from, "--from "), args.yuan, args.half_day, args.note)
+    rows = subsidy.rates(ctx) or [subsidy.DEFAULT]
+    for rate in rows:
+        start = tr("起始") if rate.id is None else str(rate.valid_from)
+        half = tr("半天减半") if rate.half_day_half else tr("半天按全天")
+        print(f"{start}　{money.format_yuan(rate.daily_rate)} {tr('元/天')}　{half}" + (f"　{rate.note}" if rate.note else ""))
     return EXIT_OK
 
 

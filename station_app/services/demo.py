@@ -11,6 +11,7 @@ import datetime as dt
 import random
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
 from faker import Faker
 from sqlalchemy import func, select
@@ -87,6 +88,9 @@ class DemoSummary:
     uncovered: int = 0
     visits: int = 0
     referrals: int = 0
+    #: months of 误工补贴 paid, and what they paid (yuan)
+    subsidy_months: int = 0
+    subsidy_paid: Decimal = Decimal("0.00")
 
 
 class _Ids:
@@ -116,8 +120,29 @@ def fill_demo(ctx: ServiceContext, seed: int = 2025, today: dt.date | None = Non
         fake = Faker("zh_CN")
         fake.seed_instance(seed + 3)
         visits, referral_count = _fill_visits(ctx, session, random.Random(seed + 3), fake, today)
+        months, paid = _fill_subsidy(ctx, today)
     return DemoSummary(**{**registry_summary.__dict__, "duty_turns": turns, "uncovered": uncovered, "visits": visits,
-                          "referrals": referral_count})
+                          "referrals": referral_count, "subsidy_months": months, "subsidy_paid": paid})
+
+
+def _fill_subsidy(ctx: ServiceContext, today: dt.date) -> tuple[int, Decimal]:
+    """This station's 误工补贴: every month of the demo's duty before this one confirmed and paid (on the 5th of
+    the month after, or today if that is still to come), the current month left as a draft."""
+    from station_app.services import subsidy
+
+    current = subsidy.Month.of(today)
+    month = subsidy.Month.of(_months_ahead(today, -12))
+    months, paid = 0, Decimal("0.00")
+    while month < current:
+        draft = subsidy.refresh_draft(ctx, month, today=today)
+        if draft.lines:
+            subsidy.confirm(ctx, month, today=today)
+            following = month.next().first
+            done = subsidy.pay(ctx, month, min(following.replace(day=5), today), "站长", today=today)
+            months, paid = months + 1, paid + done.total
+        month = month.next()
+    subsidy.refresh_draft(ctx, current, today=today)
+    return months, paid
 
 
 def _fill_registry(ctx: ServiceContext, session: Session, seed: int) -> DemoSummary:

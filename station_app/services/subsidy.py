@@ -500,7 +500,9 @@ def _computed_lines(session: Session, station_id: str, month: Month) -> list[Lin
     earned = _earned(session, station_id, month)
     corrections = _corrections(session, station_id, month)
     people = {PersonRef.representative(rep) for rep in earned} | {PersonRef.representative(rep) for rep, _m in corrections}
-    names = _names(session, people)
+    # the sheet has a delegation column: a name told apart by its delegation needs no second copy of it
+    names = {person: (name.removesuffix(f"（{unit}）") if unit else name, unit)
+             for person, (name, unit) in _names(session, people).items()}
     lines: list[Line] = []
     for rep, days in earned.items():
         name, unit = names.get(PersonRef.representative(rep), ("?", ""))
