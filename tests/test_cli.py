@@ -37,7 +37,8 @@ VERBS = [[], ["demo"], ["reps"], ["reps", "import"], ["reps", "export"], ["qr"],
          ["roster", "print"], ["roster", "empty-posts"], ["referral"], ["referral", "show"], ["referral", "sign"],
          ["referral", "feedback"], ["referral", "follow-up"], ["referral", "close"], ["referral", "return"],
          ["referral", "reassign"], ["referral", "extend"], ["referral", "forms"], ["referral", "reminder"],
-         ["referrals"], ["referrals", "export"]]
+         ["referrals"], ["referrals", "export"], ["subsidy"], ["subsidy", "show"], ["subsidy", "confirm"],
+         ["subsidy", "withdraw"], ["subsidy", "pay"], ["subsidy", "year"], ["subsidy", "rates"]]
 #: what argparse says in its own English, when nobody translates it
 ARGPARSE_ENGLISH = ("usage", "options", "positional arguments", "show this help message and exit",
                     "unrecognized arguments", "the following arguments are required", "invalid choice", "argument ",
@@ -488,3 +489,36 @@ def test_qr_onto_an_unwritable_place_fails_with_one_line(url, tmp_path, capsys):
     assert main(["--db", url, "qr", "--out", str(blocked / "codes")]) == 2  # the PNGs are written in a worker thread
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "blocked" in err
+
+
+def test_the_subsidy_moves_from_the_command_line_by_the_window_s_rules(demo_url, capsys):
+    """The demo (built on 20 November) paid every month before November and left November in draft."""
+    assert main(["--db", demo_url, "subsidy", "show", "--month", "2026-10"]) == 0
+    assert "2026年10月误工补贴（已发放）" in capsys.readouterr().out
+    assert main(["--db", demo_url, "subsidy", "show", "--month", "2026-11"]) == 0
+    shown = capsys.readouterr().out
+    assert "2026年11月误工补贴（草稿）" in shown
+    total = shown.split("合计 ")[1].split(" 元")[0]
+    assert main(["--db", demo_url, "subsidy", "pay", "--month", "2026-11"]) == 2
+    assert "须先确认" in capsys.readouterr().err
+    assert main(["--db", demo_url, "subsidy", "confirm", "--month", "2026-11", "--total", "1.00"]) == 2
+    assert "合计由 1.00 元变为" in capsys.readouterr().err
+    assert main(["--db", demo_url, "subsidy", "confirm", "--month", "2026-11", "--total", total]) == 0
+    assert "（已确认）" in capsys.readouterr().out
+    assert main(["--db", demo_url, "subsidy", "pay", "--month", "2026-11", "--paid-on", "2026-12-01",
+                 "--paid-by", "出纳 陈红"]) == 0
+    assert "（已发放）" in capsys.readouterr().out
+    assert main(["--db", demo_url, "subsidy", "rates", "--from", "2026-11-15", "--yuan", "120"]) == 2
+    assert "最早从 2026-12-01 起" in capsys.readouterr().err
+    assert main(["--db", demo_url, "subsidy", "rates", "--from", "2027-01-01", "--yuan", "120", "--half-day"]) == 0
+    assert "2027-01-01　120.00 元/天　半天减半" in capsys.readouterr().out
+    database = open_database(demo_url)
+    with database.session() as s:
+        from station_app.db.models import SubsidyBatch
+
+        states = dict(s.execute(select(SubsidyBatch.month, SubsidyBatch.state)).all())
+        paid_by = s.scalar(select(SubsidyBatch.paid_by).where(SubsidyBatch.month == "2026-11"))
+    database.dispose()
+    assert states["2026-11"] == "已发放" and paid_by == "出纳 陈红"
+    assert all(state == "已发放" for month, state in states.items() if month < "2026-11")
+    assert len(states) >= 12

@@ -10,8 +10,8 @@ import datetime as dt
 from pathlib import Path
 
 from station_app.i18n import tr
-from station_app.services import subsidy
 from station_app.services import settings as settings_service
+from station_app.services import subsidy
 from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError
 from station_app.services.subsidy import Batch, Month
