@@ -110,3 +110,17 @@ def test_demo_has_a_year_of_duty_visits_and_referrals_in_every_state(demo_db, de
     assert any(r.rounds > 1 for r in referrals)
     assert any(r.state in ("待交办", "已交办") and r.deadline < today for r in referrals)
     assert {"出勤", "缺勤", "请假", "替班", "待签到"} <= attendance
+
+
+def test_demo_pays_its_past_months_and_leaves_this_month_in_draft(demo_ctx, demo_template):
+    from station_app.services import subsidy
+
+    summary = demo_template[1]
+    months = dict(subsidy.months_with_batches(demo_ctx))
+    assert months.pop(subsidy.Month(2026, 11)) == "草稿"
+    assert set(months.values()) == {"已发放"} and len(months) == summary.subsidy_months >= 11
+    running = subsidy.paid_since(demo_ctx, dt.date(2025, 1, 1))
+    assert running.total == summary.subsidy_paid and running.total > 10000
+    october = subsidy.batch(demo_ctx, "2026-10", today=DEMO_DAY)
+    assert october.paid_on == dt.date(2026, 11, 5) and october.total == sum(line.amount for line in october.lines)
+    assert october.meals and october.lunches >= october.breakfasts > 0
