@@ -152,7 +152,8 @@ def _local_date(at: dt.datetime | None) -> dt.date | None:
 
 
 def state_text(batch: Batch) -> str:
-    """Where the batch stands: "状态：草稿", "已确认：测试员，2026年12月2日", "已发放：2026年12月5日"."""
+    """Where the batch stands: "状态：草稿", "状态：已确认（刘站长确认于2026年12月2日）",
+    "状态：已发放（刘站长确认于2026年12月2日，2026年12月5日发放）"."""
     if batch.state == BatchState.DRAFT:
         return tr("状态：{state}", state=BatchState.DRAFT.label)
     confirmed = tr("{by}确认于{day}", by=batch.confirmed_by, day=chinese_date(_local_date(batch.confirmed_at)))
