@@ -26,7 +26,7 @@ import math
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -519,10 +519,11 @@ def _collect_rows(
 # Writing
 # --------------------------------------------------------------------------------------------
 
-_KINDS = ("text", "int", "money", "date", "datetime")
+_KINDS = ("text", "int", "number", "money", "date", "datetime")
 _NUMBER_FORMATS = {
     "text": "@",
     "int": "0",
+    "number": "General",  # a count that may be a half: 4, 3.5
     "money": "#,##0.00",
     "date": "yyyy-mm-dd",
     "datetime": "yyyy-mm-dd hh:mm",
@@ -541,6 +542,10 @@ _HEADING_FONT = Font(bold=True, size=14)
 _HEADING_ALIGN = Alignment(horizontal="center", vertical="center")
 _TEXT_ALIGN = Alignment(vertical="center", wrap_text=True)
 _VALUE_ALIGN = Alignment(vertical="center")
+_SUBHEADING_ALIGN = Alignment(horizontal="left", vertical="center", wrap_text=True)
+_TOTAL_FONT = Font(bold=True)
+_TOTAL_FILL = PatternFill(fill_type="solid", start_color="F2F2F2", end_color="F2F2F2")
+_NOTE_ALIGN = Alignment(horizontal="left", vertical="center")
 
 
 @dataclass(frozen=True)
@@ -550,7 +555,7 @@ class Column:
     key: str
     header: str  # Chinese header
     width: float = 12  # Excel column width in characters (a Chinese character takes about 2)
-    kind: str = "text"  # "text" | "int" | "money" | "date" | "datetime"
+    kind: str = "text"  # "text" | "int" | "number" | "money" | "date" | "datetime"
 
     def __post_init__(self) -> None:
         if self.kind not in _KINDS:
@@ -566,6 +571,17 @@ class SheetSpec:
     rows: Iterable[Mapping[str, object]]
     heading: str | None = None  # merged title row above the header
     landscape: bool = False
+    #: a merged line between the heading and the header (what the sheet is about: a rate, a state)
+    subheading: str | None = None
+    #: bold, filled rows under the data (合计), outside the autofilter; same columns and kinds as the rows
+    totals: Sequence[Mapping[str, object]] = ()
+    #: lines under the table, each merged across the columns (经办人、审核人 to sign a printed sheet)
+    notes: Sequence[str] = ()
+    #: the data rows' height in points, or a function of the row giving it (None: Excel's own)
+    row_height: float | Callable[[Mapping[str, object]], float | None] | None = None
+    #: printed at the top of every page (a draft's mark)
+    page_header: str = ""
+    autofilter: bool = True
 
 
 def write_workbook(
@@ -629,7 +645,7 @@ def _unique_title(title: str, taken: set[str]) -> str:
 def _write_sheet(ws: WriteOnlyWorksheet, spec: SheetSpec) -> None:
     columns = spec.columns
     last_letter = get_column_letter(len(columns))
-    header_row = 2 if spec.heading else 1
+    header_row = 1 + bool(spec.heading) + bool(spec.subheading)
 
     # Write-only mode emits these before the first row, so they must be set now.
     for index, column in enumerate(columns, 1):
@@ -637,14 +653,24 @@ def _write_sheet(ws: WriteOnlyWorksheet, spec: SheetSpec) -> None:
     ws.freeze_panes = f"A{header_row + 1}"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
+    row_number = 0
     if spec.heading:
-        ws.row_dimensions[1].height = 28
+        row_number += 1
+        ws.row_dimensions[row_number].height = 28
         heading = WriteOnlyCell(ws, value=_text_value(spec.heading))
         heading.font = _HEADING_FONT
         heading.alignment = _HEADING_ALIGN
         ws.append([heading])
         if len(columns) > 1:
-            ws.merged_cells.add(f"A1:{last_letter}1")
+            ws.merged_cells.add(f"A{row_number}:{last_letter}{row_number}")
+    if spec.subheading:
+        row_number += 1
+        ws.row_dimensions[row_number].height = 20
+        line = WriteOnlyCell(ws, value=_text_value(spec.subheading))
+        line.alignment = _SUBHEADING_ALIGN
+        ws.append([line])
+        if len(columns) > 1:
+            ws.merged_cells.add(f"A{row_number}:{last_letter}{row_number}")
 
     header_cells = []
     for column in columns:
@@ -668,12 +694,42 @@ def _write_sheet(ws: WriteOnlyWorksheet, spec: SheetSpec) -> None:
 
     last_row = header_row
     for record in spec.rows:
+        height = spec.row_height(record) if callable(spec.row_height) else spec.row_height
+        if height:
+            ws.row_dimensions[last_row + 1].height = height
         for column, cell in zip(columns, templates):
             _set_cell(cell, column.kind, record.get(column.key))
         ws.append(templates)
         last_row += 1
+    filtered_to = last_row
 
-    ws.auto_filter.ref = f"A{header_row}:{last_letter}{last_row}"
+    for record in spec.totals:
+        cells = []
+        for column in columns:
+            cell = WriteOnlyCell(ws)
+            cell.border = _BORDER
+            cell.font = _TOTAL_FONT
+            cell.fill = _TOTAL_FILL
+            cell.number_format = _NUMBER_FORMATS[column.kind]
+            cell.alignment = _TEXT_ALIGN if column.kind == "text" else _VALUE_ALIGN
+            _set_cell(cell, column.kind, record.get(column.key))
+            cells.append(cell)
+        ws.append(cells)
+        last_row += 1
+    if spec.notes:
+        ws.append([])  # a blank line between the table and what is signed under it
+        last_row += 1
+    for note in spec.notes:
+        last_row += 1
+        ws.row_dimensions[last_row].height = 24
+        cell = WriteOnlyCell(ws, value=_text_value(note))
+        cell.alignment = _NOTE_ALIGN
+        ws.append([cell])
+        if len(columns) > 1:
+            ws.merged_cells.add(f"A{last_row}:{last_letter}{last_row}")
+
+    if spec.autofilter:
+        ws.auto_filter.ref = f"A{header_row}:{last_letter}{filtered_to}"
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.paperSize = _A4
     ws.page_setup.orientation = "landscape" if spec.landscape else "portrait"
@@ -682,6 +738,8 @@ def _write_sheet(ws: WriteOnlyWorksheet, spec: SheetSpec) -> None:
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if spec.page_header:
+        ws.oddHeader.center.text = spec.page_header.replace("&", "&&")
     ws.oddFooter.center.text = tr("第 &P 页，共 &N 页")
 
 
@@ -703,7 +761,7 @@ def _convert(kind: str, value: object) -> object:
         return _text_value(value if isinstance(value, str) else clean_text(value))
     if kind == "int":
         return _to_int(value)
-    if kind == "money":
+    if kind in ("money", "number"):
         return _to_money(value)
     if kind == "date":
         return _to_date(value, with_time=False)

@@ -517,6 +517,29 @@ def test_write_workbook_puts_heading_above_header_and_freezes_below_it(tmp_path)
     assert ws.auto_filter.ref == "A2:H4"
 
 
+def test_a_printed_sheet_can_carry_a_line_under_its_title_a_total_row_and_lines_to_sign(tmp_path):
+    path = tmp_path / "签领表.xlsx"
+    columns = [Column("name", "姓名", 10), Column("days", "天数", 8, "number"), Column("amount", "金额", 12, "money")]
+    rows = [{"name": "王秀兰", "days": Decimal("3.5"), "amount": Decimal("350.00")},
+            {"name": "李建国", "days": Decimal("1"), "amount": Decimal("100.01")}]
+
+    write_workbook(path, [SheetSpec("签领表", columns, rows, heading="2026年11月误工补贴签领表",
+                                    subheading="标准：100.00 元/天", totals=[{"name": "合计", "amount": Decimal("450.01")}],
+                                    notes=["经办人：＿＿＿＿　审核人：＿＿＿＿"], row_height=lambda row: 30,
+                                    page_header="草稿（未确认，不作发放凭据）")])
+
+    ws = openpyxl.load_workbook(path)["签领表"]
+    assert [ws["A1"].value, ws["A2"].value] == ["2026年11月误工补贴签领表", "标准：100.00 元/天"]
+    assert [c.value for c in ws[3]] == ["姓名", "天数", "金额"]
+    assert ws.freeze_panes == "A4" and ws.print_title_rows == "$3:$3"
+    assert [ws["B4"].value, ws["B5"].value] == [3.5, 1] and ws["B4"].number_format == "General"
+    assert ws.row_dimensions[4].height == ws.row_dimensions[5].height == 30
+    assert ws["A6"].value == "合计" and ws["C6"].value == 450.01 and ws["A6"].font.b
+    assert ws.auto_filter.ref == "A3:C5"  # the total row is not filtered with the rows
+    assert ws["A8"].value.startswith("经办人：") and "A8:C8" in [str(r) for r in ws.merged_cells.ranges]
+    assert ws.oddHeader.center.text == "草稿（未确认，不作发放凭据）"
+
+
 def test_write_workbook_adds_metadata_as_last_sheet(tmp_path):
     path = tmp_path / "名册.xlsx"
 
