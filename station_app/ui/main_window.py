@@ -25,6 +25,7 @@ from station_app.ui.referrals_page import ReferralsPage
 from station_app.ui.registry_page import RegistryPage
 from station_app.ui.roster_page import RosterPage
 from station_app.ui.settings_page import SettingsPage
+from station_app.ui.subsidy_page import SubsidyPage
 
 NAV_STYLE = """
 QListWidget { background: #263238; color: #eceff1; border: none; font-size: 15px; outline: 0; }
@@ -52,11 +53,13 @@ class MainWindow(QMainWindow):
         self.referrals = ReferralsPage(ctx)
         self.roster = RosterPage(ctx)
         self.attendance = AttendancePage(ctx)
+        self.subsidy = SubsidyPage(ctx)
         self.qr = QrPage(ctx)
         self.calendar = CalendarPage(ctx)
         self.settings = SettingsPage(ctx)
         for title, page in ((tr("接待登记"), self.reception), (tr("三单办理"), self.referrals),
                             (tr("代表名册"), self.registry), (tr("排班"), self.roster), (tr("签到与空岗"), self.attendance),
+                            (tr("误工补贴"), self.subsidy),
                             (tr("代表二维码"), self.qr), (tr("节假日与闭站"), self.calendar), (tr("设置"), self.settings)):
             self.add_page(title, page)
         # A new station opens on the first-start guide until it is named, has people and a duty plan.
@@ -119,6 +122,8 @@ class MainWindow(QMainWindow):
             self.roster.reload_plans()
         elif page is self.attendance:
             self.attendance.currentWidget().refresh()
+        elif page is self.subsidy:
+            self.subsidy.refresh()
         elif page is self.reception:
             self.reception.entry.reload_choices()
         elif page is self.referrals:
