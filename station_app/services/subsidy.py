@@ -193,7 +193,7 @@ def void_rate(ctx: ServiceContext, rate_id: str, reason: str) -> None:
             for batch in _batches(session, row.station_id):
                 month = Month.parse(batch.month)
                 if batch.state != BatchState.DRAFT and month.last >= row.valid_from and (end is None or month.first < end):
-                    raise StationError(tr("{month}的补贴已{state}，按这条标准计算，不能作废",
+                    raise StationError(tr("{month}的补贴{state}，是按这条标准计算的，不能作废",
                                           month=month.label, state=BatchState.label_of(batch.state)))
         mark_void(row, reason, ctx.operator.name, record_id=rate_id)
 
@@ -501,8 +501,9 @@ def _computed_lines(session: Session, station_id: str, month: Month) -> list[Lin
     corrections = _corrections(session, station_id, month)
     people = {PersonRef.representative(rep) for rep in earned} | {PersonRef.representative(rep) for rep, _m in corrections}
     # the sheet has a delegation column: a name told apart by its delegation needs no second copy of it
+    # kept on the line as data: the Chinese form whatever the interface language
     names = {person: (name.removesuffix(f"（{unit}）") if unit else name, unit)
-             for person, (name, unit) in _names(session, people).items()}
+             for person, (name, unit) in _names(session, people, chinese=True).items()}
     lines: list[Line] = []
     for rep, days in earned.items():
         name, unit = names.get(PersonRef.representative(rep), ("?", ""))
@@ -523,7 +524,10 @@ def _corrections(session: Session, station_id: str, month: Month) -> dict[tuple[
     """(representative id, paid month) → the day-by-day difference between what that paid month would pay
     now and what it computed when paid, less corrections already confirmed or paid in any batch."""
     batches = _batches(session, station_id)
-    paid = [b for b in batches if b.state == BatchState.PAID and Month.parse(b.month) < month]
+    drafts = [Month.parse(b.month) for b in batches if b.state == BatchState.DRAFT and Month.parse(b.month) != month]
+    # a correction goes into the first open batch after the paid month, not into every later draft
+    paid = [b for b in batches if b.state == BatchState.PAID and Month.parse(b.month) < month
+            and not any(Month.parse(b.month) < draft < month for draft in drafts)]
     if not paid:
         return {}
     settled_ids = [b.id for b in batches if b.state != BatchState.DRAFT]
@@ -685,7 +689,7 @@ def adjust_line(ctx: ServiceContext, line_id: str, amount: object, reason: str) 
             raise NotFound(tr("找不到这一行补贴：{id}", id=line_id))
         the_batch = session.get(SubsidyBatch, row.batch_id)
         if the_batch.state != BatchState.DRAFT:
-            raise StationError(tr("{month}的补贴已{state}，不能再调整", month=Month.parse(the_batch.month).label,
+            raise StationError(tr("{month}的补贴{state}，不能再调整", month=Month.parse(the_batch.month).label,
                                   state=BatchState.label_of(the_batch.state)))
         if row.kind == SubsidyLineKind.DUTY and new < 0:
             raise ValidationFailed({"amount": tr("金额不能为负数：{amount}", amount=new)})
@@ -704,7 +708,7 @@ def confirm(ctx: ServiceContext, month: Month | str, reviewed_total: Decimal | N
         station_id = _station_id(ctx)
         row = _batch_row(session, station_id, month)
         if row is not None and row.state != BatchState.DRAFT:
-            raise StationError(tr("{month}的补贴已{state}", month=month.label, state=BatchState.label_of(row.state)))
+            raise StationError(tr("{month}的补贴{state}", month=month.label, state=BatchState.label_of(row.state)))
         row = _store_draft(session, station_id, month, row)
         view = batch(ctx, month, today)
         if view.blockers:

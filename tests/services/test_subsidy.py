@@ -282,7 +282,10 @@ def test_a_change_to_a_paid_month_goes_into_the_next_batch_as_a_correction(ctx, 
     # November as paid has not moved
     november = subsidy.batch(ctx, "2026-11", today=AFTER_NOVEMBER)
     assert (november.state, november.total) == (BatchState.PAID, Decimal("200.00"))
+    st.turn("王秀兰", dt.date(2027, 1, 6))
     december = subsidy.refresh_draft(ctx, "2026-12", today=dt.date(2027, 1, 4))
+    assert not [line for line in subsidy.refresh_draft(ctx, "2027-01", today=dt.date(2027, 1, 4)).lines
+                if line.kind == SubsidyLineKind.CORRECTION]  # the first open batch after November takes it, once
     corrections = {line.name: line for line in december.lines if line.kind == SubsidyLineKind.CORRECTION}
     assert {name: line.amount for name, line in corrections.items()} == {"李建国": Decimal("100.00"),
                                                                          "孙丽": Decimal("-100.00")}
@@ -291,7 +294,6 @@ def test_a_change_to_a_paid_month_goes_into_the_next_batch_as_a_correction(ctx, 
     assert december.total == Decimal("100.00")  # 王秀兰's 100, +100, −100
     subsidy.confirm(ctx, "2026-12", today=dt.date(2027, 1, 4))
     # once confirmed, the correction is settled: January carries nothing for November
-    st.turn("王秀兰", dt.date(2027, 1, 6))
     january = subsidy.batch(ctx, "2027-01", today=dt.date(2027, 2, 1))
     assert [line.kind for line in january.lines] == [SubsidyLineKind.DUTY]
 
