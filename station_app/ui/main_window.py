@@ -138,9 +138,9 @@ class MainWindow(QMainWindow):
     # --- the first-start guide ---
 
     def go_to(self, name: str) -> None:
-        """Show a page by its name: "settings", "registry", "roster", "reception"."""
+        """Show a page by its name: "settings", "registry", "roster", "reception", "subsidy"."""
         page = {"settings": self.settings, "registry": self.registry, "roster": self.roster,
-                "reception": self.reception}[name]
+                "reception": self.reception, "subsidy": self.subsidy}[name]
         self.nav.setCurrentRow(self.pages.indexOf(page))
 
     def _station_named(self) -> None:
