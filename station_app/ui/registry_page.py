@@ -51,7 +51,7 @@ def rep_field_specs(options: dict[str, list[str]]) -> list[FieldSpec]:
         FieldSpec("work_unit", tr("工作单位及职务")),
         FieldSpec("phone", tr("联系电话"), placeholder=tr("手机 11 位，或座机 0393-4821234")),
         FieldSpec("id_number", tr("身份证号"), placeholder=tr("选填，18 位")),
-        FieldSpec("has_fixed_income", tr("固定收入"), "bool", placeholder=tr("有固定收入（无固定收入者值班可领误工补贴）")),
+        FieldSpec("has_fixed_income", tr("固定收入"), "bool", placeholder=tr("有固定收入（无则值班领误工补贴；改动从今天起算）")),
         FieldSpec("active", tr("在任"), "bool", placeholder=tr("在任，参加排班")),
         FieldSpec("term", tr("届次"), placeholder=tr("如：第十四届")),
         FieldSpec("notes", tr("备注"), "multiline"),
