@@ -240,6 +240,58 @@ class PersonKind(Word):
     WINDOW_HEAD = "窗口单位负责人", "Window unit head"
 
 
+# --- Performance (履职) -------------------------------------------------------------------------
+
+
+class ActivityKind(Word):
+    """What representatives did besides duty and reception; a station may add kinds of its own (settings)."""
+
+    INSPECTION = "视察调研", "Inspection and research"
+    MEETING = "参加会议", "Meeting"
+    TRAINING = "学习培训", "Study and training"
+    PROJECT = "助力重点项目", "Helping a key project"
+    DIRECTOR_VISIT = "局长进站/部门报到", "Bureau head at the station"
+    BRIEFING = "政情通报会", "Government briefing"
+    REVIEW = "述职评议", "Report and appraisal"
+    COLLECTIVE_VISIT = "集中走访", "Door-to-door visits"
+
+
+class SuggestionScope(Word):
+    """Where a suggestion is routed: a township matter stays in the township, a county matter goes up."""
+
+    TOWNSHIP = "乡镇", "Township"
+    COUNTY = "县级", "County"
+
+
+class SuggestionState(Word):
+    """代表建议: 待研判 → 已交付 (township) / 已报送 (county) → 已答复 → 已评价."""
+
+    PENDING = "待研判", "To be assessed"
+    HANDED_OVER = "已交付", "Handed over"
+    REPORTED = "已报送", "Reported to the county"
+    ANSWERED = "已答复", "Answered"
+    RATED = "已评价", "Rated"
+
+
+class PointItem(Word):
+    """A line of the points rule (履职积分): the seeds' six items, duty, and what a station adds."""
+
+    RECEPTION = "接待选民", "Receiving voters"
+    INSPECTION = "视察调研", "Inspection and research"
+    MEETING = "参加会议", "Meetings"
+    SUGGESTION = "提出建议", "Suggestions"
+    PROJECT = "助力重点项目", "Key projects"
+    TRAINING = "学习培训", "Study and training"
+    DUTY = "值班", "Duty"
+    OTHER = "其他活动", "Other activities"
+
+
+class Deduction(Word):
+    """What takes points away."""
+
+    ABSENCE = "无故缺勤", "Unexcused absence from duty"
+
+
 # --- Money and administration ---------------------------------------------------------------
 
 

@@ -50,6 +50,8 @@ from station_app.vocab import (
     SlotName,
     StationKind,
     SubsidyLineKind,
+    SuggestionScope,
+    SuggestionState,
     check_constraint,
 )
 
@@ -407,6 +409,113 @@ class ReferralEvent(Record):
     #: a note the program wrote: its template and values (``services.messages``), so it is shown in the
     #: reader's language; None for a note a person typed (a reason), which is shown as typed
     note_parts: Mapped[dict | None] = mapped_column(JSON)
+
+
+# --- Performance (履职) -------------------------------------------------------------------------
+
+
+class Activity(Record):
+    """A representatives' activity besides duty and reception: 视察调研, 参加会议, 学习培训 …"""
+
+    __tablename__ = "activities"
+
+    station_id: Mapped[str | None] = mapped_column(ForeignKey("stations.id"), index=True)
+    #: an ``ActivityKind`` or a kind the station added in its settings
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    theme: Mapped[str] = mapped_column(String(300), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ActivityParticipant(Record):
+    """A representative who took part in an activity: present or not, and for training whether they passed."""
+
+    __tablename__ = "activity_participants"
+
+    activity_id: Mapped[str] = mapped_column(ForeignKey("activities.id"), index=True)
+    representative_id: Mapped[str] = mapped_column(ForeignKey("representatives.id"), index=True)
+    present: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: training only: passed (True), failed (False), not assessed (None)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class Suggestion(Record):
+    """代表建议: opened from a visit (转为代表建议) or entered directly, routed to the township or the county.
+
+    The dates of each step are kept as typed; the deadlines follow from them and the settings
+    (township: handed over within a week; county: reported within 3 working days, 交办函 within a
+    week, answered within a month).
+    """
+
+    __tablename__ = "suggestions"
+
+    station_id: Mapped[str | None] = mapped_column(ForeignKey("stations.id"), index=True)
+    visit_id: Mapped[str | None] = mapped_column(ForeignKey("visits.id"), index=True)
+    number: Mapped[str] = mapped_column(String(50), default="", index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    content: Mapped[str] = mapped_column(Text, default="")
+    scope: Mapped[str] = mapped_column(String(10), default=SuggestionScope.TOWNSHIP)
+    state: Mapped[str] = mapped_column(String(10), default=SuggestionState.PENDING, index=True)
+    opened_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    #: the unit it is handed to (a township government, or the county body that handles it)
+    unit_name: Mapped[str] = mapped_column(String(100), default="")
+    #: township: the day it was handed over; county: the day it was reported to the county congress
+    routed_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: county: the day the 交办函 went out
+    letter_on: Mapped[dt.date | None] = mapped_column(Date)
+    answered_on: Mapped[dt.date | None] = mapped_column(Date)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    rated_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: the representative's rating of the answer: a ``Satisfaction``
+    rating: Mapped[str] = mapped_column(String(10), default="")
+    recorded_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class SuggestionRepresentative(Record):
+    """A representative who made (or co-signed) a suggestion."""
+
+    __tablename__ = "suggestion_representatives"
+
+    suggestion_id: Mapped[str] = mapped_column(ForeignKey("suggestions.id"), index=True)
+    representative_id: Mapped[str] = mapped_column(ForeignKey("representatives.id"), index=True)
+
+
+class PointsRule(Record):
+    """履职积分 rule in force from ``valid_from`` on: per item the points of the first one, of each further one,
+    and the cap per month; the deductions; how the self and peer review marks weigh; the stars per station.
+
+    ``items``: {"接待选民": {"first": 4, "each": 2, "cap": 12}, ...}; ``deductions``: {"无故缺勤": 5}.
+    A new rule is a new row: a month is scored under the rule in force on its first day.
+    """
+
+    __tablename__ = "points_rules"
+
+    valid_from: Mapped[dt.date] = mapped_column(Date, index=True)
+    items: Mapped[dict] = mapped_column(JSON, default=dict)
+    deductions: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: points per mark (0-10) of the self review and of the peer review
+    self_weight: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("0.5"))
+    peer_weight: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("1.0"))
+    #: how many 代表之星 a station names each month
+    stars_per_station: Mapped[int] = mapped_column(Integer, default=3)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReviewMark(Record):
+    """A representative's self and peer review marks (0-10) for a month at a station (代表自评和互评)."""
+
+    __tablename__ = "review_marks"
+    __table_args__ = (UniqueConstraint("station_id", "month", "representative_id"),)
+
+    station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"), index=True)
+    month: Mapped[str] = mapped_column(String(7))
+    representative_id: Mapped[str] = mapped_column(ForeignKey("representatives.id"), index=True)
+    self_mark: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    peer_mark: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
 
 
 # --- Subsidy ---------------------------------------------------------------------------------

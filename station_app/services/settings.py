@@ -59,6 +59,14 @@ class StationSettings:
     referral_deadline_unit: str = DeadlineUnit.MONTHS.value
     #: what an attendance change in a month whose subsidy is paid does (the rates are kept in subsidy_rates)
     subsidy_paid_month_change: str = PaidMonthChange.REFUSE.value
+    #: 代表建议 deadlines (the seeds): a township matter handed over within 7 days; a county matter reported
+    #: within 3 working days and sent by 交办函 within 7 days; the unit answers within 1 month
+    suggestion_township_days: int = 7
+    suggestion_report_working_days: int = 3
+    suggestion_letter_days: int = 7
+    suggestion_answer_months: int = 1
+    #: one per line: activity kinds this station records besides the standard ones (视察调研, 参加会议 …)
+    activity_kinds: str = ""
     #: one per line: the categories a visit can be filed under, and the units a problem can be referred to
     visit_categories: str = DEFAULT_CATEGORIES
     referral_units: str = DEFAULT_UNITS
@@ -73,6 +81,15 @@ class StationSettings:
     @property
     def units(self) -> list[str]:
         return _lines(self.referral_units)
+
+    @property
+    def extra_activity_kinds(self) -> list[str]:
+        return _lines(self.activity_kinds)
+
+    def suggestion_number(self, year: int, seq: int) -> str:
+        """"东监建〔2026〕3号": the referral format with 建 for 交."""
+        return self.referral_number_template.replace("交", "建").format_map(
+            {"abbr": self.referral_abbr, "year": year, "seq": seq})
 
     @property
     def deadline_rule(self) -> DeadlineRule:
@@ -148,6 +165,10 @@ def validate(settings: StationSettings) -> dict[str, str]:
     if PaidMonthChange.parse(settings.subsidy_paid_month_change) is None:
         errors["subsidy_paid_month_change"] = tr("已发放月份的签到变动应为：{choices}",
                                                  choices="、".join(c.label for c in PaidMonthChange))
+    for key, low, high in (("suggestion_township_days", 1, 60), ("suggestion_report_working_days", 1, 30),
+                           ("suggestion_letter_days", 1, 60), ("suggestion_answer_months", 1, 12)):
+        if not low <= getattr(settings, key) <= high:
+            errors[key] = tr("应为 {low} 到 {high}", low=low, high=high)
     unit = DeadlineUnit.parse(settings.referral_deadline_unit)
     if unit is None:
         errors["referral_deadline_unit"] = tr("办理期限应按：{choices}", choices="、".join(u.label for u in DeadlineUnit))

@@ -51,6 +51,11 @@ LABELS = {
     "referral_abbr": tr("编号简称"),
     "referral_deadline_count": tr("交办办理期限"),
     "subsidy_paid_month_change": tr("补贴已发放月份的签到变动"),
+    "suggestion_township_days": tr("乡镇建议交付期限（天）"),
+    "suggestion_report_working_days": tr("县级建议报送期限（工作日）"),
+    "suggestion_letter_days": tr("县级建议交办函期限（天）"),
+    "suggestion_answer_months": tr("建议答复期限（月）"),
+    "activity_kinds": tr("本站增加的活动类别（每行一个）"),
     "visit_categories": tr("问题类别（每行一个）"),
     "referral_units": tr("承办单位（每行一个）"),
 }
@@ -61,6 +66,9 @@ HINTS = {
     "referral_number_template": tr("{abbr} 简称，{year} 年份，{seq} 年内序号，如 濮监交〔2025〕12号"),
     "subsidy_paid_month_change": tr("某月补贴发放后再改该月签到：拒绝修改，或允许修改并把差额作为更正行计入下一批。"
                                     "补贴标准在“误工补贴”页按起始日期设置。"),
+    "suggestion_answer_months": tr("天数从建议登记之日算起（报送期限跳过节假日）；答复期限从交付或交办函之日算起。"
+                                   "默认：乡镇事项一周内交付；县级事项3个工作日内报县人大常委会，一周内以交办函交办；"
+                                   "承办单位1个月内答复。"),
     "referral_deadline_count": tr("按工作日计算时跳过节假日；按月计算时到几个月后的同一日（该月没有这一日的为月末），"
                                   "遇节假日顺延到下一个工作日。登记交办时也可为一件单独改定。"),
 }
@@ -112,7 +120,7 @@ class SettingsPage(QWidget):
                 widget = QDoubleSpinBox()
                 widget.setDecimals(2)
                 widget.setRange(0, 100000)
-            elif key.endswith("qr_template") or key in ("visit_categories", "referral_units"):
+            elif key.endswith("qr_template") or key in ("visit_categories", "referral_units", "activity_kinds"):
                 widget = QPlainTextEdit()
                 widget.setFixedHeight(120)
             else:
