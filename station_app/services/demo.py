@@ -39,6 +39,7 @@ from station_app.services.registry import pinyin_key
 from station_app.services.roster_people import PersonRef
 from station_app.vocab import (
     FALLBACK_CATEGORY,
+    ActivityKind,
     Attendance,
     Channel,
     FollowUpMethod,
@@ -88,6 +89,7 @@ class DemoSummary:
     uncovered: int = 0
     visits: int = 0
     referrals: int = 0
+    activities: int = 0
     #: months of 误工补贴 paid, and what they paid (yuan)
     subsidy_months: int = 0
     subsidy_paid: Decimal = Decimal("0.00")
@@ -120,9 +122,71 @@ def fill_demo(ctx: ServiceContext, seed: int = 2025, today: dt.date | None = Non
         fake = Faker("zh_CN")
         fake.seed_instance(seed + 3)
         visits, referral_count = _fill_visits(ctx, session, random.Random(seed + 3), fake, today)
+        activities = _fill_activities(ctx, session, random.Random(seed + 4), today)
         months, paid = _fill_subsidy(ctx, today)
     return DemoSummary(**{**registry_summary.__dict__, "duty_turns": turns, "uncovered": uncovered, "visits": visits,
-                          "referrals": referral_count, "subsidy_months": months, "subsidy_paid": paid})
+                          "referrals": referral_count, "activities": activities, "subsidy_months": months,
+                          "subsidy_paid": paid})
+
+
+#: what a demo activity of each kind is about, and how many a station holds a month (on average)
+ACTIVITY_THEMES: dict[str, tuple[float, tuple[str, ...]]] = {
+    ActivityKind.INSPECTION: (1.5, ("农村人居环境整治视察", "城区老旧小区改造调研", "义务教育均衡发展视察", "食品安全监管调研",
+                                    "高标准农田建设视察", "养老服务体系建设调研")),
+    ActivityKind.MEETING: (1.0, ("县人大常委会会议列席", "代表小组活动会议", "联络站季度工作会议")),
+    ActivityKind.TRAINING: (0.5, ("新修订代表法学习培训", "代表履职能力提升培训班", "预算审查监督专题培训")),
+    ActivityKind.PROJECT: (0.8, ("产业集聚区重点项目建设现场推进", "城乡供水一体化工程协调", "乡村振兴示范村建设")),
+    ActivityKind.DIRECTOR_VISIT: (1.0, ("县人社局局长进站接待", "县住建局局长进站接待", "县医保局局长进站接待",
+                                        "县教育局局长进站接待")),
+    ActivityKind.BRIEFING: (0.35, ("上半年经济运行情况通报会", "重点民生实事进展通报会")),
+    ActivityKind.REVIEW: (0.2, ("县政府组成部门述职评议", "代表向选民述职")),
+    ActivityKind.COLLECTIVE_VISIT: (0.8, ("“代表进村入户”集中走访", "春节前走访困难群众", "秋收时节走访种植大户")),
+}
+#: a kind of the demo station's own (kept in its settings), held in the flood season
+OWN_KIND = "防汛巡查"
+
+
+def _fill_activities(ctx: ServiceContext, session: Session, rng: random.Random, today: dt.date) -> int:
+    """A year of activities at both stations: inspections, meetings, trainings (with who passed), key projects,
+    bureau heads at the station, briefings, appraisals, door-to-door visits, and the station's own flood patrols."""
+    from station_app.db.models import Activity, ActivityParticipant
+
+    settings_service.save(ctx, settings_service.read(ctx).replace(activity_kinds=OWN_KIND))
+    stations = {s.code: s for s in session.scalars(select(Station))}
+    members = {code: list(session.scalars(select(Representative.id).where(Representative.station_id == s.id)
+                                          .order_by(Representative.pinyin, Representative.id)))
+               for code, s in stations.items()}
+    count = 0
+    month = dt.date(today.year - 1, today.month, 1)
+    while month <= today:
+        last = _months_ahead(month, 0)
+        for code, scale in (("DHJD", 1.0), ("DHCG", 0.5)):
+            kinds = [kind for kind, (per_month, _t) in ACTIVITY_THEMES.items() for _ in range(_draws(rng, per_month * scale))]
+            if month.month in (6, 7, 8) and code == "DHJD":
+                kinds.append(OWN_KIND)
+            for kind in kinds:
+                day = month + dt.timedelta(days=rng.randrange((last - month).days + 1))
+                if day >= today:
+                    continue
+                themes = ACTIVITY_THEMES.get(kind, (0, ("汛期河道堤防巡查",)))[1]
+                activity = Activity(id=new_id(), station_id=stations[code].id, kind=kind, day=day,
+                                    place=rng.choice(TOWNSHIPS) + rng.choice(("政府会议室", "村委会", "项目现场", "联络站")),
+                                    theme=rng.choice(themes), recorded_by="演示")
+                session.add(activity)
+                for rep_id in rng.sample(members[code], min(len(members[code]), rng.randint(6, 20))):
+                    present = rng.random() < 0.9
+                    passed = (rng.random() < 0.95) if kind == ActivityKind.TRAINING and present else None
+                    session.add(ActivityParticipant(activity_id=activity.id, representative_id=rep_id, present=present,
+                                                    passed=passed))
+                count += 1
+        month = last + dt.timedelta(days=1)
+    return count
+
+
+def _draws(rng: random.Random, mean: float) -> int:
+    """How many of something a month holds: ``mean`` on average, whole numbers."""
+    whole = int(mean)
+    return whole + (rng.random() < mean - whole)
 
 
 def _fill_subsidy(ctx: ServiceContext, today: dt.date) -> tuple[int, Decimal]:
