@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from station_app.db.models import Delegation, DutyAssignment, Representative, Station, WindowUnit
@@ -113,9 +114,11 @@ def test_attendance_marks_present_with_f2_and_moves_to_the_next(app, qtbot, db, 
     tab = page.attendance
     tab.date.setDate(day)
     assert tab.model.rowCount() == 6 and "已签到 0" in tab.summary.text()
-    with qtbot.waitActive(page):
-        page.show()
-        page.activateWindow()
+    page.show()
+    page.raise_()
+    page.activateWindow()
+    # the shortcuts belong to the page's window: it must be the active one (another test's window may still be)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page.window())
     tab.view.setFocus()
     tab.view.selectRow(0)
     qtbot.keyClick(tab.view, Qt.Key.Key_F2)
