@@ -84,13 +84,6 @@ class RuleItem:
     each: Decimal
     cap: Decimal | None
 
-    def describe(self) -> str:
-        """"首次 4 分、其后每次 2 分、当月最多 12 分"."""
-        text = tr("首次 {first} 分、其后每次 {each} 分", first=points_text(self.first), each=points_text(self.each))
-        if self.cap is not None:
-            text += tr("、当月最多 {cap} 分", cap=points_text(self.cap))
-        return text
-
 
 @dataclass(frozen=True)
 class Rule:
@@ -119,7 +112,7 @@ class Rule:
 
     def describe(self) -> str:
         """The selection basis in one paragraph, as the notice and the pages print it."""
-        items = "，".join(tr("{item} {first}、{each}、{cap} 分", item=item.label, first=points_text(r.first),
+        items = tr("，").join(tr("{item} {first}、{each}、{cap} 分", item=item.label, first=points_text(r.first),
                              each=points_text(r.each), cap=points_text(r.cap) if r.cap is not None else tr("不限"))
                          for item, r in ((item, self.item(item)) for item in PointItem) if r.first or r.each)
         since = tr("默认规则") if self.id is None else tr("{day}起施行", day=_chinese_day(self.valid_from))
@@ -347,7 +340,7 @@ class Score:
             if n:
                 unit = tr("{n} 件", n=n) if item == PointItem.SUGGESTION else tr("{n} 次", n=n)
                 parts.append(f"{item.label} {unit}")
-        return "、".join(parts)
+        return tr("、").join(parts)
 
 
 EMPTY_SCORE = Score({i: 0 for i in PointItem}, {i: ZERO for i in PointItem}, 0, ZERO, ZERO, 0, 0)
@@ -660,7 +653,7 @@ def marks(ctx: ServiceContext, month: Month | str, station_id: str | None = None
         if station_id:
             query = query.where(Representative.station_id == station_id)
         reps = sorted(session.scalars(query).unique(),
-                      key=lambda r: (r.station.name if r.station else "", r.pinyin or r.name, r.name))
+                      key=lambda r: (pinyin_key(r.station.name) if r.station else "", r.pinyin or r.name, r.name))
         return [MarkRow(r.id, r.name, r.delegation.name if r.delegation else "", r.station.name if r.station else "",
                         given.get((r.id, key), Marks()).self_mark, given.get((r.id, key), Marks()).peer_mark)
                 for r in reps]
