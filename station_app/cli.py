@@ -286,7 +286,27 @@ def _build_parser() -> argparse.ArgumentParser:
     empty.set_defaults(run=_roster_empty_posts)
 
     _subsidy_parser(verbs)
+    _points_parser(verbs)
     return parser
+
+
+def _points_parser(verbs) -> None:
+    ranking = verbs.add_parser("ranking", help=tr("把履职积分排名导出为 Excel（一个月或全年）"), description=tr(
+        "把履职积分排名导出为 Excel：每人各项积分、扣分、评议、总分和名次；不给 --month 时是全年排名（各月积分之和，"
+        "每月按当月施行的积分规则计算）。可用 --station、--level、--delegation 只排一部分代表。"))
+    ranking.add_argument("--year", type=int, required=True, metavar="YYYY", help=tr("年份"))
+    ranking.add_argument("--month", type=int, metavar="MM", help=tr("月份（1-12）；不给则为全年"))
+    ranking.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help=tr("输出的 Excel 文件"))
+    ranking.add_argument("--station", metavar="NAME", help=tr("只排这个联络站的代表（站名或站点编码）"))
+    ranking.add_argument("--level", metavar="LEVEL", help=tr("只排这一级的代表，如 县"))
+    ranking.add_argument("--delegation", metavar="NAME", help=tr("只排这个代表团的代表"))
+    ranking.set_defaults(run=_ranking)
+    star = verbs.add_parser("star", help=tr("把一个月的“代表之星”公示打印为 PDF"), description=tr(
+        "把一个月的“代表之星”公示打印为 PDF：每个联络站一页，按当月积分评出，积分相同的先比出勤值班、再比接待选民次数。"))
+    star.add_argument("--month", required=True, metavar="YYYY-MM", help=tr("月份"))
+    star.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help=tr("输出的 PDF 文件"))
+    star.add_argument("--station", metavar="NAME", help=tr("只打印这个联络站（站名或站点编码）"))
+    star.set_defaults(run=_star)
 
 
 def _subsidy_parser(verbs) -> None:
@@ -710,6 +730,62 @@ def _subsidy_rates(args: argparse.Namespace) -> int:
         start = tr("起始") if rate.id is None else str(rate.valid_from)
         half = tr("半天减半") if rate.half_day_half else tr("半天按全天")
         print(f"{start}　{money.format_yuan(rate.daily_rate)} {tr('元/天')}　{half}" + (f"　{rate.note}" if rate.note else ""))
+    return EXIT_OK
+
+
+def _points_station(ctx, name: str | None) -> str | None:
+    """The id of the station named (by name or code) on the command line."""
+    from station_app.services import registry
+    from station_app.services.errors import ValidationFailed
+
+    if not name:
+        return None
+    stations = registry.list_stations(ctx)
+    for station in stations:
+        if name.strip() in (station.name, station.code):
+            return station.id
+    raise ValidationFailed({"station": tr("没有“{name}”这个联络站；可选：{names}", name=name,
+                                          names="、".join(s.name for s in stations))})
+
+
+def _ranking(args: argparse.Namespace) -> int:
+    from station_app.services import points
+    from station_app.services.errors import ValidationFailed
+    from station_app.vocab import Level
+
+    if args.month is not None and not 1 <= args.month <= 12:
+        raise ValidationFailed({"month": tr("--month 应为 1 到 12 的月份：{month}", month=args.month)})
+    level = None
+    if args.level:
+        level = Level.parse(args.level) or Level.parse(args.level.removesuffix("级"))
+        if level is None:
+            raise ValidationFailed({"level": tr("没有“{level}”这一级代表；可选：{levels}", level=args.level,
+                                                levels="、".join(Level.values()))})
+    ctx = _context(args)
+    if args.delegation and args.delegation not in points.choices(ctx).delegations:
+        raise ValidationFailed({"delegation": tr("没有“{name}”这个代表团", name=args.delegation)})
+    filters = points.Filters(_points_station(ctx, args.station), level.value if level else None, args.delegation or None)
+    rows = points.export_ranking(ctx, args.out, args.year, args.month, filters)
+    print(tr("已导出{period}履职积分排名：{n} 人，到 {file}", period=points.period_label(args.year, args.month), n=len(rows),
+             file=args.out))
+    for row in rows[:10]:
+        print(f"{row.rank:>3}  {row.name}　{row.delegation}　{points.points_text(row.total)} {tr('分')}"
+              f"　{row.score.deeds()}")
+    return EXIT_OK
+
+
+def _star(args: argparse.Namespace) -> int:
+    from station_app.services import points
+
+    ctx = _context(args)
+    printed = points.print_stars(ctx, args.month, args.out, _points_station(ctx, args.station))
+    for station in printed:
+        names = "、".join(f"{s.name}（{points.points_text(s.total)} {tr('分')}）" for s in station.stars)
+        print(f"{station.station}：{names}")
+        if station.tied:
+            print(tr("　与最后一名积分、值班、接待都相同而未列入：{names}", names="、".join(station.tied)))
+    print(tr("已写出{title}公示 {n} 个联络站到 {file}", title=points.notice_title(printed[0].month), n=len(printed),
+             file=args.out))
     return EXIT_OK
 
 

@@ -38,7 +38,8 @@ VERBS = [[], ["demo"], ["reps"], ["reps", "import"], ["reps", "export"], ["qr"],
          ["referral", "feedback"], ["referral", "follow-up"], ["referral", "close"], ["referral", "return"],
          ["referral", "reassign"], ["referral", "extend"], ["referral", "forms"], ["referral", "reminder"],
          ["referrals"], ["referrals", "export"], ["subsidy"], ["subsidy", "show"], ["subsidy", "confirm"],
-         ["subsidy", "withdraw"], ["subsidy", "pay"], ["subsidy", "year"], ["subsidy", "rates"]]
+         ["subsidy", "withdraw"], ["subsidy", "pay"], ["subsidy", "year"], ["subsidy", "rates"], ["ranking"],
+         ["star"]]
 #: what argparse says in its own English, when nobody translates it
 ARGPARSE_ENGLISH = ("usage", "options", "positional arguments", "show this help message and exit",
                     "unrecognized arguments", "the following arguments are required", "invalid choice", "argument ",
@@ -522,3 +523,61 @@ def test_the_subsidy_moves_from_the_command_line_by_the_window_s_rules(demo_url,
     assert states["2026-11"] == "已发放" and paid_by == "出纳 陈红"
     assert all(state == "已发放" for month, state in states.items() if month < "2026-11")
     assert len(states) >= 12
+
+
+def test_the_ranking_and_the_stars_come_from_the_command_line(db, tmp_path, capsys):
+    import datetime as dt
+
+    import openpyxl
+    import pdfplumber
+
+    from tests.services.test_points import County
+
+    county = County(db)
+    county.rep("王秀兰")
+    county.rep("李建国", level="市")
+    county.rep("南湖人", station="东河县南湖镇人大代表联络站", delegation="南湖镇代表团")
+    county.visits("王秀兰", dt.date(2026, 11, 4), 5)
+    county.duty("李建国", dt.date(2026, 11, 4))
+    county.visits("南湖人", dt.date(2026, 10, 4))
+    url = f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+    out = tmp_path / "排名.xlsx"
+    assert main(["--db", url, "ranking", "--year", "2026", "--month", "11", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "已导出2026年11月履职积分排名：3 人" in said and "  1  王秀兰　城关镇代表团　12 分　接待选民 5 次" in said
+    names = [row[1].value for row in openpyxl.load_workbook(out).active.iter_rows(min_row=4)]
+    assert names == ["王秀兰", "李建国", "南湖人", "合计"]
+    assert main(["--db", url, "ranking", "--year", "2026", "--out", str(out), "--station", "NH"]) == 0
+    assert "已导出2026年履职积分排名：1 人" in capsys.readouterr().out
+    assert main(["--db", url, "ranking", "--year", "2026", "--out", str(out), "--level", "市级"]) == 0
+    assert "  1  李建国" in capsys.readouterr().out
+
+    notice = tmp_path / "代表之星.pdf"
+    assert main(["--db", url, "star", "--month", "2026-11", "--out", str(notice)]) == 0
+    said = capsys.readouterr().out
+    assert "东河县城关镇人大代表联络站：王秀兰（12 分）、李建国（4 分）" in said
+    with pdfplumber.open(notice) as pdf:
+        assert len(pdf.pages) == 1 and "2026年11月“代表之星”" in pdf.pages[0].extract_text()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["ranking", "--year", "2026", "--month", "13", "--out", "x.xlsx"], "--month 应为 1 到 12 的月份"),
+    (["ranking", "--year", "2026", "--out", "x.xlsx", "--station", "无此站"], "没有“无此站”这个联络站"),
+    (["ranking", "--year", "2026", "--out", "x.xlsx", "--level", "村"], "没有“村”这一级代表"),
+    (["ranking", "--year", "2026", "--out", "x.xlsx", "--delegation", "无此团"], "没有“无此团”这个代表团"),
+    (["ranking", "--year", "2026", "--out", "x.csv"], "只能保存为 Excel"),
+    (["star", "--month", "2026-13", "--out", "x.pdf"], "月份格式应为 YYYY-MM"),
+    (["star", "--month", "2026-11", "--out", "x.pdf"], "2026年11月还没有“代表之星”"),
+    (["ranking", "--month", "11", "--out", "x.xlsx"], "缺少必需的参数：--year"),
+])
+def test_a_wrong_ranking_or_star_request_says_why_in_one_line_and_exits_2(argv, message, url, tmp_path, capsys,
+                                                                          monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code = None
+    try:
+        code = main(["--db", url, *argv])
+    except SystemExit as exc:
+        code = exc.code
+    assert code == 2
+    assert message in capsys.readouterr().err
