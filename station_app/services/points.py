@@ -259,10 +259,27 @@ def clean_rule(rule: Rule) -> Rule:
                    stars_per_station=stars, note=(rule.note or "").strip())
 
 
-def save_rule(ctx: ServiceContext, rule: Rule) -> str:
+def _first_month_scored(valid_from: dt.date) -> dt.date:
+    """The first day of the first month a rule from ``valid_from`` scores (a month takes the rule of its 1st)."""
+    if valid_from.day == 1:
+        return valid_from
+    return (valid_from.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _scores_an_ended_month(valid_from: dt.date, today: dt.date) -> bool:
+    """A month that has ended keeps its score: no rule may start, or be withdrawn, before this month."""
+    return _first_month_scored(valid_from) < today.replace(day=1)
+
+
+def save_rule(ctx: ServiceContext, rule: Rule, today: dt.date | None = None) -> str:
     """Save ``rule`` as a new version from its ``valid_from`` on (administrators only). The months before it
-    keep the rule they were scored under. Refused when a version already starts that day."""
+    keep the rule they were scored under: a rule may not start before this month (``today``'s), so a month
+    that has ended is never scored again. Refused when a version already starts that day."""
     rule = clean_rule(rule)
+    today = today or dt.date.today()
+    if _scores_an_ended_month(rule.valid_from, today):
+        raise StationError(tr("积分规则最早从本月1日（{first}）起用；已经结束的月份按当时的规则计分，不能改（{day}）",
+                              first=today.replace(day=1).isoformat(), day=rule.valid_from.isoformat()))
     with ctx.write(admin_only=True) as session:
         same_day = [r for r in _rules(session) if r.valid_from == rule.valid_from]
         if same_day:
@@ -280,11 +297,16 @@ def save_rule(ctx: ServiceContext, rule: Rule) -> str:
         return row.id
 
 
-def void_rule(ctx: ServiceContext, rule_id: str, reason: str) -> None:
-    """Withdraw a saved rule (a typo, a rule that will not start after all); administrators only. The months
-    it scored go back to the rule before it."""
+def void_rule(ctx: ServiceContext, rule_id: str, reason: str, today: dt.date | None = None) -> None:
+    """Withdraw a saved rule that has not scored an ended month yet (a typo, a rule that will not start after
+    all); administrators only. One that has stays: a new version replaces it from this month on."""
     with ctx.write(admin_only=True) as session:
-        mark_void(session.get(PointsRule, rule_id), reason, ctx.operator.name, record_id=rule_id)
+        row = session.get(PointsRule, rule_id)
+        today = today or dt.date.today()
+        if row is not None and not row.is_voided and _scores_an_ended_month(row.valid_from, today):
+            raise StationError(tr("这条积分规则（{day} 起）已用于已经结束的月份，不能作废；请从本月1日（{first}）起新设一条",
+                                  day=row.valid_from.isoformat(), first=today.replace(day=1).isoformat()))
+        mark_void(row, reason, ctx.operator.name, record_id=rule_id)
 
 
 # --- Scoring -----------------------------------------------------------------------------------

@@ -401,7 +401,7 @@ class RuleDialog(QDialog):
 
     def save(self) -> None:
         try:
-            rule_id = points.save_rule(self.ctx, self.entered_rule())
+            rule_id = points.save_rule(self.ctx, self.entered_rule(), today=self.today())
         except ValidationFailed as exc:
             self.show_errors(exc.errors)
             return
@@ -422,7 +422,7 @@ class RuleDialog(QDialog):
         if not reason:
             return
         try:
-            points.void_rule(self.ctx, rule.id, reason)
+            points.void_rule(self.ctx, rule.id, reason, today=self.today())
         except StationError as exc:
             error_box(self, tr("作废积分规则"), exc)
             return

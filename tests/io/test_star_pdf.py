@@ -15,6 +15,9 @@ from tests.services.test_points import County
 CHENGGUAN = "东河县城关镇人大代表联络站"
 NANHU = "东河县南湖镇人大代表联络站"
 
+#: the day the tests' rules are entered: before every month they score
+SET_UP_ON = dt.date(2026, 1, 1)
+
 
 def page_texts(path) -> list[str]:
     with pdfplumber.open(path) as pdf:
@@ -71,7 +74,7 @@ def test_the_notice_names_each_station_s_stars_with_what_they_did(ctx, month_wit
 def test_a_saved_rule_is_named_with_its_first_day_in_the_basis(ctx, month_with_stars, tmp_path):
     import dataclasses
 
-    points.save_rule(ctx, dataclasses.replace(points.DEFAULT_RULE, valid_from=dt.date(2026, 1, 1)))
+    points.save_rule(ctx, dataclasses.replace(points.DEFAULT_RULE, valid_from=dt.date(2026, 1, 1)), today=SET_UP_ON)
     path = tmp_path / "代表之星.pdf"
     points.print_stars(ctx, "2026-11", path, station_id=month_with_stars.stations[NANHU], today=dt.date(2026, 12, 1))
     (page,) = page_texts(path)

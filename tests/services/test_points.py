@@ -31,6 +31,9 @@ from station_app.vocab import ActivityKind, Attendance, Deduction, PointItem, Ro
 
 D = Decimal
 
+#: the day the tests' rules are entered: before every month they score
+SET_UP_ON = dt.date(2026, 1, 1)
+
 
 class County:
     """Stations and representatives, and what they did, written with the models."""
@@ -153,7 +156,7 @@ def test_a_rule_change_in_june_leaves_mays_ranking_unchanged(ctx, county):
     before = [(r.rank, r.name, r.total) for r in points.ranking(ctx, 2026, 5)]
     assert before == [(1, "王秀兰", 12), (2, "李建国", 6)]
 
-    points.save_rule(ctx, flat_rule(dt.date(2026, 6, 1), first="10", each="10", cap="50"))
+    points.save_rule(ctx, flat_rule(dt.date(2026, 6, 1), first="10", each="10", cap="50"), today=SET_UP_ON)
 
     assert [(r.rank, r.name, r.total) for r in points.ranking(ctx, 2026, 5)] == before
     assert points.rule_for(ctx, "2026-05") is DEFAULT_RULE
@@ -165,25 +168,25 @@ def test_a_rule_from_mid_june_scores_from_july(ctx, county):
     county.rep("王秀兰")
     county.visits("王秀兰", dt.date(2026, 6, 20), 1)
     county.visits("王秀兰", dt.date(2026, 7, 20), 1)
-    rule_id = points.save_rule(ctx, flat_rule(dt.date(2026, 6, 15), first="10"))
+    rule_id = points.save_rule(ctx, flat_rule(dt.date(2026, 6, 15), first="10"), today=SET_UP_ON)
     assert row_of(points.ranking(ctx, 2026, 6), "王秀兰").total == 4  # June began under the default
     assert row_of(points.ranking(ctx, 2026, 7), "王秀兰").total == 10
     assert points.rules(ctx)[0].first_month == points.Month(2026, 7)
-    points.void_rule(ctx, rule_id, "录错了")
+    points.void_rule(ctx, rule_id, "录错了", today=SET_UP_ON)
     assert points.rules(ctx) == [] and row_of(points.ranking(ctx, 2026, 7), "王秀兰").total == 4
 
 
 def test_a_second_rule_on_the_same_day_is_refused_with_a_clear_message(ctx):
-    points.save_rule(ctx, flat_rule(dt.date(2026, 1, 1)))
+    points.save_rule(ctx, flat_rule(dt.date(2026, 1, 1)), today=SET_UP_ON)
     with pytest.raises(StationError, match="已有从 2026-01-01 起的积分规则"):
-        points.save_rule(ctx, flat_rule(dt.date(2026, 1, 1), first="6"))
+        points.save_rule(ctx, flat_rule(dt.date(2026, 1, 1), first="6"), today=SET_UP_ON)
     assert len(points.rules(ctx)) == 1
 
 
 def test_a_rule_is_stored_as_decimals_and_read_back_alike(ctx):
     rule = flat_rule(dt.date(2026, 1, 1), first="4.5", each="0.25", cap=None, self_weight=D("0.2"),
                      peer_weight=D("1.5"), stars_per_station=5, deductions={Deduction.ABSENCE: D("2.5")})
-    points.save_rule(ctx, rule)
+    points.save_rule(ctx, rule, today=SET_UP_ON)
     saved = points.rules(ctx)[0]
     assert saved.items[PointItem.DUTY] == RuleItem(D("4.5"), D("0.25"), None)
     assert (saved.self_weight, saved.peer_weight, saved.stars_per_station) == (D("0.2"), D("1.5"), 5)
@@ -193,7 +196,7 @@ def test_a_rule_is_stored_as_decimals_and_read_back_alike(ctx):
 def test_a_wrong_rule_is_refused_field_by_field(ctx):
     bad = flat_rule(dt.date(2026, 1, 1), first="-1", stars_per_station=0, self_weight=D("20"))
     with pytest.raises(ValidationFailed) as caught:
-        points.save_rule(ctx, bad)
+        points.save_rule(ctx, bad, today=SET_UP_ON)
     assert {"item:接待选民:first", "stars_per_station", "self_weight"} <= set(caught.value.errors)
     with pytest.raises(TypeError):
         points.parse_points(4.0, "x")  # a float never becomes points
@@ -203,7 +206,7 @@ def test_a_wrong_rule_is_refused_field_by_field(ctx):
 def test_only_an_administrator_sets_the_rule(db):
     clerk = ServiceContext(db, OperatorRef("clerk", "登记员甲", Role.CLERK))
     with pytest.raises(PermissionDenied):
-        points.save_rule(clerk, flat_rule(dt.date(2026, 1, 1)))
+        points.save_rule(clerk, flat_rule(dt.date(2026, 1, 1)), today=SET_UP_ON)
 
 
 # --- scoring ---------------------------------------------------------------------------------
@@ -248,7 +251,7 @@ def test_review_marks_weigh_in_as_the_rule_says(ctx, county):
     assert wang.review == D("13.5") and wang.total == D("13.5")  # 8 × 0.5 + 9.5 × 1
     assert [r.name for r in points.ranking(ctx, 2026, 11)][:2] == ["王秀兰", "李建国"]
 
-    points.save_rule(ctx, flat_rule(dt.date(2026, 11, 1), self_weight=D("0"), peer_weight=D("0.2")))
+    points.save_rule(ctx, flat_rule(dt.date(2026, 11, 1), self_weight=D("0"), peer_weight=D("0.2")), today=SET_UP_ON)
     assert row_of(points.ranking(ctx, 2026, 11), "王秀兰").review == D("1.9")
     listed = {m.name: (m.self_mark, m.peer_mark) for m in points.marks(ctx, "2026-11")}
     assert listed == {"王秀兰": (D("8.0"), D("9.5")), "李建国": (None, None)}
@@ -272,7 +275,7 @@ def test_the_yearly_ranking_sums_months_each_under_its_own_rule(ctx, county):
     county.duty("王秀兰", dt.date(2026, 7, 1), Attendance.ABSENT)  # July, 无故缺勤 3 under the new rule: −3
     points.set_marks(ctx, "2026-07", county.ids["王秀兰"], "6", "6")  # 6 × 0.5 + 6 × 1 = 9
     points.save_rule(ctx, flat_rule(dt.date(2026, 6, 1), first="10", each="10", cap="50",
-                                    deductions={Deduction.ABSENCE: D("3")}))
+                                    deductions={Deduction.ABSENCE: D("3")}), today=SET_UP_ON)
     year = row_of(points.ranking(ctx, 2026), "王秀兰")
     assert year.items[PointItem.RECEPTION] == 62 and year.score.counts[PointItem.RECEPTION] == 10
     assert (year.deductions, year.review, year.total) == (-3, 9, 68)
@@ -285,7 +288,7 @@ def test_the_yearly_ranking_sums_months_each_under_its_own_rule(ctx, county):
 
 
 def test_a_tie_is_broken_by_duty_attended_then_visits_received(ctx, county):
-    points.save_rule(ctx, flat_rule(dt.date(2026, 1, 1)))  # every item 4/2/12: equal totals on purpose
+    points.save_rule(ctx, flat_rule(dt.date(2026, 1, 1)), today=SET_UP_ON)  # every item 4/2/12: equal totals on purpose
     for name in ("赵duty", "钱visits", "孙both", "李inspect", "周meeting", "吴nothing"):
         county.rep(name)
     day = dt.date(2026, 11, 4)
@@ -372,10 +375,23 @@ def test_each_station_names_its_top_three_with_what_they_did(ctx, county):
 
 
 def test_a_tie_at_the_last_star_is_named_beside_the_stars(ctx, county):
-    points.save_rule(ctx, flat_rule(dt.date(2026, 1, 1), stars_per_station=1))
+    points.save_rule(ctx, flat_rule(dt.date(2026, 1, 1), stars_per_station=1), today=SET_UP_ON)
     county.rep("王秀兰")
     county.rep("李建国")
     county.visits("王秀兰", dt.date(2026, 11, 4))
     county.visits("李建国", dt.date(2026, 11, 4))
     found = {s.station: s for s in points.stars(ctx, "2026-11")}["东河县城关镇人大代表联络站"]
     assert [s.name for s in found.stars] == ["李建国"] and found.tied == ["王秀兰"]  # 李 before 王 by name only
+
+
+def test_a_rule_cannot_start_in_or_be_withdrawn_from_a_month_that_has_ended(ctx):
+    december = dt.date(2026, 12, 2)
+    with pytest.raises(StationError, match="最早从本月1日（2026-12-01）起用"):
+        points.save_rule(ctx, flat_rule(dt.date(2026, 11, 1)), today=december)
+    rule_id = points.save_rule(ctx, flat_rule(dt.date(2026, 11, 2)), today=dt.date(2026, 11, 1))  # scores from December
+    points.save_rule(ctx, flat_rule(dt.date(2026, 12, 1), first="6"), today=december)
+    earlier = points.save_rule(ctx, flat_rule(dt.date(2026, 10, 1), first="7"), today=dt.date(2026, 10, 1))
+    with pytest.raises(StationError, match="已用于已经结束的月份，不能作废"):
+        points.void_rule(ctx, earlier, "录错了", today=december)
+    points.void_rule(ctx, rule_id, "不用了", today=december)  # it has scored no month that has ended
+    assert [r.valid_from for r in points.rules(ctx)] == [dt.date(2026, 10, 1), dt.date(2026, 12, 1)]

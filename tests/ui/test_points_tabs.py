@@ -23,6 +23,9 @@ TODAY = dt.date(2026, 12, 5)
 CHENGGUAN = "东河县城关镇人大代表联络站"
 NANHU = "东河县南湖镇人大代表联络站"
 
+#: the day the tests' rules are entered: before every month they score
+SET_UP_ON = dt.date(2026, 1, 1)
+
 
 @pytest.fixture
 def county(db) -> County:
@@ -127,13 +130,16 @@ def test_exporting_writes_the_ranking_as_it_is_filtered(app, qtbot, ctx, county,
 
 def test_the_rule_dialog_saves_a_new_version_from_its_day_and_the_ranking_follows(app, qtbot, ctx, county):
     tab = open_ranking(qtbot, ctx)
-    dialog = RuleDialog(ctx, lambda: TODAY, tab)
+    dialog = RuleDialog(ctx, lambda: dt.date(2026, 11, 5), tab)  # entered while November is still running
     qtbot.addWidget(dialog)
     assert dialog.version.currentText().startswith("默认规则") and "现行" in dialog.version.currentText()
     assert dialog.fields["item:接待选民:cap"].text() == "12"
-    assert dialog.valid_from.date().toPython() == dt.date(2027, 1, 1)  # the first of next month is offered
+    assert dialog.valid_from.date().toPython() == dt.date(2026, 12, 1)  # the first of next month is offered
     dialog.fields["item:接待选民:first"].setText("6")
     dialog.fields["item:接待选民:cap"].setText("")  # no cap
+    dialog.valid_from.setDate(QDate(2026, 10, 1))  # October has ended: its score stays
+    dialog.save_button.click()
+    assert not dialog.changed and "已经结束的月份按当时的规则计分" in dialog.errors.text() and points.rules(ctx) == []
     dialog.valid_from.setDate(QDate(2026, 11, 1))
     dialog.save_button.click()
     assert dialog.changed and "已保存：2026年11月起按这一版计分" in dialog.errors.text()
@@ -147,7 +153,7 @@ def test_the_rule_dialog_saves_a_new_version_from_its_day_and_the_ranking_follow
 
 
 def test_a_second_rule_on_the_same_day_and_a_wrong_number_are_refused_in_the_dialog(app, qtbot, ctx, county):
-    points.save_rule(ctx, dataclasses.replace(points.DEFAULT_RULE, valid_from=dt.date(2027, 1, 1)))
+    points.save_rule(ctx, dataclasses.replace(points.DEFAULT_RULE, valid_from=dt.date(2027, 1, 1)), today=SET_UP_ON)
     dialog = RuleDialog(ctx, lambda: TODAY)
     qtbot.addWidget(dialog)
     dialog.valid_from.setDate(QDate(2027, 1, 1))
@@ -171,8 +177,8 @@ def test_a_clerk_sees_the_rule_but_cannot_change_it(app, qtbot, db, county):
 
 
 def test_voiding_a_version_goes_back_to_the_one_before(app, qtbot, ctx, county, monkeypatch):
-    points.save_rule(ctx, dataclasses.replace(points.DEFAULT_RULE, valid_from=dt.date(2026, 11, 1),
-                                              stars_per_station=5))
+    points.save_rule(ctx, dataclasses.replace(points.DEFAULT_RULE, valid_from=dt.date(2026, 12, 1),
+                                              stars_per_station=5), today=SET_UP_ON)
     dialog = RuleDialog(ctx, lambda: TODAY)
     qtbot.addWidget(dialog)
     assert dialog.stars.value() == 5 and dialog.void_button.isEnabled()
