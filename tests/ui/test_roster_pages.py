@@ -120,11 +120,16 @@ def test_attendance_marks_present_with_f2_and_moves_to_the_next(app, qtbot, db, 
     # the shortcuts belong to the page's window: it must be the active one (another test's window may still be)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is page.window())
     tab.view.setFocus()
+    # under a parallel run the focus may land a moment later than the activation
+    qtbot.waitUntil(lambda: tab.view.hasFocus() and QApplication.activeWindow() is page.window())
     tab.view.selectRow(0)
     qtbot.keyClick(tab.view, Qt.Key.Key_F2)
-    with db.session() as s:
-        marked = s.scalars(select(DutyAssignment).where(DutyAssignment.attendance == "出勤")).all()
-    assert len(marked) == 1 and marked[0].attended_at.date() == day
+
+    def marked():
+        with db.session() as s:
+            return s.scalars(select(DutyAssignment).where(DutyAssignment.attendance == "出勤")).all()
+    qtbot.waitUntil(lambda: len(marked()) == 1, timeout=2000)
+    assert marked()[0].attended_at.date() == day
     assert tab.view.currentIndex().row() == 1
     assert tab.model.index(0, 5).data() == "出勤"
     tab.view.selectRow(1)
