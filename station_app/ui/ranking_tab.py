@@ -39,10 +39,9 @@ from station_app.services.subsidy import Month
 from station_app.ui.forms import ERROR_FIELD_STYLE, ERROR_STYLE, ask_void_reason
 from station_app.ui.subsidy_page import date_edit, file_name, set_allowed
 from station_app.ui.table_model import RowTableModel, TableColumn
-from station_app.ui.widgets import FlowLayout, TablePane, error_box, fit_columns, make_table
+from station_app.ui.widgets import FlowLayout, TablePane, Today, error_box, fit_columns, make_table
 from station_app.vocab import Deduction, Level, PointItem, Role
 
-Today = Callable[[], dt.date]
 NOTE_STYLE = "color:#616161;"
 TOP_BACKGROUND = "#fff3e0"
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -39,9 +38,8 @@ from station_app.ui.forms import ERROR_STYLE
 from station_app.ui.printing import print_with_preview
 from station_app.ui.subsidy_page import file_name, set_allowed
 from station_app.ui.table_model import RowTableModel, TableColumn, collation_key
-from station_app.ui.widgets import FlowLayout, TablePane, error_box, fit_columns, make_table
+from station_app.ui.widgets import FlowLayout, TablePane, Today, error_box, fit_columns, make_table
 
-Today = Callable[[], dt.date]
 NOTE_STYLE = "color:#616161;"
 TIED_STYLE = "color:#e65100; background:#fff3e0; padding:6px; border-radius:3px;"
 EDITED_BACKGROUND = "#fff8e1"

@@ -48,7 +48,7 @@ from station_app.services.subsidy import Batch, Line, Month, Rate
 from station_app.ui.forms import ERROR_FIELD_STYLE, ERROR_STYLE, ask_void_reason, error_label, ok_cancel
 from station_app.ui.printing import print_with_preview
 from station_app.ui.table_model import RowTableModel, TableColumn
-from station_app.ui.widgets import CELL_PADDING, FlowLayout, TablePane, error_box, fit_columns, make_table
+from station_app.ui.widgets import CELL_PADDING, FlowLayout, TablePane, Today, error_box, fit_columns, make_table
 from station_app.vocab import Attendance, BatchState, Meal, PaidMonthChange, Role, SubsidyLineKind
 
 STATE_COLOURS = {BatchState.DRAFT: "#ef6c00", BatchState.CONFIRMED: "#1565c0", BatchState.PAID: "#2e7d32"}
@@ -58,7 +58,6 @@ CORRECTION_BACKGROUND, CORRECTION_TEXT = "#d6eafc", "#0d47a1"
 HINT_STYLE = "color:#e65100; background:#fff3e0; padding:6px; border-radius:3px;"
 NOTE_STYLE = "color:#616161;"
 
-Today = Callable[[], dt.date]
 
 
 def number(value: Decimal) -> str:

@@ -1,7 +1,8 @@
 """Widgets every page shares: a read-only table of rows, its empty-state hint, a toolbar that wraps."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
@@ -20,6 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from station_app.ui.table_model import RowTableModel
+
+#: where a page asks the date (a test passes a fixed day)
+Today = Callable[[], dt.date]
 
 #: room beside a header's text: the margins of the section and the sort arrow
 HEADER_PADDING = 28
