@@ -72,8 +72,9 @@ def write_letter(path: Path | str, letter: LetterPrint) -> int:
     else:
         due = tr("请自本函发出之日起{n}个月内", n=r.answer_months)
     # "关于……的建议" is not followed by 建议 again
-    named = (tr("“{title}”", title=r.title) if r.title.endswith(tr("建议"))
-             else tr("“{title}”建议", title=r.title))
+    quoted = r.title.rstrip("。．.，,；;：: ")
+    named = (tr("“{title}”", title=quoted) if quoted.endswith(tr("建议"))
+             else tr("“{title}”建议", title=quoted))
     body = tr("现将{reps}代表提出的{named}（{number}）交由你单位办理。请认真研究，积极采纳，"
               "{due}将办理结果书面答复代表本人，同时抄送我站；确因客观原因不能按期答复的，请书面说明原因。",
               reps=r.representatives, named=named, number=r.number, due=due)

@@ -65,6 +65,8 @@ MOVES: dict[SuggestionStep, tuple[tuple[SuggestionState, ...], SuggestionState |
 #: the longest title a suggestion keeps (the column's size); a visit's text is cut there
 TITLE_MAX = 200
 TITLE_FROM_VISIT = 40
+#: the stops a title does not end with (it is quoted in the 交办函's sentence)
+TRAILING = "。．.，,；;：:、 "
 DUE_SOON_DAYS = 3
 
 
@@ -163,8 +165,8 @@ def _move(session: Session, suggestion: Suggestion, step: SuggestionStep, day: d
 
 
 def _title_from(text: str) -> str:
-    """A title from a visit's text: its first line, cut short with "…"."""
-    line = next((part.strip() for part in (text or "").splitlines() if part.strip()), "")
+    """A title from a visit's text: its first line without its closing stop, cut short with "…"."""
+    line = next((part.strip() for part in (text or "").splitlines() if part.strip()), "").rstrip(TRAILING)
     return line if len(line) <= TITLE_FROM_VISIT else line[:TITLE_FROM_VISIT - 1] + "…"
 
 

@@ -379,6 +379,15 @@ class ReferralListTab(QWidget):
                 error_box(self, tr("空白表"), exc)
 
 
+class LateSuggestionModel(RowTableModel):
+    """超期代表建议, in the red of the overdue referrals."""
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
+            return QBrush(QColor("#c62828"))
+        return super().data(index, role)
+
+
 class OverdueTab(QWidget):
     UNIT_COLUMNS = [TableColumn(tr("承办单位"), lambda r: r[0], 200), TableColumn(tr("超期"), lambda r: r[1], 60, True),
                     TableColumn(tr("三日内到期"), lambda r: r[2], 90, True)]
@@ -392,7 +401,7 @@ class OverdueTab(QWidget):
         TableColumn(tr("状态"), lambda r: SuggestionState.label_of(r.state), 64),
         TableColumn(tr("超期的一步"), lambda r: r.next_step.label if r.next_step else "", 80),
         TableColumn(tr("期限"), lambda r: r.due, 90),
-        TableColumn(tr("超期天数"), lambda r: r.days_late, 70, True),
+        TableColumn(tr("超期"), lambda r: tr("{n} 天", n=r.days_late), 70),
     ]
 
     def __init__(self, ctx: ServiceContext) -> None:
@@ -406,7 +415,7 @@ class OverdueTab(QWidget):
         self.items = SummaryModel(ReferralListTab.COLUMNS)
         self.items_view = make_table(self.items)
         self.reminder_button = QPushButton(tr("打印催办通知…"))
-        self.suggestions = RowTableModel(self.SUGGESTION_COLUMNS)
+        self.suggestions = LateSuggestionModel(self.SUGGESTION_COLUMNS)
         self.suggestions_view = make_table(self.suggestions)
         self.suggestions_pane = TablePane(self.suggestions_view)
         self.suggestions_title = QLabel()

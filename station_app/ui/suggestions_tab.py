@@ -89,14 +89,14 @@ class SuggestionModel(RowTableModel):
 def suggestion_columns(today: Today) -> list[TableColumn]:
     return [
         TableColumn(tr("编号"), lambda r: r.number, 140),
-        TableColumn(tr("提出日期"), lambda r: r.opened_on, 90),
-        TableColumn(tr("标题"), lambda r: r.title, 200),
-        TableColumn(tr("提出代表"), lambda r: r.representatives, 100),
-        TableColumn(tr("层级"), lambda r: SuggestionScope.label_of(r.scope), 50),
-        TableColumn(tr("承办单位"), lambda r: r.unit, 130),
+        TableColumn(tr("标题"), lambda r: r.title, 190),
         TableColumn(tr("状态"), lambda r: SuggestionState.label_of(r.state), 64),
         TableColumn(tr("下一步期限"), due_text, 140),
         TableColumn(tr("剩余"), lambda r: left_text(r, today()), 80),
+        TableColumn(tr("提出代表"), lambda r: r.representatives, 100),
+        TableColumn(tr("层级"), lambda r: SuggestionScope.label_of(r.scope), 50),
+        TableColumn(tr("承办单位"), lambda r: r.unit, 130),
+        TableColumn(tr("提出日期"), lambda r: r.opened_on, 90),
     ]
 
 
@@ -163,7 +163,7 @@ class SuggestionsTab(QWidget):
         splitter = QSplitter()
         splitter.addWidget(self.pane)
         splitter.addWidget(right)
-        splitter.setSizes([820, 380])
+        splitter.setSizes([860, 360])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.summary)
@@ -231,7 +231,7 @@ class SuggestionsTab(QWidget):
                    date=chinese_date(r.opened_on)),
                 tr("<p>办理层级：{scope}　承办单位：{unit}</p>", scope=SuggestionScope.label_of(r.scope),
                    unit=escape(r.unit) or tr("（未定）"))]
-        if d.content:
+        if d.content and d.content != r.title:
             html.append(f"<p style='background:#f5f5f5;padding:6px'>{escape(d.content)}</p>")
         if d.answer:
             html.append(tr("<p>答复：{text}</p>", text=escape(d.answer)))
@@ -242,16 +242,19 @@ class SuggestionsTab(QWidget):
         html.append(tr("<h4>期限</h4>"))
         for line in d.deadlines:
             if line.due is None:
-                state = tr("待上一步完成后起算")
-            elif line.done_on is not None:
-                state = tr("{date} 完成", date=chinese_date(line.done_on)) + (
+                html.append(tr("<p>{step}：上一步完成后起算</p>", step=line.step.label))
+                continue
+            if line.done_on is not None:
+                state = tr("{date}已完成", date=chinese_date(line.done_on)) + (
                     tr("，迟 {n} 天", n=line.days_late) if line.days_late else "")
             elif line.overdue:
                 state = f"<b style='color:{OVERDUE_COLOUR}'>" + tr("超期 {n} 天", n=line.days_late) + "</b>"
+            elif r.voided:
+                state = ""
             else:
-                state = tr("未完成")
-            due = chinese_date(line.due) if line.due else "—"
-            html.append(tr("<p>{step}：{due}　{state}</p>", step=line.step.label, due=due, state=state))
+                state = tr("剩 {n} 天", n=(line.due - self.today()).days)
+            html.append(tr("<p>{step}：期限 {due}　{state}</p>", step=line.step.label, due=chinese_date(line.due),
+                           state=state))
         html.append(tr("<h4>办理经过</h4>"))
         for e in d.events:
             html.append(f"<p>{escape(suggestions.history_line(e.day, e.step, e.note))}"

@@ -79,7 +79,7 @@ def test_a_suggestion_is_routed_to_the_county_through_the_tab(tab, ctx, opened, 
     assert tab.model.rowCount() == 1 and tab.selected_id() == opened
     row = tab.model.rows[0]
     assert row.overdue and row.days_late == 11  # due 3/9 (three working days), today 3/20
-    assert tab.model.data(tab.model.index(0, 8)) == "超期 11 天"
+    assert tab.model.data(tab.model.index(0, 4)) == "超期 11 天"
     assert visible_buttons(tab) == ["研判交付/报送…", "作废…"]  # only the legal next step
     offered = fill_next_dialog(monkeypatch, scope="县级", unit="县交通运输局", routed_on="2026年3月10日")
     tab.step_buttons["route"].click()
