@@ -41,7 +41,7 @@ from station_app.ui.printing import print_with_preview
 from station_app.ui.reception_page import RepresentativeChooser
 from station_app.ui.referrals_page import _date as typed_date
 from station_app.ui.table_model import RowTableModel, TableColumn
-from station_app.ui.widgets import FlowLayout, TablePane, error_box, make_table
+from station_app.ui.widgets import FlowLayout, TablePane, error_box, fit_columns, make_table
 from station_app.vocab import Satisfaction, SuggestionScope, SuggestionState, SuggestionStep
 
 Today = Callable[[], dt.date]
@@ -133,6 +133,8 @@ class SuggestionsTab(QWidget):
         self.view = make_table(self.model)
         self.view.setSelectionMode(self.view.SelectionMode.SingleSelection)
         self.view.setWordWrap(False)
+        fit_columns(self.view.horizontalHeader(), [c.width for c in self.model.columns],
+                    {2: [s.label for s in SuggestionState], 6: [s.label for s in SuggestionScope]})
         self.pane = TablePane(self.view)
         self.detail = QTextBrowser()
         self.step_buttons: dict[object, QPushButton] = {}
