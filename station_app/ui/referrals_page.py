@@ -38,7 +38,7 @@ from station_app.services.work_calendar import parse_day
 from station_app.ui.forms import FieldSpec, FormDialog, ask_void_reason
 from station_app.ui.printing import print_with_preview
 from station_app.ui.table_model import RowTableModel, TableColumn
-from station_app.ui.widgets import FlowLayout, TablePane, error_box, make_table
+from station_app.ui.widgets import FlowLayout, TablePane, error_box, fit_columns, make_table
 from station_app.vocab import (
     FollowUpMethod,
     ReferralAction,
@@ -417,6 +417,8 @@ class OverdueTab(QWidget):
         self.reminder_button = QPushButton(tr("打印催办通知…"))
         self.suggestions = LateSuggestionModel(self.SUGGESTION_COLUMNS)
         self.suggestions_view = make_table(self.suggestions)
+        fit_columns(self.suggestions_view.horizontalHeader(), [c.width for c in self.SUGGESTION_COLUMNS],
+                    {3: [s.label for s in SuggestionScope], 5: [s.label for s in SuggestionState]})
         self.suggestions_pane = TablePane(self.suggestions_view)
         self.suggestions_title = QLabel()
         self.suggestions_title.setStyleSheet("font-size: 14px; font-weight: bold; color: #c62828;")
