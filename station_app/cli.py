@@ -14,7 +14,7 @@ from typing import TextIO
 
 from station_app import config
 from station_app.i18n import language, set_language, tr
-from station_app.vocab import FollowUpMethod, ReferralAction, Satisfaction
+from station_app.vocab import FollowUpMethod, ReferralAction, Satisfaction, SuggestionScope, SuggestionState
 
 log = logging.getLogger(__name__)
 
@@ -256,6 +256,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "把交办台账导出为 Excel：编号、交办日期、承办单位、期限、状态，每一次交办的反馈和回访，满意度、用时和是否超期。"))
     lexp.add_argument("file", type=Path, metavar="FILE.xlsx")
     lexp.set_defaults(run=_referrals_export)
+
+    _suggestion_parsers(verbs)
 
     roster = verbs.add_parser("roster", help=tr("排班：生成、导出、查看方案"), description=tr("排班：生成、导出、查看方案"))
     roster_verbs = roster.add_subparsers(dest="roster_verb", metavar=tr("操作"), required=True, parser_class=_Parser)
@@ -584,6 +586,118 @@ def _referral(args: argparse.Namespace) -> int:
         print("  " + referrals.history_line(event.at, event.action, event.note))
     if detail.actions:
         print(tr("下一步可以：{actions}", actions="、".join(a.label for a in detail.actions)))
+    return EXIT_OK
+
+
+def _suggestion_parsers(verbs) -> None:
+    """``suggestion list|show|route|letter|answer|rate|print`` and ``suggestions export``."""
+    sug = verbs.add_parser("suggestion", help=tr("代表建议：列表、查看、研判交付或报送、交办函、答复、评价"),
+                           description=tr("代表建议：suggestion 动作 [建议编号] [选项]。list 列表；show 查看；"
+                                          "route 研判交付（乡镇）或报送（县级）；letter 发交办函；answer 登记答复；"
+                                          "rate 代表评价；print 打印交办函。只允许当前状态下合规的一步，日期按填写的记录。"))
+    sug_verbs = sug.add_subparsers(dest="action", metavar=tr("动作"), required=True, parser_class=_Parser)
+    listing = sug_verbs.add_parser("list", help=tr("列出代表建议及期限"), description=tr("列出代表建议及期限"))
+    listing.add_argument("--state", choices=SuggestionState.values(), metavar="STATE",
+                         help=tr("状态：{choices}", choices=" / ".join(SuggestionState.values())))
+    listing.add_argument("--scope", choices=SuggestionScope.values(), metavar="SCOPE",
+                         help=tr("办理层级：{choices}", choices=" / ".join(SuggestionScope.values())))
+    listing.add_argument("--text", default="", metavar="TEXT", help=tr("编号、标题、内容、单位或代表姓名中的字"))
+    listing.add_argument("--overdue", action="store_true", help=tr("只列超期的"))
+    listing.add_argument("--today", metavar="YYYY-MM-DD", help=tr("按哪一天算期限（默认今天）"))
+    listing.set_defaults(run=_suggestion_list)
+    number_help = tr("建议编号，如 东监建〔2026〕3号")
+
+    def step(name: str, help_text: str, date_help: str | None = None) -> argparse.ArgumentParser:
+        sub = sug_verbs.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("number", metavar="SUGGESTION_NO", help=number_help)
+        if date_help:
+            sub.add_argument("--date", metavar="YYYY-MM-DD", help=date_help)
+        sub.set_defaults(run=_suggestion)
+        return sub
+
+    step("show", tr("查看代表建议：状态、期限、办理经过和下一步"))
+    route = step("route", tr("研判：交付乡镇或报送县级"), tr("交付或报送的日期（默认今天）"))
+    route.add_argument("--scope", required=True, choices=SuggestionScope.values(), metavar="SCOPE",
+                       help=tr("办理层级：{choices}", choices=" / ".join(SuggestionScope.values())))
+    route.add_argument("--unit", required=True, metavar="UNIT", help=tr("承办单位"))
+    step("letter", tr("县级建议：登记发出交办函"), tr("交办函日期（默认今天）"))
+    ans = step("answer", tr("登记承办单位的答复"), tr("答复日期（默认今天）"))
+    ans.add_argument("--text", required=True, metavar="TEXT", help=tr("答复内容"))
+    rate = step("rate", tr("登记代表对答复的评价"), tr("评价日期（默认今天）"))
+    rate.add_argument("--rating", required=True, choices=Satisfaction.values(), metavar="LEVEL",
+                      help=tr("评价：{choices}", choices=" / ".join(Satisfaction.values())))
+    printing = step("print", tr("把交办函打印为 PDF"))
+    printing.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help=tr("输出的 PDF 文件"))
+
+    sugs = verbs.add_parser("suggestions", help=tr("代表建议台账"), description=tr("代表建议台账"))
+    sugs_verbs = sugs.add_subparsers(dest="suggestions_verb", metavar=tr("操作"), required=True, parser_class=_Parser)
+    sexp = sugs_verbs.add_parser("export", help=tr("把代表建议台账导出为 Excel"), description=tr(
+        "把代表建议台账导出为 Excel：编号、各步日期、提出代表、承办单位、状态、评价和超期情况。"))
+    sexp.add_argument("file", type=Path, metavar="FILE.xlsx")
+    sexp.set_defaults(run=_suggestions_export)
+
+
+def _suggestion_line(row) -> str:
+    from station_app.io.pdf import chinese_date
+
+    due = ""
+    if row.next_step is not None and row.due is not None:
+        due = tr("{step}期限 {date}", step=row.next_step.label, date=chinese_date(row.due))
+        if row.overdue:
+            due += tr("（超期 {n} 天）", n=row.days_late)
+    return "　".join(part for part in (row.number, SuggestionState.label_of(row.state), row.title, row.representatives,
+                                       row.unit, due) if part)
+
+
+def _suggestion_list(args: argparse.Namespace) -> int:
+    from station_app.services import suggestions
+
+    today = _date(args.today, "--today ") if args.today else None
+    rows = suggestions.list_suggestions(_context(args), state=args.state, scope=args.scope, text=args.text,
+                                        today=today)
+    if args.overdue:
+        rows = [r for r in rows if r.overdue]
+    for row in rows:
+        print(_suggestion_line(row))
+    print(tr("共 {n} 件", n=len(rows)))
+    return EXIT_OK
+
+
+def _suggestion(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from station_app.services import suggestions
+
+    ctx = _context(args)
+    date = getattr(args, "date", None)
+    day = _date(date, "--date ") if date else dt.date.today()
+    key = args.number
+    if args.action == "route":
+        suggestions.route(ctx, key, args.scope, args.unit, day)
+    elif args.action == "letter":
+        suggestions.send_letter(ctx, key, day)
+    elif args.action == "answer":
+        suggestions.answer(ctx, key, day, args.text)
+    elif args.action == "rate":
+        suggestions.rate(ctx, key, day, args.rating)
+    elif args.action == "print":
+        pages = suggestions.print_letter(ctx, key, args.out)
+        print(tr("已把交办函写入 {file}（{n} 页）", file=args.out, n=pages))
+        return EXIT_OK
+    detail = suggestions.suggestion_detail(ctx, key)
+    print(_suggestion_line(detail.row))
+    for event in detail.events:
+        print("  " + suggestions.history_line(event.day, event.step, event.note))
+    if detail.steps:
+        print(tr("下一步可以：{steps}", steps="、".join(s.label for s in detail.steps)))
+    return EXIT_OK
+
+
+def _suggestions_export(args: argparse.Namespace) -> int:
+    from station_app.services.suggestions import export_ledger
+
+    count = export_ledger(_context(args), args.file)
+    print(tr("已导出 {n} 件代表建议到 {file}", n=count, file=args.file))
     return EXIT_OK
 
 

@@ -273,6 +273,18 @@ class SuggestionState(Word):
     RATED = "已评价", "Rated"
 
 
+class SuggestionStep(Word):
+    """A step in a suggestion's history; the moves are in ``services.suggestions.NEXT_STEPS``."""
+
+    OPEN = "提出", "Opened"
+    HAND_OVER = "交付", "Handed over"
+    REPORT = "报送", "Reported to the county"
+    LETTER = "发交办函", "Letter sent"
+    ANSWER = "答复", "Answered"
+    RATE = "评价", "Rated"
+    VOID = "作废", "Voided"
+
+
 class PointItem(Word):
     """A line of the points rule (履职积分): the seeds' six items, duty, and what a station adds."""
 

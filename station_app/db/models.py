@@ -484,6 +484,23 @@ class SuggestionRepresentative(Record):
     representative_id: Mapped[str] = mapped_column(ForeignKey("representatives.id"), index=True)
 
 
+class SuggestionEvent(Record):
+    """One step in a suggestion's history (提出, 交付/报送, 发交办函, 答复, 评价, 作废), on the day typed."""
+
+    __tablename__ = "suggestion_events"
+
+    suggestion_id: Mapped[str] = mapped_column(ForeignKey("suggestions.id"), index=True)
+    #: a ``SuggestionStep``
+    step: Mapped[str] = mapped_column(String(10))
+    from_state: Mapped[str] = mapped_column(String(10), default="")
+    to_state: Mapped[str] = mapped_column(String(10), default="")
+    #: the day the step happened, as typed
+    day: Mapped[dt.date] = mapped_column(Date)
+    by_whom: Mapped[str] = mapped_column(String(64), default="")
+    #: what the step names: the unit, the rating, the reason (as typed, shown as it is)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
 class PointsRule(Record):
     """履职积分 rule in force from ``valid_from`` on: per item the points of the first one, of each further one,
     and the cap per month; the deductions; how the self and peer review marks weigh; the stars per station.

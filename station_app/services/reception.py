@@ -28,7 +28,7 @@ from station_app.db.models import (
 )
 from station_app.i18n import tr
 from station_app.io.excel import Column, SheetRow, SheetSpec, write_workbook
-from station_app.services import referrals
+from station_app.services import referrals, suggestions
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext
 from station_app.services.errors import NotFound, StationError, ValidationFailed
@@ -78,6 +78,9 @@ class VisitSaved:
     visit_id: str
     referral_id: str | None = None
     referral_number: str = ""
+    #: 转为代表建议: the suggestion the visit opened
+    suggestion_id: str | None = None
+    suggestion_number: str = ""
 
 
 def _clean_visit(data: VisitInput, categories: Sequence[str], now: dt.datetime | None = None,
@@ -109,6 +112,8 @@ def _clean_visit(data: VisitInput, categories: Sequence[str], now: dt.datetime |
         errors["content"] = tr("请填写群众反映的问题")
     if cleaned.outcome not in Outcome.values():
         errors["outcome"] = tr("办理结果应为：{choices}", choices="、".join(o.label for o in Outcome))
+    if cleaned.outcome == Outcome.SUGGESTION and open_referral and not cleaned.representative_ids:
+        errors["representatives"] = tr("转为代表建议须选择接待代表（建议由他们提出）")
     if cleaned.outcome == Outcome.REFERRED and open_referral:
         ref = cleaned.referral or ReferralInput()
         if not ref.unit.strip():
@@ -136,7 +141,8 @@ def _add_visit(session: Session, data: VisitInput, station_id: str | None, recor
 
 
 def record_visit(ctx: ServiceContext, data: VisitInput, now: dt.datetime | None = None) -> VisitSaved:
-    """Save a visit (and, for 交办, its referral with a new number) in one transaction. Any operator may."""
+    """Save a visit in one transaction: for 交办 with its referral, for 转为代表建议 with a suggestion made by
+    its receiving representatives, each with a new number. Any operator may."""
     with ctx.write() as session:
         settings = settings_service.read(ctx)
         cleaned, errors = _clean_visit(data, settings.categories, now, deadline_unit=settings.deadline_rule.unit)
@@ -146,6 +152,10 @@ def record_visit(ctx: ServiceContext, data: VisitInput, now: dt.datetime | None 
         if missing := [i for i in cleaned.representative_ids if i not in known]:
             raise ValidationFailed({"representatives": tr("找不到接待代表：{ids}", ids="、".join(missing))})
         visit = _add_visit(session, cleaned, ctx.station_id, ctx.operator.name)
+        if cleaned.outcome == Outcome.SUGGESTION:
+            suggestion = suggestions._open_from_visit(session, visit, cleaned.representative_ids, settings,
+                                                      ctx.operator.name)
+            return VisitSaved(visit.id, suggestion_id=suggestion.id, suggestion_number=suggestion.number)
         if cleaned.referral is None:
             return VisitSaved(visit.id)
         ref = cleaned.referral
@@ -156,7 +166,8 @@ def record_visit(ctx: ServiceContext, data: VisitInput, now: dt.datetime | None 
 
 
 def void_visit(ctx: ServiceContext, visit_id: str, reason: str) -> None:
-    """作废 — a visit recorded by mistake stays in the database, marked void with the reason. Administrators only."""
+    """作废 — a visit recorded by mistake stays in the database, marked void with the reason. Administrators only.
+    A suggestion it opened goes with it while still 待研判; one already routed stops the void."""
     with ctx.write(admin_only=True) as session:
         open_refs = session.scalars(select(Referral.number).where(
             Referral.visit_id == visit_id, Referral.voided_at.is_(None),
@@ -164,7 +175,10 @@ def void_visit(ctx: ServiceContext, visit_id: str, reason: str) -> None:
         if open_refs:
             raise StationError(tr("这次接待有未办结的交办单 {numbers}，请先在“三单办理”中作废或办结",
                                   numbers="、".join(open_refs)))
-        mark_void(session.get(Visit, visit_id), reason, ctx.operator.name, record_id=visit_id)
+        visit = session.get(Visit, visit_id)
+        mark_void(visit, reason, ctx.operator.name, record_id=visit_id)
+        suggestions._release_visit(session, visit, tr("已作废：{reason}", reason=reason.strip()),
+                                   by_whom=ctx.operator.name)
 
 
 # --- Searching -------------------------------------------------------------------------------

@@ -399,6 +399,8 @@ class EntryForm(QWidget):
         text = tr("已保存：{time} {name}", time=data.visited_at.strftime("%H:%M"), name=name)
         if saved.referral_number:
             text += tr("，已生成交办单 {number}", number=saved.referral_number)
+        if saved.suggestion_number:
+            text += tr("，已生成代表建议 {number}（待研判）", number=saved.suggestion_number)
         unit = data.referral.unit if data.referral else ""
         self.reset()
         self.message.setStyleSheet("color:#2e7d32;")

@@ -29,7 +29,7 @@ from station_app.i18n import tr
 from station_app.io.files import FileWriteError
 from station_app.io.forms_pdf import FORMS
 from station_app.io.pdf import chinese_date
-from station_app.services import referrals
+from station_app.services import referrals, suggestions
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError, ValidationFailed
@@ -38,8 +38,16 @@ from station_app.services.work_calendar import parse_day
 from station_app.ui.forms import FieldSpec, FormDialog, ask_void_reason
 from station_app.ui.printing import print_with_preview
 from station_app.ui.table_model import RowTableModel, TableColumn
-from station_app.ui.widgets import FlowLayout, TablePane, error_box, make_table
-from station_app.vocab import FollowUpMethod, ReferralAction, ReferralForm, ReferralState, Satisfaction
+from station_app.ui.widgets import FlowLayout, TablePane, error_box, fit_columns, make_table
+from station_app.vocab import (
+    FollowUpMethod,
+    ReferralAction,
+    ReferralForm,
+    ReferralState,
+    Satisfaction,
+    SuggestionScope,
+    SuggestionState,
+)
 
 #: the dialogs' date fields: the day the step happened, which its history line and its form carry
 DATE_FIELDS = ("signed_on", "replied_on", "followed_on", "closed_on", "returned_on", "reassigned_on", "extended_on")
@@ -371,9 +379,30 @@ class ReferralListTab(QWidget):
                 error_box(self, tr("空白表"), exc)
 
 
+class LateSuggestionModel(RowTableModel):
+    """超期代表建议, in the red of the overdue referrals."""
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
+            return QBrush(QColor("#c62828"))
+        return super().data(index, role)
+
+
 class OverdueTab(QWidget):
     UNIT_COLUMNS = [TableColumn(tr("承办单位"), lambda r: r[0], 200), TableColumn(tr("超期"), lambda r: r[1], 60, True),
                     TableColumn(tr("三日内到期"), lambda r: r[2], 90, True)]
+    #: 超期代表建议, beside the referrals: the step owed, its day, and how late
+    SUGGESTION_COLUMNS = [
+        TableColumn(tr("建议编号"), lambda r: r.number, 140),
+        TableColumn(tr("标题"), lambda r: r.title, 220),
+        TableColumn(tr("提出代表"), lambda r: r.representatives, 100),
+        TableColumn(tr("层级"), lambda r: SuggestionScope.label_of(r.scope), 50),
+        TableColumn(tr("承办单位"), lambda r: r.unit, 130),
+        TableColumn(tr("状态"), lambda r: SuggestionState.label_of(r.state), 64),
+        TableColumn(tr("超期的一步"), lambda r: r.next_step.label if r.next_step else "", 80),
+        TableColumn(tr("期限"), lambda r: r.due, 90),
+        TableColumn(tr("超期"), lambda r: tr("{n} 天", n=r.days_late), 70),
+    ]
 
     def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
@@ -386,12 +415,25 @@ class OverdueTab(QWidget):
         self.items = SummaryModel(ReferralListTab.COLUMNS)
         self.items_view = make_table(self.items)
         self.reminder_button = QPushButton(tr("打印催办通知…"))
+        self.suggestions = LateSuggestionModel(self.SUGGESTION_COLUMNS)
+        self.suggestions_view = make_table(self.suggestions)
+        fit_columns(self.suggestions_view.horizontalHeader(), [c.width for c in self.SUGGESTION_COLUMNS],
+                    {3: [s.label for s in SuggestionScope], 5: [s.label for s in SuggestionState]})
+        self.suggestions_pane = TablePane(self.suggestions_view)
+        self.suggestions_title = QLabel()
+        self.suggestions_title.setStyleSheet("font-size: 14px; font-weight: bold; color: #c62828;")
+        suggestions_box = QWidget()
+        suggestions_layout = QVBoxLayout(suggestions_box)
+        suggestions_layout.setContentsMargins(0, 6, 0, 0)
+        suggestions_layout.addWidget(self.suggestions_title)
+        suggestions_layout.addWidget(self.suggestions_pane, 1)
         bar = QHBoxLayout()
         bar.addWidget(self.summary, 1)
         bar.addWidget(self.reminder_button)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.units_pane)
         splitter.addWidget(self.items_view)
+        splitter.addWidget(suggestions_box)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
@@ -403,6 +445,10 @@ class OverdueTab(QWidget):
         self.items.set_rows(report.overdue + report.due_soon)
         self.summary.setText(tr("超期 {a} 件，三个工作日内到期 {b} 件", a=len(report.overdue), b=len(report.due_soon)))
         self.units_pane.show_rows(self.units.rowCount(), tr("没有超期或临期的交办单。"))
+        late = suggestions.overdue(self.ctx)
+        self.suggestions.set_rows(late)
+        self.suggestions_title.setText(tr("超期代表建议（{n} 件）", n=len(late)))
+        self.suggestions_pane.show_rows(len(late), tr("没有超期的代表建议。"))
         return report
 
     def print_reminder(self) -> None:
