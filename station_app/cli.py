@@ -289,7 +289,21 @@ def _build_parser() -> argparse.ArgumentParser:
 
     _subsidy_parser(verbs)
     _points_parser(verbs)
+    _record_parser(verbs)
     return parser
+
+
+def _record_parser(verbs) -> None:
+    record = verbs.add_parser("record", help=tr("代表履职档案：一位代表的 A4 档案页（PDF），或全部代表的汇总（Excel）"),
+                              description=tr(
+        "代表履职档案：--out 为 .pdf 时打印 --rep 这位代表在 --from 至 --to 期间的履职档案页；为 .xlsx 时导出汇总表，"
+        "给 --rep 只含这位代表，不给则含全部代表。--rep 可填编号或姓名；同名的会列出供选择。"))
+    record.add_argument("--rep", metavar="ID|NAME", help=tr("代表的编号或姓名"))
+    record.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD", help=tr("起始日期"))
+    record.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help=tr("截止日期"))
+    record.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx",
+                        help=tr("输出的 PDF 或 Excel 文件"))
+    record.set_defaults(run=_record)
 
 
 def _points_parser(verbs) -> None:
@@ -899,6 +913,35 @@ def _star(args: argparse.Namespace) -> int:
         if station.tied:
             print(tr("　与最后一名积分、值班、接待都相同而未列入：{names}", names="、".join(station.tied)))
     print(tr("已写出{title}公示 {n} 个联络站到 {file}", title=points.notice_title(printed[0].month), n=len(printed),
+             file=args.out))
+    return EXIT_OK
+
+
+def _record(args: argparse.Namespace) -> int:
+    from station_app.services import record
+    from station_app.services.errors import ValidationFailed
+
+    start, end = _date(args.start, tr("起始")), _date(args.end, tr("截止"))
+    record.check_period(start, end)
+    suffix = args.out.suffix.lower()
+    if suffix not in (".pdf", ".xlsx"):
+        raise ValidationFailed({"out": tr("--out 应为 .pdf（一位代表的档案页）或 .xlsx（汇总表）：{file}", file=args.out)})
+    if suffix == ".pdf" and not args.rep:
+        raise ValidationFailed({"rep": tr("打印档案页要用 --rep 指定一位代表（编号或姓名）")})
+    ctx = _context(args)
+    if suffix == ".pdf":
+        found = record.print_record(ctx, args.rep, start, end, args.out)
+        t = found.tally
+        print(tr("已写出{name}（{delegation}）{period}的履职档案到 {file}", name=found.person.name,
+                 delegation=found.person.delegation or found.person.station, period=found.period, file=args.out))
+        print(tr("值班 {scheduled} 次，出勤 {attended}，缺勤 {absent}，请假 {leave}，替他人 {stood_in}；接待选民 {visits} 次；"
+                 "建议 {suggestions} 件；活动 {activities} 次",
+                 scheduled=t.duty_scheduled, attended=t.duty_attended, absent=t.duty_absent, leave=t.duty_leave,
+                 stood_in=t.stood_in, visits=t.visits_received, suggestions=t.suggestions_made,
+                 activities=t.activity_total))
+        return EXIT_OK
+    found = record.export_records(ctx, args.out, start, end, rep_id=args.rep or None)
+    print(tr("已导出{period}的履职档案汇总：{n} 人，到 {file}", period=record.period_text(start, end), n=len(found.rows),
              file=args.out))
     return EXIT_OK
 
