@@ -387,10 +387,12 @@ def _demo(args: argparse.Namespace) -> int:
     summary = fill_demo(_context(args), seed=args.seed, today=today)
     print(tr("已装入演示数据：{stations} 个站点，{reps} 位代表（{free} 位无固定收入），{dels} 个代表团，"
              "{groups} 个代表小组，{units} 个窗口单位；两个排班方案共 {turns} 人次已过去的值班及签到；"
-             "接待登记 {visits} 条，交办单 {referrals} 件；误工补贴已发放 {months} 个月共 {paid} 元。用时 {sec:.1f} 秒。",
+             "接待登记 {visits} 条，交办单 {referrals} 件，代表建议 {suggestions} 件；履职活动 {activities} 次；"
+             "误工补贴已发放 {months} 个月共 {paid} 元。用时 {sec:.1f} 秒。",
              stations=summary.stations, reps=summary.representatives, free=summary.without_fixed_income,
              dels=summary.delegations, groups=summary.groups, units=summary.window_units, turns=summary.duty_turns,
-             visits=summary.visits, referrals=summary.referrals, months=summary.subsidy_months,
+             visits=summary.visits, referrals=summary.referrals, suggestions=summary.suggestions,
+             activities=summary.activities, months=summary.subsidy_months,
              paid=money.format_yuan(summary.subsidy_paid), sec=time.perf_counter() - started))
     return EXIT_OK
 

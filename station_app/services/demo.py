@@ -51,6 +51,7 @@ from station_app.vocab import (
     Satisfaction,
     SlotName,
     StationKind,
+    SuggestionScope,
 )
 
 COUNTY = "东河县"
@@ -89,6 +90,7 @@ class DemoSummary:
     uncovered: int = 0
     visits: int = 0
     referrals: int = 0
+    suggestions: int = 0
     activities: int = 0
     #: months of 误工补贴 paid, and what they paid (yuan)
     subsidy_months: int = 0
@@ -121,11 +123,11 @@ def fill_demo(ctx: ServiceContext, seed: int = 2025, today: dt.date | None = Non
         turns, uncovered = _fill_duty(ctx, session, random.Random(seed + 2), today)
         fake = Faker("zh_CN")
         fake.seed_instance(seed + 3)
-        visits, referral_count = _fill_visits(ctx, session, random.Random(seed + 3), fake, today)
+        visits, referral_count, suggestion_count = _fill_visits(ctx, session, random.Random(seed + 3), fake, today)
         activities = _fill_activities(ctx, session, random.Random(seed + 4), today)
         months, paid = _fill_subsidy(ctx, today)
     return DemoSummary(**{**registry_summary.__dict__, "duty_turns": turns, "uncovered": uncovered, "visits": visits,
-                          "referrals": referral_count, "activities": activities, "subsidy_months": months,
+                          "referrals": referral_count, "suggestions": suggestion_count, "activities": activities, "subsidy_months": months,
                           "subsidy_paid": paid})
 
 
@@ -364,10 +366,11 @@ def _fill_visits(ctx: ServiceContext, session: Session, rng: random.Random, fake
                  today: dt.date) -> tuple[int, int]:
     """Twelve months of visits: about 20 a working day at the monitoring station, a few at the township station."""
     from station_app.db.models import Visit, VisitRepresentative
-    from station_app.services import referrals
+    from station_app.services import referrals, suggestions
     from station_app.services.work_calendar import WorkCalendar
 
-    outcomes = ((Outcome.SOLVED, 0.40), (Outcome.ANSWERED, 0.33), (Outcome.REFERRED, 0.14), (Outcome.SUGGESTION, 0.08),
+    # about one visit in thirty becomes a representative's suggestion: some 150 a year at the monitoring station
+    outcomes = ((Outcome.SOLVED, 0.40), (Outcome.ANSWERED, 0.38), (Outcome.REFERRED, 0.14), (Outcome.SUGGESTION, 0.03),
                 (Outcome.OTHER, 0.05))
     channels = ((Channel.STATION, 0.6), (Channel.PHONE, 0.12), (Channel.ONLINE, 0.12), (Channel.MOBILE, 0.1),
                 (Channel.GRID, 0.06))
@@ -381,7 +384,8 @@ def _fill_visits(ctx: ServiceContext, session: Session, rng: random.Random, fake
         return weighted[-1][0]
 
     start = today - dt.timedelta(days=365)
-    visits = referral_count = 0
+    visits = referral_count = suggestion_count = 0
+    steps = random.Random(rng.random())        # the suggestions' own dice: the visits stay as they were
     work = WorkCalendar.load(session)
     settings = settings_service.read(ctx)
     stations = {s.code: s for s in session.scalars(select(Station))}
@@ -417,9 +421,14 @@ def _fill_visits(ctx: ServiceContext, session: Session, rng: random.Random, fake
                                   people_count=rng.choice((1, 1, 1, 1, 2, 2, 3, 5)), channel=pick(channels),
                                   category=category, content=text, outcome=pick(outcomes), recorded_by="演示")
                     session.add(visit)
-                    for rep_id in rng.sample(on_duty, min(len(on_duty), rng.choice((1, 1, 2)))):
+                    receivers = rng.sample(on_duty, min(len(on_duty), rng.choice((1, 1, 2))))
+                    for rep_id in receivers:
                         session.add(VisitRepresentative(visit_id=visit.id, representative_id=rep_id))
                     visits += 1
+                    if visit.outcome == Outcome.SUGGESTION:
+                        suggestion = suggestions._open_from_visit(session, visit, receivers, settings, "演示")
+                        _advance_suggestion(session, steps, suggestion, work, today, UNITS_BY_TOPIC[category])
+                        suggestion_count += 1
                     if visit.outcome == Outcome.REFERRED:
                         referral = referrals._open_referral(session, visit, settings, UNITS_BY_TOPIC[category],
                                                             "请于期限内办理并书面反馈办理结果。", day, work=work,
@@ -427,7 +436,55 @@ def _fill_visits(ctx: ServiceContext, session: Session, rng: random.Random, fake
                         _advance_referral(session, rng, referral, work, today, settings.deadline_rule)
                         referral_count += 1
         day += dt.timedelta(days=1)
-    return visits, referral_count
+    return visits, referral_count, suggestion_count
+
+
+#: what a unit answers a demo suggestion
+SUGGESTION_ANSWERS = ("已列入明年工作计划，资金落实后组织实施。", "经研究，已安排专项资金，预计年底前完成。",
+                      "建议合理，已会同有关部门制定方案，分步推进。", "受政策限制暂难实施，已向代表当面说明。")
+
+
+def _advance_suggestion(session: Session, rng: random.Random, suggestion, work, today: dt.date,
+                        county_unit: str) -> None:
+    """Move a demo suggestion along as far as its age allows: routed to the township or reported to the
+    county (a few late), the county's 交办函, the answer (a few slow), the representatives' rating."""
+    from station_app.services import suggestions
+
+    day = suggestion.opened_on
+
+    def after(days: int, working: bool = False) -> dt.date | None:
+        nonlocal day
+        nxt = work.add_working_days(day, days) if working else day + dt.timedelta(days=days)
+        if nxt >= today:
+            return None
+        day = nxt
+        return nxt
+
+    county = rng.random() < 0.4
+    late = rng.random() < 0.1
+    if county:
+        routed = after(rng.randint(4, 6) if late else rng.randint(1, 3), working=True)
+    else:
+        routed = after(rng.randint(8, 12) if late else rng.randint(1, 6))
+    if routed is None:
+        return
+    scope = SuggestionScope.COUNTY if county else SuggestionScope.TOWNSHIP
+    township = rng.choice(TOWNSHIPS)
+    unit = county_unit if county else township + ("办事处" if township.endswith("街道") else "人民政府")
+    suggestions._route(session, suggestion, scope, unit, routed, by_whom="演示", today=today)
+    if county and after(rng.randint(9, 12) if rng.random() < 0.1 else rng.randint(1, 6)) is None:
+        return
+    if county:
+        suggestions._send_letter(session, suggestion, day, by_whom="演示", today=today)
+    answered = after(rng.randint(35, 50) if rng.random() < 0.12 else rng.randint(10, 28))
+    if answered is None:
+        return
+    suggestions._answer(session, suggestion, answered, rng.choice(SUGGESTION_ANSWERS), by_whom="演示", today=today)
+    rated = after(rng.randint(3, 15))
+    if rated is None or rng.random() < 0.1:
+        return
+    suggestions._rate(session, suggestion, rated, rng.choice((Satisfaction.SATISFIED,) * 4 + (Satisfaction.FAIRLY,) * 2
+                                                             + (Satisfaction.NOT_SATISFIED,)), by_whom="演示", today=today)
 
 
 def _advance_referral(session, rng: random.Random, referral, work, today: dt.date, rule) -> None:

@@ -124,3 +124,24 @@ def test_demo_pays_its_past_months_and_leaves_this_month_in_draft(demo_ctx, demo
     october = subsidy.batch(demo_ctx, "2026-10", today=DEMO_DAY)
     assert october.paid_on == dt.date(2026, 11, 5) and october.total == sum(line.amount for line in october.lines)
     assert october.meals and october.lunches >= october.breakfasts > 0
+
+
+def test_demo_has_a_year_of_activities_and_suggestions_in_every_state(demo_ctx, demo_db, demo_template):
+    from station_app.db.models import Activity, Suggestion, SuggestionRepresentative
+    from station_app.services import suggestions
+
+    summary = demo_template[1]
+    with demo_db.session() as s:
+        found = s.scalars(select(Suggestion)).all()
+        activities = s.scalars(select(Activity)).all()
+        made_by = {row.suggestion_id for row in s.scalars(select(SuggestionRepresentative))}
+    assert summary.suggestions == len(found) and 60 < len(found) < 400
+    assert summary.activities == len(activities) and {a.kind for a in activities} >= {"视察调研", "学习培训", "防汛巡查"}
+    assert {x.state for x in found} == {"待研判", "已交付", "已报送", "已答复", "已评价"}
+    assert {x.scope for x in found} == {"乡镇", "县级"}
+    assert all(x.id in made_by for x in found)                      # each made by the visit's representatives
+    county = [x for x in found if x.scope == "县级" and x.state != "已报送"]
+    assert county and all(x.letter_on is not None for x in county)  # answered only after the 交办函
+    assert all(x.opened_on <= (x.routed_on or x.opened_on) <= (x.answered_on or DEMO_DAY) for x in found)
+    late = suggestions.overdue(demo_ctx, today=DEMO_DAY)
+    assert late and all(row.overdue for row in late)
