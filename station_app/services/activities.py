@@ -30,6 +30,7 @@ from station_app.db.models import (
     RepGroup,
     Representative,
     Station,
+    new_id,
     utcnow,
 )
 from station_app.i18n import tr
@@ -203,10 +204,16 @@ def _check_people(session: Session, participants: Sequence[Participant]) -> None
         raise ValidationFailed({"participants": tr("代表“{names}”已作废，不能记入活动", names="、".join(voided))})
 
 
-def _write(session: Session, activity: Activity, data: ActivityInput, operator: str) -> None:
-    """Put ``data`` into ``activity`` and make its participants exactly ``data.participants``."""
+def _write(session: Session, activity: Activity, data: ActivityInput, operator: str, *, new: bool = False) -> None:
+    """Put ``data`` into ``activity`` and make its participants exactly ``data.participants``; ``new``: an
+    activity not yet stored (its id given), which has no participants to look up."""
     activity.kind, activity.day, activity.place = data.kind, data.day, data.place
     activity.theme, activity.notes = data.theme, data.notes
+    if new:
+        session.add(activity)
+        session.add_all(ActivityParticipant(activity_id=activity.id, representative_id=p.representative_id,
+                                            present=p.present, passed=p.passed) for p in data.participants)
+        return
     session.flush()
     stored = {p.representative_id: p for p in session.scalars(
         select(ActivityParticipant).where(ActivityParticipant.activity_id == activity.id)
@@ -236,23 +243,23 @@ def save_activity(ctx: ServiceContext, data: ActivityInput, activity_id: str | N
     with ctx.write() as session:
         _check_people(session, cleaned.participants)
         if activity_id is None:
-            activity = Activity(station_id=cleaned.station_id or ctx.station_id, recorded_by=ctx.operator.name)
-            session.add(activity)
+            activity = Activity(id=new_id(), station_id=cleaned.station_id or ctx.station_id,
+                                recorded_by=ctx.operator.name)
         else:
             activity = session.get(Activity, activity_id)
             if activity is None:
                 raise NotFound(tr("找不到这次活动：{id}", id=activity_id))
             if activity.is_voided:
                 raise ValidationFailed({"activity": tr("这次活动已作废，不能再修改")})
-        _write(session, activity, cleaned, ctx.operator.name)
+        _write(session, activity, cleaned, ctx.operator.name, new=activity_id is None)
         session.flush()
         return activity.id
 
 
 def void_activity(ctx: ServiceContext, activity_id: str, reason: str) -> None:
     """作废 — an activity recorded by mistake stays in the database, marked void with the reason; it no
-    longer counts for anyone's record or points."""
-    with ctx.write() as session:
+    longer counts for anyone's record or points. Administrators only (as for a visit)."""
+    with ctx.write(admin_only=True) as session:
         mark_void(session.get(Activity, activity_id), reason, ctx.operator.name, record_id=activity_id)
 
 
@@ -576,11 +583,10 @@ class ActivityImporter:
             if data is None:
                 continue
             if row.action == ImportAction.ADD:
-                activity = Activity(station_id=data.station_id, recorded_by=operator)
-                session.add(activity)
+                _write(session, Activity(id=new_id(), station_id=data.station_id, recorded_by=operator), data, operator,
+                       new=True)
             else:
-                activity = session.get(Activity, row.match_id)
-            _write(session, activity, data, operator)
+                _write(session, session.get(Activity, row.match_id), data, operator)
 
 
 def preview_activity_import(ctx: ServiceContext, path: Path | str) -> ImportPreview[ActivityInput]:
