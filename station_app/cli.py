@@ -290,6 +290,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _subsidy_parser(verbs)
     _points_parser(verbs)
     _record_parser(verbs)
+    _activities_parser(verbs)
     return parser
 
 
@@ -304,6 +305,25 @@ def _record_parser(verbs) -> None:
     record.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx",
                         help=tr("输出的 PDF 或 Excel 文件"))
     record.set_defaults(run=_record)
+
+
+def _activities_parser(verbs) -> None:
+    acts = verbs.add_parser("activities", help=tr("履职活动的导入与导出"), description=tr("履职活动的导入与导出"))
+    acts_verbs = acts.add_subparsers(dest="activities_verb", metavar=tr("操作"), required=True, parser_class=_Parser)
+    aimp = acts_verbs.add_parser("import", help=tr("从 Excel 导入履职活动"), description=tr(
+        "从 Excel 导入履职活动（日期、类型、地点、主题、参加代表、缺席代表、通过、未通过代表、备注）：逐行报告拒绝的原因；"
+        "同一天、同类型、同主题的活动已有时更新或不变，不会重复；有拒绝行时默认不写入任何数据。"))
+    aimp.add_argument("file", type=Path, metavar="FILE.xlsx")
+    aimp.add_argument("--skip-bad", "--skip-refused", dest="skip_bad", action="store_true",
+                      help=tr("跳过被拒绝的行，导入其余各行"))
+    aimp.add_argument("--dry-run", action="store_true", help=tr("只检查并报告，不写入"))
+    aimp.set_defaults(run=_activities_import)
+    aexp = acts_verbs.add_parser("export", help=tr("把履职活动导出为 Excel"), description=tr(
+        "把履职活动导出为 Excel，列与导入相同，导出的文件可原样再导入。"))
+    aexp.add_argument("file", type=Path, metavar="FILE.xlsx")
+    aexp.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help=tr("开始日期"))
+    aexp.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help=tr("结束日期"))
+    aexp.set_defaults(run=_activities_export)
 
 
 def _points_parser(verbs) -> None:
@@ -512,6 +532,28 @@ def _visits_export(args: argparse.Namespace) -> int:
                       end=_date(args.end, "--to ") if args.end else None)
     count = export_visits(_context(args), args.file, flt)
     print(tr("已导出 {n} 条接待记录到 {file}", n=count, file=args.file))
+    return EXIT_OK
+
+
+def _activities_import(args: argparse.Namespace) -> int:
+    from station_app.services.activities import commit_activity_import, preview_activity_import
+
+    ctx = _context(args)
+    preview = preview_activity_import(ctx, args.file)
+    if not _checked_import(args, preview):
+        return EXIT_BAD_INPUT if preview.refused else EXIT_OK
+    result = commit_activity_import(ctx, preview, skip_refused=args.skip_bad)
+    print(result.summary())
+    return EXIT_OK
+
+
+def _activities_export(args: argparse.Namespace) -> int:
+    from station_app.services.activities import export_activities
+
+    start = _date(args.start, "--from ") if args.start else None
+    end = _date(args.end, "--to ") if args.end else None
+    count = export_activities(_context(args), args.file, start, end)
+    print(tr("已导出 {n} 次履职活动到 {file}", n=count, file=args.file))
     return EXIT_OK
 
 

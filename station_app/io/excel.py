@@ -26,6 +26,7 @@ import math
 import os
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -226,11 +227,38 @@ def read_table(
         workbook.close()
 
 
+#: the largest workbook read: a county's 200,000 visits take about 15 MB
+MAX_WORKBOOK_BYTES = 200 * 1024 * 1024
+#: the most an .xlsx (a zip) may unpack to: a few times what 200,000 visits need, far below what a
+#: "zip bomb" (a small file that unpacks to many gigabytes) would fill memory with
+MAX_UNPACKED_BYTES = 2 * 1024 * 1024 * 1024
+
+
+def _check_size(path: Path) -> None:
+    """Refuse, before reading, a file too large to be a station's list, or one that unpacks to far more."""
+    size = path.stat().st_size
+    if size > MAX_WORKBOOK_BYTES:
+        raise WorkbookError(tr("{file} 太大（{size} MB，最多 {limit} MB），不像是一份名册或登记表，未读取",
+                               file=path.name, size=size // (1024 * 1024), limit=MAX_WORKBOOK_BYTES // (1024 * 1024)))
+    if not zipfile.is_zipfile(path):
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # calamine says what is wrong with it
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise WorkbookError(tr("{file} 解压后有 {size} MB（最多 {limit} MB），可能是恶意构造的压缩文件，未读取",
+                               file=path.name, size=unpacked // (1024 * 1024),
+                               limit=MAX_UNPACKED_BYTES // (1024 * 1024)))
+
+
 def _open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
     if not path.exists():
         raise WorkbookError(tr("找不到文件 {path}", path=path))
     if path.is_dir():
         raise WorkbookError(tr("{file} 是文件夹，不是 Excel 工作簿（.xlsx）", file=path.name))
+    _check_size(path)
     try:
         with path.open("rb") as stream:
             # from_filelike looks at the content, not the extension, so a real .xls or an

@@ -162,7 +162,7 @@ class Count:
 def counts(record: RepresentativeRecord) -> list[Count]:
     """The counts in the order they are read: duty, reception, suggestions, activities, points."""
     t = record.tally
-    duty, reception, suggestion, activity = tr("值班"), tr("接待"), tr("代表建议"), tr("活动")
+    duty, reception, suggestion, activity = tr("值班"), tr("接待"), tr("代表建议"), tr("履职活动")
     found = [
         Count(duty, tr("应值班"), t.duty_scheduled),
         Count(duty, tr("出勤"), t.duty_attended),
