@@ -19,6 +19,7 @@ from station_app.services.context import ServiceContext
 from station_app.ui.attendance_page import AttendancePage
 from station_app.ui.calendar_page import CalendarPage
 from station_app.ui.first_start import FirstStartPage
+from station_app.ui.performance_page import PerformancePage
 from station_app.ui.qr_page import QrPage
 from station_app.ui.reception_page import ReceptionPage
 from station_app.ui.referrals_page import ReferralsPage
@@ -54,12 +55,13 @@ class MainWindow(QMainWindow):
         self.roster = RosterPage(ctx)
         self.attendance = AttendancePage(ctx)
         self.subsidy = SubsidyPage(ctx)
+        self.performance = PerformancePage(ctx)
         self.qr = QrPage(ctx)
         self.calendar = CalendarPage(ctx)
         self.settings = SettingsPage(ctx)
         for title, page in ((tr("接待登记"), self.reception), (tr("三单办理"), self.referrals),
                             (tr("代表名册"), self.registry), (tr("排班"), self.roster), (tr("签到与空岗"), self.attendance),
-                            (tr("误工补贴"), self.subsidy),
+                            (tr("误工补贴"), self.subsidy), (tr("代表履职"), self.performance),
                             (tr("代表二维码"), self.qr), (tr("节假日与闭站"), self.calendar), (tr("设置"), self.settings)):
             self.add_page(title, page)
         # A new station opens on the first-start guide until it is named, has people and a duty plan.
@@ -124,6 +126,8 @@ class MainWindow(QMainWindow):
             self.attendance.currentWidget().refresh()
         elif page is self.subsidy:
             self.subsidy.refresh()
+        elif page is self.performance:
+            self.performance.refresh()
         elif page is self.reception:
             self.reception.entry.reload_choices()
         elif page is self.referrals:
@@ -138,9 +142,9 @@ class MainWindow(QMainWindow):
     # --- the first-start guide ---
 
     def go_to(self, name: str) -> None:
-        """Show a page by its name: "settings", "registry", "roster", "reception", "subsidy"."""
+        """Show a page by its name: "settings", "registry", "roster", "reception", "subsidy", "performance"."""
         page = {"settings": self.settings, "registry": self.registry, "roster": self.roster,
-                "reception": self.reception, "subsidy": self.subsidy}[name]
+                "reception": self.reception, "subsidy": self.subsidy, "performance": self.performance}[name]
         self.nav.setCurrentRow(self.pages.indexOf(page))
 
     def _station_named(self) -> None:
