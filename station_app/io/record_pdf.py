@@ -243,7 +243,7 @@ def _counts_table(record: RepresentativeRecord, st: dict[str, ParagraphStyle]) -
     groups: dict[str, list[Count]] = {}
     for count in counts(record):
         groups.setdefault(count.group, []).append(count)
-    group_w = 12 * mm
+    group_w = 17 * mm  # 代表建议, 履职活动 on one line
     pair = (WIDTH - group_w) / COUNTS_PER_ROW
     label_w, value_w = pair - 10 * mm, 10 * mm
     widths = [group_w] + [label_w, value_w] * COUNTS_PER_ROW

@@ -109,7 +109,7 @@ def test_the_record_counts_each_kind_of_event_exactly(ctx, people):
     assert [(a.kind, a.passed) for a in found.activities] == [("视察调研", None), ("学习培训", True), ("防汛巡查", None)]
     assert [(s.number, s.title, s.state) for s in found.suggestions] == [("东监建〔2026〕1号", "修建便民桥", "已答复")]
     shown = {(c.group, c.label): c.value for c in record.counts(found)}
-    assert shown[("值班", "缺勤")] == 1 and shown[("接待", "评价满意")] == 1 and shown[("活动", "防汛巡查")] == 1
+    assert shown[("值班", "缺勤")] == 1 and shown[("接待", "评价满意")] == 1 and shown[("履职活动", "防汛巡查")] == 1
     assert found.score is not None and found.score.total > 0  # a whole year: the points too
     assert record.record(ctx, people["王秀兰"], dt.date(2026, 3, 5), dt.date(2026, 12, 31)).score is None
 

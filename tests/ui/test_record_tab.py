@@ -38,8 +38,8 @@ def test_choosing_a_person_shows_the_counts_and_the_lists(qtbot, app, ctx, peopl
     assert tab.right.currentIndex() == 1 and "王秀兰" in tab.who.text()
     assert (tab.count_text("值班", "应值班"), tab.count_text("值班", "出勤"), tab.count_text("值班", "缺勤"),
             tab.count_text("值班", "替他人值班"), tab.count_text("接待", "接待选民"),
-            tab.count_text("接待", "评价满意"), tab.count_text("活动", "防汛巡查"),
-            tab.count_text("活动", "培训合格")) == ("4", "2", "1", "1", "2", "1", "1", "1")
+            tab.count_text("接待", "评价满意"), tab.count_text("履职活动", "防汛巡查"),
+            tab.count_text("履职活动", "培训合格")) == ("4", "2", "1", "1", "2", "1", "1", "1")
     assert tab.turns.rowCount() == 5 and tab.visits.rowCount() == 2 and tab.activities.rowCount() == 3
     assert tab.lists.tabText(1) == "接待 2"
     # a shorter period counts less
