@@ -125,6 +125,7 @@ def fill_demo(ctx: ServiceContext, seed: int = 2025, today: dt.date | None = Non
         fake.seed_instance(seed + 3)
         visits, referral_count, suggestion_count = _fill_visits(ctx, session, random.Random(seed + 3), fake, today)
         activities = _fill_activities(ctx, session, random.Random(seed + 4), today)
+        _fill_review_marks(session, random.Random(seed + 5), today)
         months, paid = _fill_subsidy(ctx, today)
     return DemoSummary(**{**registry_summary.__dict__, "duty_turns": turns, "uncovered": uncovered, "visits": visits,
                           "referrals": referral_count, "suggestions": suggestion_count, "activities": activities, "subsidy_months": months,
@@ -183,6 +184,24 @@ def _fill_activities(ctx: ServiceContext, session: Session, rng: random.Random, 
                 count += 1
         month = last + dt.timedelta(days=1)
     return count
+
+
+def _fill_review_marks(session: Session, rng: random.Random, today: dt.date) -> None:
+    """The township station reviews its representatives each month (自评 and 互评, 0-10): the last three
+    months before this one, so its stars weigh them as the rule says."""
+    from station_app.db.models import ReviewMark
+
+    station = session.scalars(select(Station).where(Station.code == "DHCG")).one()
+    members = list(session.scalars(select(Representative.id).where(Representative.station_id == station.id)
+                                   .order_by(Representative.id)))
+    first = today.replace(day=1)
+    for back in (3, 2, 1):
+        month = _months_ahead(first, -back)
+        for rep_id in members:
+            own = Decimal(rng.choice(("8", "8.5", "9", "9.5", "10")))
+            peer = Decimal(rng.choice(("6", "7", "7.5", "8", "8.5", "9", "9.5", "10")))
+            session.add(ReviewMark(station_id=station.id, month=f"{month.year:04d}-{month.month:02d}",
+                                   representative_id=rep_id, self_mark=own, peer_mark=peer))
 
 
 def _draws(rng: random.Random, mean: float) -> int:

@@ -145,3 +145,13 @@ def test_demo_has_a_year_of_activities_and_suggestions_in_every_state(demo_ctx, 
     assert all(x.opened_on <= (x.routed_on or x.opened_on) <= (x.answered_on or DEMO_DAY) for x in found)
     late = suggestions.overdue(demo_ctx, today=DEMO_DAY)
     assert late and all(row.overdue for row in late)
+
+
+def test_demo_township_reviews_its_representatives_and_the_marks_weigh_in_its_stars(demo_ctx):
+    from station_app.services import points
+
+    township = next(s for s in points.stars(demo_ctx, "2026-10") if "城关镇" in s.station)
+    marked = [row for row in points.marks(demo_ctx, "2026-10") if row.self_mark is not None]
+    assert len(marked) >= 62 and all(row.peer_mark is not None for row in marked)
+    assert len(township.stars) == 3 and all(star.score.review > 0 for star in township.stars)
+    assert not [row for row in points.marks(demo_ctx, "2026-11") if row.self_mark is not None]  # this month: not yet
