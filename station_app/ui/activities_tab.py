@@ -32,14 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from station_app.i18n import tr
-from station_app.io.excel import WorkbookError
 from station_app.io.files import FileWriteError
 from station_app.services import activities
 from station_app.services.activities import ActivityDetail, ActivityInput, ActivityRow, Participant
 from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError, ValidationFailed
 from station_app.ui.forms import ERROR_STYLE, ask_void_reason, ok_cancel
-from station_app.ui.import_dialog import ImportDialog
+from station_app.ui.import_dialog import ImportDialog, open_and_preview
 from station_app.ui.person_picker import PersonPicker
 from station_app.ui.table_model import RowTableModel, TableColumn
 from station_app.ui.widgets import FlowLayout, TablePane, error_box, fit_columns, make_table
@@ -248,15 +247,9 @@ class ActivitiesTab(QWidget):
         self._after_change()
 
     def import_workbook(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, tr("选择履职活动 Excel 文件"), "", tr("Excel 工作簿 (*.xlsx *.xlsm)"))
-        if not name:
-            return
-        try:
-            preview = activities.preview_activity_import(self.ctx, Path(name))
-        except (WorkbookError, StationError) as exc:
-            error_box(self, tr("导入履职活动"), exc)
-            return
-        if self.import_dialog(preview).exec():
+        preview = open_and_preview(self, tr("选择履职活动 Excel 文件"), tr("导入履职活动"),
+                                   lambda path: activities.preview_activity_import(self.ctx, path))
+        if preview is not None and self.import_dialog(preview).exec():
             self._after_change()
 
     def import_dialog(self, preview) -> ImportDialog:

@@ -28,7 +28,7 @@ from station_app.services.errors import StationError
 from station_app.services.roster_people import people_for_picking
 from station_app.ui.person_picker import PersonPicker
 from station_app.ui.table_model import RowTableModel, TableColumn
-from station_app.ui.widgets import FlowLayout, TablePane, fit_columns, make_table
+from station_app.ui.widgets import FlowLayout, TablePane, fit_columns, make_table, select_row
 from station_app.vocab import AssignmentSource, Attendance, PersonKind, SlotName
 
 STATUS_COLOURS = {Attendance.PRESENT: "#2e7d32", Attendance.ABSENT: "#c62828", Attendance.LEAVE: "#ef6c00",
@@ -116,7 +116,7 @@ class AttendanceTab(QWidget):
         self.pane.show_rows(len(rows), tr("这一天没有值班安排。\n请在“排班”页生成排班，或换一个日期。"))
         if rows:
             first_open = next((i for i, r in enumerate(rows) if r.person.attendance == Attendance.PENDING), 0)
-            self.view.selectRow(first_open)
+            select_row(self.view, first_open)
 
     def selected(self) -> list[attendance.SignInRow]:
         return [self.model.row_at(i.row()) for i in self.view.selectionModel().selectedRows()]
@@ -135,7 +135,7 @@ class AttendanceTab(QWidget):
             QMessageBox.warning(self, tr("签到"), str(exc))
         self.refresh()
         if 0 <= last + 1 < self.model.rowCount() and len(rows) == 1:
-            self.view.selectRow(last + 1)
+            select_row(self.view, last + 1)
 
     def stand_in(self) -> None:
         rows = self.selected()

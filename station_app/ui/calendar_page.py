@@ -21,14 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from station_app.i18n import tr, weekday
-from station_app.io.excel import WorkbookError
 from station_app.io.files import FileWriteError
 from station_app.services import work_calendar
 from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError
 from station_app.services.work_calendar import HOLIDAY_NAMES, WorkCalendar
 from station_app.ui.forms import FieldSpec, FormDialog, ask_void_reason
-from station_app.ui.import_dialog import ImportDialog
+from station_app.ui.import_dialog import ImportDialog, open_and_preview
 from station_app.ui.table_model import Index, RowTableModel, TableColumn
 from station_app.ui.widgets import FlowLayout, TablePane, error_box, make_table
 from station_app.vocab import CalendarKind, HolidayBasis
@@ -287,14 +286,9 @@ class CalendarPage(QWidget):
                                     tr("{year} 年的官方数据都已在表中（作废过的日子不会恢复）。", year=year))
 
     def import_workbook(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, tr("选择节假日安排 Excel 文件"), "",
-                                              tr("Excel 工作簿 (*.xlsx *.xlsm)"))
-        if not name:
-            return
-        try:
-            preview = work_calendar.preview_calendar_import(self.ctx, Path(name))
-        except (WorkbookError, StationError) as exc:
-            error_box(self, tr("导入节假日安排"), exc)
+        preview = open_and_preview(self, tr("选择节假日安排 Excel 文件"), tr("导入节假日安排"),
+                                   lambda path: work_calendar.preview_calendar_import(self.ctx, path))
+        if preview is None:
             return
         dialog = ImportDialog(preview, lambda skip: work_calendar.commit_calendar_import(
             self.ctx, preview, skip_refused=skip), title=tr("导入节假日安排"), label_header=tr("日期"), parent=self)

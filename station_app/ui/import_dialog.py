@@ -3,6 +3,7 @@ and one click that writes it all (or, when chosen, all but the refused rows)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QBrush, QColor
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from station_app.i18n import tr
+from station_app.io.excel import WorkbookError
 from station_app.services.errors import StationError
 from station_app.services.importing import ImportPreview, ImportResult
 from station_app.ui.widgets import error_box
@@ -27,6 +30,20 @@ from station_app.vocab import ImportAction
 
 ACTION_COLOURS = {ImportAction.ADD: "#2e7d32", ImportAction.UPDATE: "#1565c0", ImportAction.SAME: "#757575",
                   ImportAction.REFUSE: "#c62828"}
+
+
+def open_and_preview(parent: QWidget, prompt: str, title: str,
+                     preview: Callable[[Path], ImportPreview[Any]]) -> ImportPreview[Any] | None:
+    """Ask for a workbook and read its preview (``preview(path)``); None when none was chosen or it could
+    not be read, which is said in a box titled ``title`` naming the file and the problem."""
+    name, _ = QFileDialog.getOpenFileName(parent, prompt, "", tr("Excel 工作簿 (*.xlsx *.xlsm)"))
+    if not name:
+        return None
+    try:
+        return preview(Path(name))
+    except (WorkbookError, StationError) as exc:
+        error_box(parent, title, exc)
+        return None
 
 
 class ImportDialog(QDialog):

@@ -31,7 +31,7 @@ from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError
 from station_app.services.registry import RepFilter
 from station_app.ui.table_model import RowTableModel, TableColumn
-from station_app.ui.widgets import TablePane, fit_columns, make_table
+from station_app.ui.widgets import TablePane, fit_columns, make_table, select_row
 from station_app.vocab import Level
 
 
@@ -116,7 +116,7 @@ class QrPage(QWidget):
         self.model.set_rows(rows)
         self.pane.show_rows(len(rows), tr("没有在任的代表。\n请先在“代表名册”中导入或录入代表。"))
         if rows:
-            self.view.selectRow(0)
+            select_row(self.view, 0)
         else:
             self.show_current()
 

@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 )
 
 from station_app.i18n import tr
-from station_app.io.excel import WorkbookError
 from station_app.io.files import FileWriteError
 from station_app.services import reception, referrals
 from station_app.services import settings as settings_service
@@ -45,7 +44,7 @@ from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError, ValidationFailed
 from station_app.services.reception import ReferralInput, VisitFilter, VisitInput
 from station_app.ui.forms import ERROR_FIELD_STYLE, ask_void_reason, error_label
-from station_app.ui.import_dialog import ImportDialog
+from station_app.ui.import_dialog import ImportDialog, open_and_preview
 from station_app.ui.printing import print_with_preview
 from station_app.ui.table_model import RowTableModel, TableColumn
 from station_app.ui.widgets import FlowLayout, TablePane, error_box, fit_columns, make_table
@@ -724,13 +723,9 @@ class VisitListTab(QWidget):
         self.refresh()
 
     def import_workbook(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, tr("选择接待登记 Excel 文件"), "", tr("Excel 工作簿 (*.xlsx *.xlsm)"))
-        if not name:
-            return
-        try:
-            preview = reception.preview_visit_import(self.ctx, Path(name))
-        except (WorkbookError, StationError) as exc:
-            error_box(self, tr("导入接待登记"), exc)
+        preview = open_and_preview(self, tr("选择接待登记 Excel 文件"), tr("导入接待登记"),
+                                   lambda path: reception.preview_visit_import(self.ctx, path))
+        if preview is None:
             return
         dialog = ImportDialog(preview, lambda skip: reception.commit_visit_import(self.ctx, preview, skip_refused=skip),
                               title=tr("导入接待登记"), label_header=tr("来访人"), parent=self)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from station_app.i18n import tr
-from station_app.io.excel import WorkbookError
 from station_app.io.files import FileWriteError
 from station_app.services import registry
 from station_app.services.context import ServiceContext
@@ -33,7 +32,7 @@ from station_app.services.registry import (
     WindowUnitInput,
 )
 from station_app.ui.forms import FieldSpec, FormDialog, ask_void_reason
-from station_app.ui.import_dialog import ImportDialog
+from station_app.ui.import_dialog import ImportDialog, open_and_preview
 from station_app.ui.table_model import RowTableModel, TableColumn
 from station_app.ui.widgets import FlowLayout, TablePane, error_box, fit_columns, make_table
 from station_app.vocab import Gender, Level, RepKind, StationKind
@@ -209,15 +208,9 @@ class RepresentativesTab(QWidget):
         self._after_change()
 
     def import_workbook(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, tr("选择代表名册 Excel 文件"), "", tr("Excel 工作簿 (*.xlsx *.xlsm)"))
-        if not name:
-            return
-        try:
-            preview = registry.preview_import(self.ctx, Path(name))
-        except (WorkbookError, StationError) as exc:
-            error_box(self, tr("导入代表名册"), exc)
-            return
-        if self.import_dialog(preview).exec():
+        preview = open_and_preview(self, tr("选择代表名册 Excel 文件"), tr("导入代表名册"),
+                                   lambda path: registry.preview_import(self.ctx, path))
+        if preview is not None and self.import_dialog(preview).exec():
             self._after_change()
 
     def import_dialog(self, preview: ImportPreview[RepresentativeInput]) -> ImportDialog:

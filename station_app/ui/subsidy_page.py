@@ -48,7 +48,16 @@ from station_app.services.subsidy import Batch, Line, Month, Rate
 from station_app.ui.forms import ERROR_FIELD_STYLE, ERROR_STYLE, ask_void_reason, error_label, ok_cancel
 from station_app.ui.printing import print_with_preview
 from station_app.ui.table_model import RowTableModel, TableColumn
-from station_app.ui.widgets import CELL_PADDING, FlowLayout, TablePane, Today, error_box, fit_columns, make_table
+from station_app.ui.widgets import (
+    CELL_PADDING,
+    FlowLayout,
+    TablePane,
+    Today,
+    error_box,
+    fit_columns,
+    make_table,
+    select_row,
+)
 from station_app.vocab import Attendance, BatchState, Meal, PaidMonthChange, Role, SubsidyLineKind
 
 STATE_COLOURS = {BatchState.DRAFT: "#ef6c00", BatchState.CONFIRMED: "#1565c0", BatchState.PAID: "#2e7d32"}
@@ -358,7 +367,7 @@ class BatchTab(QWidget):
             for row, line in enumerate(self.model.rows):
                 if (line.kind, line.representative_id, line.corrects_month) == \
                         (selected.kind, selected.representative_id, selected.corrects_month):
-                    self.view.selectRow(row)
+                    select_row(self.view, row)
                     break
 
     def show_batch(self, batch: Batch | None, problem: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QItemSelectionModel, QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -29,6 +29,14 @@ Today = Callable[[], dt.date]
 HEADER_PADDING = 28
 #: room beside a cell's text
 CELL_PADDING = 14
+
+
+def select_row(view: QAbstractItemView, row: int) -> None:
+    """Make ``row`` the one selected and current row. ``QTableView.selectRow`` toggles the row instead while
+    Ctrl is held (or was the last modifier Qt saw), which would leave nothing selected."""
+    index = view.model().index(row, 0)
+    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    view.selectionModel().setCurrentIndex(index, flags)
 
 
 def make_table(model: RowTableModel) -> QTableView:
