@@ -70,13 +70,13 @@ def _result(summary: FileSummary) -> str:
 
 
 SUMMARY_COLUMNS = [
-    TableColumn(tr("文件"), lambda s: s.path.name, 170),
-    TableColumn(tr("站点"), lambda s: s.station_name or s.station_code, 200),
-    TableColumn(tr("新增"), lambda s: "" if s.refused else s.added, 70, True),
-    TableColumn(tr("更新"), lambda s: "" if s.refused else s.updated, 70, True),
-    TableColumn(tr("未变"), lambda s: "" if s.refused else s.unchanged, 70, True),
+    TableColumn(tr("文件"), lambda s: s.path.name, 160),
+    TableColumn(tr("站点"), lambda s: s.station_name or s.station_code, 190),
+    TableColumn(tr("新增"), lambda s: "" if s.refused else s.added, 64, True),
+    TableColumn(tr("更新"), lambda s: "" if s.refused else s.updated, 64, True),
+    TableColumn(tr("未变"), lambda s: "" if s.refused else s.unchanged, 64, True),
     TableColumn(tr("较旧忽略"), lambda s: "" if s.refused else s.older_ignored, 80, True),
-    TableColumn(tr("结果"), _result, 460),
+    TableColumn(tr("结果"), _result, 300),
 ]
 EXPORT_COLUMNS = [
     TableColumn(tr("导出时间（UTC）"), lambda e: _when(e.exported_at), 150),
@@ -127,7 +127,9 @@ class SyncPage(QWidget):
         note.setStyleSheet(NOTE_STYLE)
         station.addWidget(note)
         self.exports = RowTableModel(EXPORT_COLUMNS)
-        self.exports_pane = TablePane(make_table(self.exports))
+        exports_view = make_table(self.exports)
+        exports_view.horizontalHeader().setStretchLastSection(True)
+        self.exports_pane = TablePane(exports_view)
         station.addWidget(self.exports_pane, 1)
         layout.addWidget(self.station_box, 1)
 
@@ -146,6 +148,7 @@ class SyncPage(QWidget):
         self.summary = SummaryModel(SUMMARY_COLUMNS)
         self.summary_view = make_table(self.summary)
         self.summary_view.setWordWrap(True)
+        self.summary_view.horizontalHeader().setStretchLastSection(True)  # the reason wraps in what is left
         self.summary_pane = TablePane(self.summary_view)
         county.addWidget(self.summary_pane, 1)
         layout.addWidget(self.county_box, 1)
