@@ -156,6 +156,8 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2025, help=tr("随机种子，相同种子得到相同数据"))
     demo.add_argument("--today", metavar="YYYY-MM-DD",
                       help=tr("演示数据的“今天”（默认今天）：此前一年的值班和接待，此后两个月的排班"))
+    demo.add_argument("--county", action="store_true", help=tr(
+        "建立县级汇总数据库：先在临时文件中装入演示站点，导出各站的报送文件，再以县级汇总模式合并到 --db"))
     demo.set_defaults(run=_demo)
 
     reps = verbs.add_parser("reps", help=tr("代表名册的导入与导出"), description=tr("代表名册的导入与导出"))
@@ -291,7 +293,38 @@ def _build_parser() -> argparse.ArgumentParser:
     _points_parser(verbs)
     _record_parser(verbs)
     _activities_parser(verbs)
+    _sync_parser(verbs)
     return parser
+
+
+def _sync_parser(verbs) -> None:
+    sync = verbs.add_parser("sync", help=tr("县站同步：站点导出报送文件，县里合并；县里导出名册与节假日，站点导入"),
+                            description=tr(
+        "县站同步。站点：sync export --out 报送.xlsx 导出上次导出以来新增或修改的记录（身份证号总是隐去中间几位，"
+        "电话除非设置允许也隐去）。县里（设置为县级汇总模式）：sync merge 文件… 合并各站的报送文件，逐个文件报告新增、"
+        "更新、未变、较旧忽略和拒绝的原因；有文件被拒绝时退出码为 2。"))
+    sverbs = sync.add_subparsers(dest="sync_verb", metavar=tr("操作"), required=True, parser_class=_Parser)
+    exp = sverbs.add_parser("export", help=tr("导出本站的报送文件（默认为上次导出以来的变动）"), description=tr(
+        "导出本站的报送文件：默认为上次导出以来新增或修改的记录（第一次为全部）；--since 为自某日以来的变动；"
+        "--from 和 --to 为这段日期内的变动；--resend 把上次导出的记录重新导出一份。"))
+    exp.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help=tr("输出的 Excel 文件"))
+    exp.add_argument("--since", metavar="YYYY-MM-DD", help=tr("自这一天以来的变动"))
+    exp.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help=tr("起始日期"))
+    exp.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help=tr("截止日期"))
+    exp.add_argument("--resend", action="store_true", help=tr("重新发送上次导出的记录"))
+    exp.set_defaults(run=_sync_export)
+    merge = sverbs.add_parser("merge", help=tr("合并各站的报送文件（县级汇总模式）"), description=tr(
+        "合并各站的报送文件，每个文件单独一个事务：被拒绝的文件一条也不写入，不影响其他文件。"))
+    merge.add_argument("files", nargs="+", type=Path, metavar="FILE.xlsx")
+    merge.set_defaults(run=_sync_merge)
+    rexp = sverbs.add_parser("registry-export", help=tr("导出代表名册与节假日，发给各站"), description=tr(
+        "导出站点、代表团、代表小组、代表、窗口单位和节假日表，供各站用 sync registry-import 导入。"))
+    rexp.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help=tr("输出的 Excel 文件"))
+    rexp.set_defaults(run=_sync_registry_export)
+    rimp = sverbs.add_parser("registry-import", help=tr("导入县里发来的代表名册与节假日"), description=tr(
+        "导入县里发来的代表名册与节假日：按编号匹配，较新的覆盖较旧的，旧版本留在历史中；同一文件导入两次不变。"))
+    rimp.add_argument("file", type=Path, metavar="FILE.xlsx")
+    rimp.set_defaults(run=_sync_registry_import)
 
 
 def _record_parser(verbs) -> None:
@@ -402,6 +435,8 @@ def _demo(args: argparse.Namespace) -> int:
     from station_app.services import money
     from station_app.services.demo import fill_demo
 
+    if args.county:
+        return _demo_county(args)
     today = _date(args.today, "--today ") if args.today else None
     started = time.perf_counter()
     summary = fill_demo(_context(args), seed=args.seed, today=today)
@@ -415,6 +450,71 @@ def _demo(args: argparse.Namespace) -> int:
              activities=summary.activities, months=summary.subsidy_months,
              paid=money.format_yuan(summary.subsidy_paid), sec=time.perf_counter() - started))
     return EXIT_OK
+
+
+def _demo_county(args: argparse.Namespace) -> int:
+    from station_app.services.county_demo import fill_county_demo
+
+    today = _date(args.today, "--today ") if args.today else None
+    started = time.perf_counter()
+    summaries = fill_county_demo(_context(args), seed=args.seed, today=today)
+    for summary in summaries:
+        print(_summary_line(summary))
+    print(tr("已建立县级汇总演示数据库：合并了 {n} 个站点的报送文件。用时 {sec:.1f} 秒。", n=len(summaries),
+             sec=time.perf_counter() - started))
+    return EXIT_OK
+
+
+def _summary_line(summary) -> str:
+    if summary.refused:
+        return tr("{file}：拒绝。{reason}", file=summary.path.name, reason=summary.reason)
+    return tr("{file}（{station}）：新增 {added}，更新 {updated}，未变 {unchanged}，较旧忽略 {older}",
+              file=summary.path.name, station=summary.station_name or summary.station_code, added=summary.added,
+              updated=summary.updated, unchanged=summary.unchanged, older=summary.older_ignored)
+
+
+def _sync_export(args: argparse.Namespace) -> int:
+    from station_app.services import sync
+
+    if args.resend and (args.since or args.start or args.end):
+        print(tr("错误：--resend 不能与 --since、--from、--to 同时使用"), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.since and (args.start or args.end):
+        print(tr("错误：--since 不能与 --from、--to 同时使用"), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    result = sync.export_changes(
+        _context(args), args.out, since=_date(args.since, "--since ") if args.since else None,
+        start=_date(args.start, "--from ") if args.start else None, end=_date(args.end, "--to ") if args.end else None,
+        resend=args.resend)
+    print(tr("已导出报送文件 {path}：{n} 条记录。", path=result.path, n=result.total))
+    return EXIT_OK
+
+
+def _sync_merge(args: argparse.Namespace) -> int:
+    from station_app.services import sync
+
+    summaries = sync.merge_files(_context(args), args.files)
+    for summary in summaries:
+        print(_summary_line(summary))
+    refused = sum(s.refused for s in summaries)
+    print(tr("共 {n} 个文件：合并 {ok} 个，拒绝 {bad} 个。", n=len(summaries), ok=len(summaries) - refused, bad=refused))
+    return EXIT_BAD_INPUT if refused else EXIT_OK
+
+
+def _sync_registry_export(args: argparse.Namespace) -> int:
+    from station_app.services import sync
+
+    result = sync.export_registry(_context(args), args.out)
+    print(tr("已导出代表名册与节假日 {path}：{n} 条记录。", path=result.path, n=result.total))
+    return EXIT_OK
+
+
+def _sync_registry_import(args: argparse.Namespace) -> int:
+    from station_app.services import sync
+
+    summary = sync.merge_registry(_context(args), args.file)
+    print(_summary_line(summary))
+    return EXIT_BAD_INPUT if summary.refused else EXIT_OK
 
 
 def _checked_import(args: argparse.Namespace, preview) -> bool:

@@ -653,3 +653,45 @@ class AuditLog(Base):
     action: Mapped[str] = mapped_column(String(10))
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+
+
+# --- County sync ------------------------------------------------------------------------------
+
+
+class SyncExport(Record):
+    """报送记录 — one sync workbook a station sent to the county: what it covered, so the next one sends
+    only what changed since, and the last one can be sent again."""
+
+    __tablename__ = "sync_exports"
+
+    exported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    station_code: Mapped[str] = mapped_column(String(32), default="")
+    #: the records sent were changed after ``since`` (None: from the beginning) and up to ``up_to``
+    since: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    up_to: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: a chosen period (the days the records were changed in), instead of "since the last export"
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    #: the export this one sent again
+    resend_of: Mapped[str | None] = mapped_column(String(36))
+    path: Mapped[str] = mapped_column(Text, default="")
+    #: rows per table: {"visits": 120, ...}
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    made_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class MergeHistory(Base):
+    """A record's version replaced by a newer one from a merged workbook, kept as it was. Append-only."""
+
+    __tablename__ = "merge_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    merged_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    table_name: Mapped[str] = mapped_column(String(64), index=True)
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    #: the code of the station the newer version came from ("" for the county's registry)
+    station_code: Mapped[str] = mapped_column(String(32), default="")
+    source_file: Mapped[str] = mapped_column(Text, default="")
+    #: the replaced row, every column, as JSON-ready values (dates as ISO text, amounts as text)
+    replaced: Mapped[dict] = mapped_column(JSON, default=dict)

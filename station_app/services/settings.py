@@ -70,6 +70,10 @@ class StationSettings:
     #: one per line: the categories a visit can be filed under, and the units a problem can be referred to
     visit_categories: str = DEFAULT_CATEGORIES
     referral_units: str = DEFAULT_UNITS
+    #: 县级汇总模式: this copy of the program is the county office's, which merges the stations' sync workbooks
+    county_mode: bool = False
+    #: send representatives' and citizens' phone numbers to the county unmasked (ID numbers are always masked)
+    sync_send_phones: bool = False
 
     def replace(self, **changes: object) -> StationSettings:
         return dataclasses.replace(self, **changes)
@@ -183,7 +187,9 @@ def _load(session: Session) -> StationSettings:
     for field in fields(StationSettings):
         if field.name in stored:
             raw = stored[field.name]
-            if field.type in ("int", int):
+            if field.type in ("bool", bool):
+                values[field.name] = raw in ("True", "true", "1")
+            elif field.type in ("int", int):
                 values[field.name] = int(raw)
             elif field.type in ("Decimal", Decimal):
                 values[field.name] = money.yuan(raw)

@@ -27,6 +27,7 @@ from station_app.ui.registry_page import RegistryPage
 from station_app.ui.roster_page import RosterPage
 from station_app.ui.settings_page import SettingsPage
 from station_app.ui.subsidy_page import SubsidyPage
+from station_app.ui.sync_page import SyncPage
 
 NAV_STYLE = """
 QListWidget { background: #263238; color: #eceff1; border: none; font-size: 15px; outline: 0; }
@@ -56,13 +57,14 @@ class MainWindow(QMainWindow):
         self.attendance = AttendancePage(ctx)
         self.subsidy = SubsidyPage(ctx)
         self.performance = PerformancePage(ctx)
+        self.sync = SyncPage(ctx)
         self.qr = QrPage(ctx)
         self.calendar = CalendarPage(ctx)
         self.settings = SettingsPage(ctx)
         for title, page in ((tr("接待登记"), self.reception), (tr("三单办理"), self.referrals),
                             (tr("代表名册"), self.registry), (tr("排班"), self.roster), (tr("签到与空岗"), self.attendance),
                             (tr("误工补贴"), self.subsidy), (tr("代表履职"), self.performance),
-                            (tr("代表二维码"), self.qr), (tr("节假日与闭站"), self.calendar), (tr("设置"), self.settings)):
+                            (tr("县站同步"), self.sync), (tr("代表二维码"), self.qr), (tr("节假日与闭站"), self.calendar), (tr("设置"), self.settings)):
             self.add_page(title, page)
         # A new station opens on the first-start guide until it is named, has people and a duty plan.
         self.first_start: FirstStartPage | None = None
@@ -103,6 +105,7 @@ class MainWindow(QMainWindow):
         self.reception.open_referral.connect(self.open_referral)
         self.settings.saved.connect(self.update_status)
         self.settings.saved.connect(self.check_setup)
+        self.settings.saved.connect(self.sync.refresh)
         self.nav.setCurrentRow(0)
         self.update_status()
         self.show_overdue(referrals_service.overdue_count(ctx))
@@ -128,6 +131,8 @@ class MainWindow(QMainWindow):
             self.subsidy.refresh()
         elif page is self.performance:
             self.performance.refresh()
+        elif page is self.sync:
+            self.sync.refresh()
         elif page is self.reception:
             self.reception.entry.reload_choices()
         elif page is self.referrals:
@@ -142,9 +147,10 @@ class MainWindow(QMainWindow):
     # --- the first-start guide ---
 
     def go_to(self, name: str) -> None:
-        """Show a page by its name: "settings", "registry", "roster", "reception", "subsidy", "performance"."""
+        """Show a page by its name: "settings", "registry", "roster", "reception", "subsidy", "performance", "sync"."""
         page = {"settings": self.settings, "registry": self.registry, "roster": self.roster,
-                "reception": self.reception, "subsidy": self.subsidy, "performance": self.performance}[name]
+                "reception": self.reception, "subsidy": self.subsidy, "performance": self.performance,
+                "sync": self.sync}[name]
         self.nav.setCurrentRow(self.pages.indexOf(page))
 
     def _station_named(self) -> None:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QGridLayout,
@@ -58,8 +59,12 @@ LABELS = {
     "activity_kinds": tr("本站增加的活动类别（每行一个）"),
     "visit_categories": tr("问题类别（每行一个）"),
     "referral_units": tr("承办单位（每行一个）"),
+    "county_mode": tr("县级汇总模式"),
+    "sync_send_phones": tr("报送文件中保留电话号码"),
 }
 HINTS = {
+    "county_mode": tr("本机是县人大的汇总电脑：在“县站同步”页合并各站的报送文件，并把代表名册与节假日发给各站。"),
+    "sync_send_phones": tr("不勾选时，报送给县里的代表和群众电话隐去中间四位；身份证号总是隐去中间几位。"),
     "qr_template": tr("可用占位符：") + " ".join("{" + p + "}" for p in QR_PLACEHOLDERS)
     + tr("。可改为县网上联络平台地址，如 https://平台地址/rep/{id}"),
     "station_qr_template": tr("可用占位符：") + " ".join("{" + p + "}" for p in STATION_QR_PLACEHOLDERS),
@@ -113,6 +118,8 @@ class SettingsPage(QWidget):
                 beside.addWidget(widget)
                 beside.addWidget(unit)
                 beside.addStretch(1)
+            elif kind in ("bool", bool):
+                widget = QCheckBox()
             elif kind in ("int", int):
                 widget = QSpinBox()
                 widget.setRange(0, 100000)
@@ -189,6 +196,8 @@ class SettingsPage(QWidget):
             widget = self.widgets[key]
             if isinstance(widget, QComboBox):
                 widget.setCurrentIndex(max(0, widget.findData(value)))
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(bool(value))
             elif isinstance(widget, QSpinBox):
                 widget.setValue(int(value))
             elif isinstance(widget, QDoubleSpinBox):
@@ -202,6 +211,8 @@ class SettingsPage(QWidget):
         widget = self.widgets[key]
         if isinstance(widget, QComboBox):
             return widget.currentData()
+        if isinstance(widget, QCheckBox):
+            return widget.isChecked()
         if isinstance(widget, QSpinBox):
             return widget.value()
         if isinstance(widget, QDoubleSpinBox):

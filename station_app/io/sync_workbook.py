@@ -1,0 +1,135 @@
+"""Workbooks of database tables as text: one sheet per table, column names as the header, and 元数据.
+
+Every cell is written as text (a date as 2026-11-02, a time as 2026-11-02T08:15:00.123456, an
+amount as 100.50, a flag as 1/0), so what is read back is exactly what was written and the
+checksum over the cells holds; what the text means is the caller's business (``services.sync``).
+Written with openpyxl's write-only mode (streamed, lxml), read with python-calamine.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from station_app.i18n import tr
+from station_app.io.excel import WorkbookError
+from station_app.io.files import atomic_path
+from station_app.io.manifest import MANIFEST_SHEET, Checksum, read_manifest, write_manifest
+
+
+@dataclass
+class TableSheet:
+    """One table to write: its name (the sheet's), its column names, and rows of cell texts."""
+
+    name: str
+    columns: Sequence[str]
+    rows: Iterable[Sequence[str]]
+
+
+@dataclass
+class ReadWorkbook:
+    """What a table workbook holds: the 元数据 items, each sheet's header and rows, the checksum found."""
+
+    path: Path
+    manifest: dict[str, str] | None
+    headers: dict[str, list[str]] = field(default_factory=dict)
+    rows: dict[str, list[list[str]]] = field(default_factory=dict)
+    checksum: str = ""
+
+
+def clean_cell(text: str) -> str:
+    """The text as it can be stored in a cell (characters XML forbids taken out)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def write_tables(path: Path | str, tables: Iterable[TableSheet],
+                 manifest: Mapping[str, object] | Callable[[], Mapping[str, object]]) -> dict[str, int]:
+    """Write the tables, then 元数据 with ``manifest`` plus each sheet's row count and the checksum.
+
+    ``manifest`` may be a function, called once the rows are written (when it depends on what they held).
+    Returns the rows written per table. The file is replaced only when everything was written.
+    """
+    counts: dict[str, int] = {}
+    digest = Checksum()
+    with atomic_path(path) as tmp:
+        workbook = Workbook(write_only=True)
+        for table in tables:
+            sheet = workbook.create_sheet(table.name)
+            header = [clean_cell(c) for c in table.columns]
+            sheet.freeze_panes = "B2"
+            digest.sheet(table.name)
+            digest.row(header)
+            sheet.append(header)
+            count = 0
+            for cells in table.rows:
+                digest.row(cells)
+                sheet.append([_text_cell(sheet, c) if c[:1] == "=" else c for c in cells])
+                count += 1
+            counts[table.name] = count
+        items = {**(manifest() if callable(manifest) else manifest), **{f"rows:{name}": n for name, n in counts.items()},
+                 "total": sum(counts.values()), "checksum": digest.hexdigest()}
+        write_manifest(workbook, items)
+        workbook.save(tmp)
+    return counts
+
+
+def _text_cell(sheet, text: str) -> WriteOnlyCell:
+    """openpyxl takes text starting with "=" for a formula: this one stays text."""
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    return cell
+
+
+def read_tables(path: Path | str) -> ReadWorkbook:
+    """Every sheet but 元数据, as text, with the checksum of what was found (to compare with the manifest's)."""
+    path = Path(path)
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own errors for a file that is not a workbook
+        raise WorkbookError(tr("无法读取“{file}”：不是有效的 Excel 文件（{error}）", file=path.name, error=exc)) from exc
+    result = ReadWorkbook(path, read_manifest(workbook))
+    digest = Checksum()
+    for name in workbook.sheet_names:
+        if name == MANIFEST_SHEET:
+            continue
+        digest.sheet(name)
+        rows = workbook.get_sheet_by_name(name).iter_rows()
+        header = [_text(v) for v in next(rows, [])]
+        while header and header[-1] == "":
+            header.pop()
+        digest.row(header)
+        width = len(header)
+        found = []
+        for raw in rows:
+            cells = [_text(v) for v in raw[:width]]
+            if len(cells) < width:
+                cells += [""] * (width - len(cells))
+            digest.row(cells)
+            found.append(cells)
+        result.headers[name] = header
+        result.rows[name] = found
+    result.checksum = digest.hexdigest()
+    workbook.close()
+    return result
+
+
+def _text(value: object) -> str:
+    """A cell as text: what the program wrote comes back unchanged; a cell retyped by hand in Excel is read
+    as the text it shows, so a changed value still changes the checksum."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    return str(value)
