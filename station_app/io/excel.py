@@ -20,6 +20,7 @@ hence the explicit :attr:`Column.width`.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import itertools
@@ -892,10 +893,16 @@ def _store_text(cell: WriteOnlyCell, value: str) -> None:
     # openpyxl takes any text starting with "=" for a formula; a remark is not a formula. The quote
     # prefix keeps "=1+1" (or "-3 户") text in Excel even after someone edits the cell.
     cell.data_type = "s"
-    if value.startswith(_FORMULA_START):
-        cell.quotePrefix = True
-    elif cell.quotePrefix:
-        cell.quotePrefix = False
+    prefixed = value.startswith(_FORMULA_START)
+    if prefixed != bool(cell.quotePrefix):
+        _set_quote_prefix(cell, prefixed)
+
+
+def _set_quote_prefix(cell: WriteOnlyCell, on: bool) -> None:
+    # openpyxl changes a cell's style array in place, and the workbook's list of styles holds that very
+    # array once a row is written: change a copy, or every cell written before would change with it.
+    cell._style = copy.copy(cell._style)  # noqa: SLF001
+    cell.quotePrefix = on
 
 
 def _set_cell(cell: WriteOnlyCell, kind: str, value: object) -> None:
@@ -905,7 +912,7 @@ def _set_cell(cell: WriteOnlyCell, kind: str, value: object) -> None:
         return
     cell.value = value
     if cell.quotePrefix:
-        cell.quotePrefix = False
+        _set_quote_prefix(cell, False)
 
 
 def _convert(kind: str, value: object) -> object:
