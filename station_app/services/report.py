@@ -119,6 +119,18 @@ def _scope(column, station_id: str | None, local_id: str | None) -> list:
     return [column == station_id]
 
 
+def station_by_code(ctx: ServiceContext, code: str) -> str:
+    """The id of the station whose code is ``code`` (any case); ``NotFound`` naming the code otherwise."""
+    with ctx.read() as session:
+        found = session.scalar(select(Station.id).where(func.upper(Station.code) == code.strip().upper(),
+                                                        Station.voided_at.is_(None)))
+        if found is None:
+            known = "、".join(session.scalars(select(Station.code).where(Station.voided_at.is_(None))
+                                             .order_by(Station.code)))
+            raise NotFound(tr("没有代码为“{code}”的站点（现有：{known}）", code=code, known=known or tr("无")))
+        return found
+
+
 def _check_station(session: Session, station_id: str | None) -> None:
     if station_id is not None and session.get(Station, station_id) is None:
         raise NotFound(tr("找不到站点：{id}", id=station_id))
