@@ -24,6 +24,7 @@ from station_app.ui.qr_page import QrPage
 from station_app.ui.reception_page import ReceptionPage
 from station_app.ui.referrals_page import ReferralsPage
 from station_app.ui.registry_page import RegistryPage
+from station_app.ui.report_page import ReportPage
 from station_app.ui.roster_page import RosterPage
 from station_app.ui.settings_page import SettingsPage
 from station_app.ui.subsidy_page import SubsidyPage
@@ -56,12 +57,13 @@ class MainWindow(QMainWindow):
         self.attendance = AttendancePage(ctx)
         self.subsidy = SubsidyPage(ctx)
         self.performance = PerformancePage(ctx)
+        self.report = ReportPage(ctx)
         self.qr = QrPage(ctx)
         self.calendar = CalendarPage(ctx)
         self.settings = SettingsPage(ctx)
         for title, page in ((tr("接待登记"), self.reception), (tr("三单办理"), self.referrals),
                             (tr("代表名册"), self.registry), (tr("排班"), self.roster), (tr("签到与空岗"), self.attendance),
-                            (tr("误工补贴"), self.subsidy), (tr("代表履职"), self.performance),
+                            (tr("误工补贴"), self.subsidy), (tr("代表履职"), self.performance), (tr("本月报表"), self.report),
                             (tr("代表二维码"), self.qr), (tr("节假日与闭站"), self.calendar), (tr("设置"), self.settings)):
             self.add_page(title, page)
         # A new station opens on the first-start guide until it is named, has people and a duty plan.
@@ -128,6 +130,8 @@ class MainWindow(QMainWindow):
             self.subsidy.refresh()
         elif page is self.performance:
             self.performance.refresh()
+        elif page is self.report:
+            self.report.refresh()
         elif page is self.reception:
             self.reception.entry.reload_choices()
         elif page is self.referrals:
@@ -142,9 +146,9 @@ class MainWindow(QMainWindow):
     # --- the first-start guide ---
 
     def go_to(self, name: str) -> None:
-        """Show a page by its name: "settings", "registry", "roster", "reception", "subsidy", "performance"."""
+        """Show a page by its name: "settings", "registry", "roster", "reception", "subsidy", "performance", "report"."""
         page = {"settings": self.settings, "registry": self.registry, "roster": self.roster,
-                "reception": self.reception, "subsidy": self.subsidy, "performance": self.performance}[name]
+                "reception": self.reception, "subsidy": self.subsidy, "performance": self.performance, "report": self.report}[name]
         self.nav.setCurrentRow(self.pages.indexOf(page))
 
     def _station_named(self) -> None:
