@@ -303,6 +303,7 @@ def _report_parser(verbs) -> None:
     report.add_argument("--month", required=True, metavar="YYYY-MM", help=tr("月份"))
     report.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help=tr("输出的 Excel 文件"))
     report.add_argument("--station", metavar="CODE", help=tr("站点代码（默认本站）"))
+    report.add_argument("--year-to-date", action="store_true", help=tr("明细表从 1 月起到这个月末（年报给 12 月）"))
     report.set_defaults(run=_report)
     county = verbs.add_parser("county", help=tr("县级：全县报表"), description=tr("县级：全县报表"))
     county_verbs = county.add_subparsers(dest="county_verb", metavar=tr("操作"), parser_class=_Parser, required=True)
@@ -311,6 +312,7 @@ def _report_parser(verbs) -> None:
         "全县报表：数据库里所有站点这个月的汇总（与上月、本年累计对比，附图表）、各明细表，以及每站一行的“各站”对比表。"))
     creport.add_argument("--month", required=True, metavar="YYYY-MM", help=tr("月份"))
     creport.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help=tr("输出的 Excel 文件"))
+    creport.add_argument("--year-to-date", action="store_true", help=tr("明细表从 1 月起到这个月末（年报给 12 月）"))
     creport.set_defaults(run=_county_report)
 
 
@@ -913,14 +915,16 @@ def _report(args: argparse.Namespace) -> int:
 
     ctx = _context(args)
     station_id = report.station_by_code(ctx, args.station) if args.station else ctx.station_id
-    print(_report_said(report.write_month_report(ctx, args.month, args.out, station_id, county=False)))
+    print(_report_said(report.write_month_report(ctx, args.month, args.out, station_id, county=False,
+                                                  year_to_date=args.year_to_date)))
     return EXIT_OK
 
 
 def _county_report(args: argparse.Namespace) -> int:
     from station_app.services import report
 
-    print(_report_said(report.write_month_report(_context(args), args.month, args.out, None, county=True)))
+    print(_report_said(report.write_month_report(_context(args), args.month, args.out, None, county=True,
+                                                  year_to_date=args.year_to_date)))
     return EXIT_OK
 
 

@@ -356,14 +356,17 @@ class StationRow:
     figures: MonthFigures
 
 
-def per_station(ctx: ServiceContext, month: Month | str, today: dt.date | None = None) -> list[StationRow]:
-    """Every station's month, one row each (in code order), for the county to see side by side."""
+def per_station(ctx: ServiceContext, month: Month | str, today: dt.date | None = None,
+                year_to_date: bool = False) -> list[StationRow]:
+    """Every station's month (or, ``year_to_date``, January to the end of the month), one row each in code
+    order, for the county to see side by side."""
     month = Month.parse(month)
     today = today or dt.date.today()
+    first = dt.date(month.year, 1, 1) if year_to_date else month.first
     with ctx.read() as session:
         stations = list(session.scalars(select(Station).where(Station.voided_at.is_(None)).order_by(Station.code)))
-        return [StationRow(s.id, s.code, s.name, _figures(session, month.first, month.last, s.id, ctx.station_id,
-                                                          today)) for s in stations]
+        return [StationRow(s.id, s.code, s.name, _figures(session, first, month.last, s.id, ctx.station_id, today))
+                for s in stations]
 
 
 #: the county table's columns: key, Chinese header, width, kind, and the figure
@@ -391,6 +394,14 @@ def station_table_headers() -> list[str]:
 # --- The workbook ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Span:
+    """The days the detail sheets cover when they are not one month: the year to date."""
+
+    first: dt.date
+    last: dt.date
+
+
 def _summary_sheet(found: Summary) -> SheetSpec:
     columns = [Column("label", tr("项目"), 26), Column("this", tr("本月"), 12, "number"),
                Column("previous", tr("上月"), 12, "number"), Column("year", tr("本年累计"), 12, "number")]
@@ -413,7 +424,7 @@ def _in_period(session: Session, model, column, start: dt.date, end: dt.date, st
                                 .order_by(column)))
 
 
-def _visits_sheet(session: Session, month: Month, station_id: str | None, local_id: str | None,
+def _visits_sheet(session: Session, month: Month | Span, station_id: str | None, local_id: str | None,
                   heading: str) -> SheetSpec:
     """接待登记: the columns of ``reception.export_visits`` (what its import reads, then the referral)."""
     start = dt.datetime.combine(month.first, dt.time())
@@ -451,7 +462,7 @@ def _visits_sheet(session: Session, month: Month, station_id: str | None, local_
     return SheetSpec("接待登记", columns, rows(), heading=heading, landscape=True)
 
 
-def _referrals_sheet(session: Session, month: Month, station_id: str | None, local_id: str | None,
+def _referrals_sheet(session: Session, month: Month | Span, station_id: str | None, local_id: str | None,
                      today: dt.date, heading: str) -> SheetSpec:
     """交办台账: the referrals open at some time in the month, with the ledger's main columns
     (``referrals.export_ledger``) and what happened to each within the month."""
@@ -500,7 +511,7 @@ def _referrals_sheet(session: Session, month: Month, station_id: str | None, loc
     return SheetSpec("交办台账", columns, rows(), heading=heading, landscape=True)
 
 
-def _duty_sheet(session: Session, month: Month, station_id: str | None, heading: str) -> SheetSpec:
+def _duty_sheet(session: Session, month: Month | Span, station_id: str | None, heading: str) -> SheetSpec:
     """值班与考勤: every turn of the month with its sign-in, in the columns of ``roster_output.export_month``."""
     found = session.execute(
         select(DutyAssignment, DutySlot.day, DutySlot.slot_name, DutyPlan.name)
@@ -524,12 +535,12 @@ def _duty_sheet(session: Session, month: Month, station_id: str | None, heading:
     return SheetSpec("值班与考勤", columns, rows, heading=heading, landscape=True)
 
 
-def _subsidy_sheet(session: Session, month: Month, station_id: str | None, heading: str) -> SheetSpec:
+def _subsidy_sheet(session: Session, month: Month | Span, station_id: str | None, heading: str) -> SheetSpec:
     """误工补贴: the month's paid lines, in the 签领表's columns (``io.subsidy_excel``)."""
     stations = {s.id: s.name for s in session.scalars(select(Station))}
     rows = []
     for sid in _subsidy_stations(session, station_id):
-        for _m, line in _paid_lines(session, sid, month, month):
+        for _m, line in _paid_lines(session, sid, Month.of(month.first), Month.of(month.last)):
             rows.append({"station": stations.get(sid, ""), "seq": line.seq, "name": line.name,
                          "delegation": line.delegation, "kind": line.kind, "days": Decimal(line.days),
                          "computed": Decimal(line.computed), "amount": Decimal(line.amount),
@@ -542,7 +553,7 @@ def _subsidy_sheet(session: Session, month: Month, station_id: str | None, headi
     return SheetSpec("误工补贴", columns, rows, heading=heading, landscape=True)
 
 
-def _records_sheet(session: Session, month: Month, station_id: str | None, heading: str) -> SheetSpec:
+def _records_sheet(session: Session, month: Month | Span, station_id: str | None, heading: str) -> SheetSpec:
     """履职统计: each representative's month, the counts of ``record.export_records``."""
     found = record_service._records(session, month.first, month.last, station_id)
     numbers = [("duty_scheduled", "应值班"), ("duty_attended", "出勤"), ("duty_absent", "缺勤"), ("duty_leave", "请假"),
@@ -576,9 +587,12 @@ class ReportWritten:
 
 
 def write_month_report(ctx: ServiceContext, month: Month | str, path: Path | str, station_id: str | None = None,
-                       today: dt.date | None = None, county: bool | None = None) -> ReportWritten:
+                       today: dt.date | None = None, county: bool | None = None,
+                       year_to_date: bool = False) -> ReportWritten:
     """The month's workbook at ``path`` (replaced only once whole). A county report (``county``; by default
-    when ``station_id`` is None and the database holds more than one station) adds the 各站 sheet."""
+    when ``station_id`` is None and the database holds more than one station) adds the 各站 sheet. With
+    ``year_to_date`` the detail sheets and the 各站 table cover January to the end of the month (the year's
+    report, given December); the 汇总 sheet is the same."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise StationError(tr("报表只能保存为 .xlsx 文件：{path}", path=path))
@@ -591,19 +605,21 @@ def write_month_report(ctx: ServiceContext, month: Month | str, path: Path | str
         stations = session.scalar(select(func.count()).select_from(Station).where(Station.voided_at.is_(None))) or 0
         if county is None:
             county = station_id is None and stations > 1
-        who = f"{found.station_name}{month.label}"
+        span: Month | Span = Span(dt.date(month.year, 1, 1), month.last) if year_to_date else month
+        period = tr("{year}年1至{month}月", year=month.year, month=month.month) if year_to_date else month.label
+        who = f"{found.station_name}{period}"
         sheets = [_summary_sheet(found),
-                  _visits_sheet(session, month, station_id, local, f"{who}接待群众登记表"),
-                  _referrals_sheet(session, month, station_id, local, today, f"{who}交办台账"),
-                  _duty_sheet(session, month, station_id, f"{who}值班与考勤"),
-                  _subsidy_sheet(session, month, station_id, f"{who}误工补贴发放"),
-                  _records_sheet(session, month, station_id, f"{who}代表履职统计")]
+                  _visits_sheet(session, span, station_id, local, f"{who}接待群众登记表"),
+                  _referrals_sheet(session, span, station_id, local, today, f"{who}交办台账"),
+                  _duty_sheet(session, span, station_id, f"{who}值班与考勤"),
+                  _subsidy_sheet(session, span, station_id, f"{who}误工补贴发放"),
+                  _records_sheet(session, span, station_id, f"{who}代表履职统计")]
         if county:
-            sheets.append(_stations_sheet(per_station(ctx, month, today), f"{who}各站情况"))
+            sheets.append(_stations_sheet(per_station(ctx, month, today, year_to_date), f"{who}各站情况"))
 
         def metadata(written: WriteSummary) -> dict[str, str]:
             out = {"站点名称": found.station_name, "站点代码": found.station_code,
-                   "报表期间": f"{month.first.isoformat()} 至 {month.last.isoformat()}",
+                   "报表期间": f"{span.first.isoformat()} 至 {span.last.isoformat()}",
                    "报表月份": month.key, "范围": "全县" if county else "本站", "格式版本": SCHEMA_VERSION,
                    "生成时间": generated.isoformat(sep=" "), "生成人": ctx.operator.name}
             out.update({f"行数：{title}": str(count) for title, count in written.rows.items()})

@@ -169,3 +169,12 @@ def test_a_county_report_adds_the_table_of_stations(ctx, month, tmp_path):
 def test_a_report_is_only_an_xlsx(ctx, month, tmp_path):
     with pytest.raises(Exception, match=".xlsx"):
         report.write_month_report(ctx, "2026-11", tmp_path / "r.pdf", today=TODAY)
+
+
+def test_the_year_to_date_report_lists_every_month_from_january(ctx, month, tmp_path):
+    path = tmp_path / "year.xlsx"
+    written = report.write_month_report(ctx, "2026-11", path, today=TODAY, county=True, year_to_date=True)
+    assert written.rows["接待登记"] == 4 and written.rows["各站"] == 1  # October's visit too
+    wb = openpyxl.load_workbook(path)
+    assert wb["接待登记"]["A1"].value == "东河县人大代表监督站2026年1至11月接待群众登记表"
+    assert wb["各站"]["C3"].value == 4
