@@ -54,7 +54,7 @@ from station_app.services.reception import VISIT_HEADERS, VISIT_WIDTHS
 from station_app.services.referrals import AWAITING_UNIT
 from station_app.services.roster_people import PersonRef, _names
 from station_app.services.subsidy import Month, _paid_lines
-from station_app.vocab import Attendance, Channel, Outcome
+from station_app.vocab import Attendance, Channel, Outcome, ReferralState
 
 #: the workbook's schema: raised when a sheet or column changes meaning
 SCHEMA_VERSION = "report-1"
@@ -373,9 +373,9 @@ def per_station(ctx: ServiceContext, month: Month | str, today: dt.date | None =
 STATION_COLUMNS = (
     ("visits", "接待批次", 9, "int", lambda f: f.visits),
     ("people", "接待人次", 9, "int", lambda f: f.people),
-    ("solved", "当场解决", 9, "int", lambda f: f.solved_on_spot),
-    ("issued", "交办", 7, "int", lambda f: f.referrals_issued),
-    ("closed", "办结", 7, "int", lambda f: f.referrals_closed),
+    ("solved", Outcome.SOLVED.value, 9, "int", lambda f: f.solved_on_spot),
+    ("issued", Outcome.REFERRED.value, 7, "int", lambda f: f.referrals_issued),
+    ("closed", ReferralState.CLOSED.value, 7, "int", lambda f: f.referrals_closed),
     ("overdue", "超期", 7, "int", lambda f: f.referrals_overdue),
     ("rate", "满意率（%）", 10, "number", lambda f: f.satisfaction_rate),
     ("suggestions", "代表建议", 9, "int", lambda f: f.suggestions_opened),
@@ -553,14 +553,18 @@ def _subsidy_sheet(session: Session, month: Month | Span, station_id: str | None
     return SheetSpec("误工补贴", columns, rows, heading=heading, landscape=True)
 
 
-def _records_sheet(session: Session, month: Month | Span, station_id: str | None, heading: str) -> SheetSpec:
-    """履职统计: each representative's month, the counts of ``record.export_records``."""
-    found = record_service._records(session, month.first, month.last, station_id)
-    numbers = [("duty_scheduled", "应值班"), ("duty_attended", "出勤"), ("duty_absent", "缺勤"), ("duty_leave", "请假"),
+#: the 履职统计 sheet's counts: a ``Tally`` field and its header, as ``record.export_records`` names them
+RECORD_HEADERS = (("duty_scheduled", "应值班"), ("duty_attended", "出勤"), ("duty_absent", "缺勤"), ("duty_leave", "请假"),
                ("stood_in", "替他人值班"), ("replaced", "由他人替班"), ("visits_received", "接待选民"),
                ("referrals_raised", "提出交办"), ("referrals_solved", "交办办结"), ("referrals_satisfied", "评价满意"),
                ("suggestions_made", "提出建议"), ("suggestions_answered", "建议已答复"),
-               ("activity_total", "活动合计"), ("trainings_passed", "培训合格")]
+               ("activity_total", "活动合计"), ("trainings_passed", "培训合格"))
+
+
+def _records_sheet(session: Session, month: Month | Span, station_id: str | None, heading: str) -> SheetSpec:
+    """履职统计: each representative's month, the counts of ``record.export_records``."""
+    found = record_service._records(session, month.first, month.last, station_id)
+    numbers = RECORD_HEADERS
     columns = [Column("n", "序号", 6, "int"), Column("name", "姓名", 10), Column("delegation", "代表团", 16),
                Column("station", "联络站", 20), Column("state", "状态", 7)]
     columns += [Column(key, header, 8, "int") for key, header in numbers]

@@ -196,8 +196,11 @@ class ReportPage(QWidget):
         header = self.summary_view.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        metrics = header.fontMetrics()
+        for column in (1, 2, 3):  # room for the header in either language, and for 12,345.00
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            title = self.summary_model.columns[column].header
+            header.resizeSection(column, max(metrics.horizontalAdvance(title), metrics.horizontalAdvance("000,000.00")) + 28)
         self.summary_pane = TablePane(self.summary_view)
         self.chart = BarChart()
         self.note = QLabel(tr("本年累计为 1 月至所选月份；超期按月末统计；满意率 =（满意 + 基本满意）÷ 回访次数。"))
