@@ -32,6 +32,8 @@ class Figure:
     unit: str
     target: float
     note: str = ""
+    #: the same work done by a raw library in the same run (seconds), when there is one to compare with
+    baseline: float | None = None
 
     @property
     def met(self) -> bool:
@@ -99,6 +101,75 @@ def measure(work: Path) -> list[Figure]:
     figures += measure_roster(work)
     figures += measure_reception(work, env)
     figures += measure_sync(work, env)
+    figures += measure_report(work)
+    return figures
+
+
+def _cells_of(path: Path) -> list[tuple[str, list[list[object]]]]:
+    """Every sheet's cells as calamine reads them back: what a baseline writer is given to write."""
+    import python_calamine
+
+    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    return [(name, workbook.get_sheet_by_name(name).to_python()) for name in workbook.sheet_names]
+
+
+def xlsxwriter_writes(path: Path, sheets: list[tuple[str, list[list[object]]]], constant_memory: bool) -> None:
+    """The baseline: xlsxwriter writing the same cells (dates as dates, numbers as numbers, text as text)."""
+    import datetime as dt
+
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory})
+    day, moment = book.add_format({"num_format": "yyyy-mm-dd"}), book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    for name, rows in sheets:
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value == "" or value is None:
+                    continue
+                if isinstance(value, dt.datetime):
+                    sheet.write_datetime(r, c, value, moment)
+                elif isinstance(value, dt.date):
+                    sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), day)
+                elif isinstance(value, (int, float)):
+                    sheet.write_number(r, c, value)
+                else:
+                    sheet.write_string(r, c, str(value))
+    book.close()
+
+
+def measure_report(work: Path) -> list[Figure]:
+    """Issue 11: 本月报表 — a station's month on the demo; the county's year on the 200,000-visit database."""
+    import datetime as dt
+
+    from station_app.services import report
+    from station_app.services.context import open_context
+    from station_app.services.subsidy import Month
+
+    figures = []
+    ctx = open_context(f"sqlite:///{work / 'county-again.sqlite'}")  # the demo as built, before the visits were added
+    month = Month.of(dt.date.today()).previous()
+    out = work / "station-month.xlsx"
+    written = report.write_month_report(ctx, month, out, ctx.station_id)
+    ours = best_of(3, lambda: report.write_month_report(ctx, month, out, ctx.station_id))
+    cells = _cells_of(out)
+    raw = best_of(3, lambda: xlsxwriter_writes(work / "station-month-raw.xlsx", cells, constant_memory=False))
+    visits = written.rows["接待登记"]
+    figures.append(Figure(f"本月报表：一个站一个月（{visits} 条接待，{sum(written.rows.values())} 行，含汇总图表）",
+                          ours, "s", 2.0, f"xlsxwriter 写同样的单元格 {raw:.2f} 秒，{ours / raw:.1f} 倍", raw))
+    ctx.dispose()
+
+    ctx = open_context(f"sqlite:///{work / 'county.sqlite'}")  # the demo and the 200,000 visits of 2016-2025
+    out = work / "county-year.xlsx"
+    started = time.perf_counter()
+    written = report.write_month_report(ctx, "2025-12", out, None, county=True, year_to_date=True)
+    ours = time.perf_counter() - started
+    cells = _cells_of(out)
+    raw = best_of(1, lambda: xlsxwriter_writes(work / "county-year-raw.xlsx", cells, constant_memory=True))
+    figures.append(Figure(f"全县年报（2025 年，{written.rows['接待登记']} 条接待，{sum(written.rows.values())} 行）"
+                          "÷ xlsxwriter constant_memory 写同样单元格", ours / raw, "×", 1.5,
+                          f"本程序 {ours:.2f} 秒，xlsxwriter {raw:.2f} 秒", raw))
+    ctx.dispose()
     return figures
 
 

@@ -294,6 +294,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _record_parser(verbs)
     _activities_parser(verbs)
     _sync_parser(verbs)
+    _report_parser(verbs)
     return parser
 
 
@@ -325,6 +326,27 @@ def _sync_parser(verbs) -> None:
         "导入县里发来的代表名册与节假日：按编号匹配，较新的覆盖较旧的，旧版本留在历史中；同一文件导入两次不变。"))
     rimp.add_argument("file", type=Path, metavar="FILE.xlsx")
     rimp.set_defaults(run=_sync_registry_import)
+
+
+def _report_parser(verbs) -> None:
+    report = verbs.add_parser("report", help=tr("把一个月的工作报表导出为 Excel（汇总、接待、交办、值班、补贴、履职）"),
+                              description=tr(
+        "本月报表：--month 这个月的汇总（与上月、本年累计对比，附图表）和接待登记、交办台账、值班与考勤、误工补贴、"
+        "履职统计各表，写到 --out 的 .xlsx。默认为本站；--station 给出站点代码则为那个站（县里合并各站数据后使用）。"))
+    report.add_argument("--month", required=True, metavar="YYYY-MM", help=tr("月份"))
+    report.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help=tr("输出的 Excel 文件"))
+    report.add_argument("--station", metavar="CODE", help=tr("站点代码（默认本站）"))
+    report.add_argument("--year-to-date", action="store_true", help=tr("明细表从 1 月起到这个月末（年报给 12 月）"))
+    report.set_defaults(run=_report)
+    county = verbs.add_parser("county", help=tr("县级：全县报表"), description=tr("县级：全县报表"))
+    county_verbs = county.add_subparsers(dest="county_verb", metavar=tr("操作"), parser_class=_Parser, required=True)
+    creport = county_verbs.add_parser("report", help=tr("把全县一个月的工作报表导出为 Excel，另有各站对比表"),
+                                      description=tr(
+        "全县报表：数据库里所有站点这个月的汇总（与上月、本年累计对比，附图表）、各明细表，以及每站一行的“各站”对比表。"))
+    creport.add_argument("--month", required=True, metavar="YYYY-MM", help=tr("月份"))
+    creport.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help=tr("输出的 Excel 文件"))
+    creport.add_argument("--year-to-date", action="store_true", help=tr("明细表从 1 月起到这个月末（年报给 12 月）"))
+    creport.set_defaults(run=_county_report)
 
 
 def _record_parser(verbs) -> None:
@@ -974,6 +996,35 @@ def _subsidy_pay(args: argparse.Namespace) -> int:
 
     paid_on = _date(args.paid_on, "--paid-on ") if args.paid_on else dt.date.today()
     print(_subsidy_summary(subsidy.pay(_context(args), args.month, paid_on, args.paid_by or "")))
+    return EXIT_OK
+
+
+def _report_said(written) -> str:
+    from station_app.services import money
+
+    found = written.summary
+    return tr("已导出 {station}{month}工作报表：接待 {visits} 批 {people} 人次，交办 {issued} 件，空岗 {empty} 个，"
+              "误工补贴 {subsidy} 元；{sheets} 张表，到 {file}", station=found.station_name, month=found.month.label,
+              visits=found.this.visits, people=found.this.people, issued=found.this.referrals_issued,
+              empty=found.this.empty_posts, subsidy=money.format_yuan(found.this.subsidy_paid),
+              sheets=len(written.rows), file=written.path)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from station_app.services import report
+
+    ctx = _context(args)
+    station_id = report.station_by_code(ctx, args.station) if args.station else ctx.station_id
+    print(_report_said(report.write_month_report(ctx, args.month, args.out, station_id, county=False,
+                                                  year_to_date=args.year_to_date)))
+    return EXIT_OK
+
+
+def _county_report(args: argparse.Namespace) -> int:
+    from station_app.services import report
+
+    print(_report_said(report.write_month_report(_context(args), args.month, args.out, None, county=True,
+                                                  year_to_date=args.year_to_date)))
     return EXIT_OK
 
 

@@ -20,7 +20,9 @@ hence the explicit :attr:`Column.width`.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import hashlib
 import itertools
 import math
 import os
@@ -37,8 +39,11 @@ import python_calamine
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import StrRef
+from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet import _writer as openpyxl_sheet_writer
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -46,11 +51,14 @@ from station_app.i18n import tr
 from station_app.io.files import atomic_path
 
 __all__ = [
+    "BarChartSpec",
     "Column",
     "SheetRow",
     "SheetSpec",
     "SheetTable",
     "WorkbookError",
+    "WriteSummary",
+    "cell_checksum",
     "clean_text",
     "normalise_header",
     "read_table",
@@ -590,6 +598,21 @@ class Column:
             raise ValueError(f"unknown column kind {self.kind!r}; expected one of {_KINDS}")
 
 
+@dataclass(frozen=True)
+class BarChartSpec:
+    """A native Excel bar chart drawn from the data rows ``pick`` selects (they must be consecutive):
+    one bar group per row, labelled by the ``label_key`` column, one series per ``value_keys`` column."""
+
+    title: str
+    label_key: str
+    value_keys: Sequence[str]
+    pick: Callable[[Mapping[str, object]], bool]
+    anchor: str  # the top-left cell of the chart, e.g. "F3"
+    y_title: str = ""
+    width_cm: float = 16.0
+    height_cm: float = 8.0
+
+
 @dataclass
 class SheetSpec:
     """One output sheet; ``rows`` may be a generator and is consumed exactly once."""
@@ -610,20 +633,60 @@ class SheetSpec:
     #: printed at the top of every page (a draft's mark)
     page_header: str = ""
     autofilter: bool = True
+    #: native bar charts over some of the data rows
+    charts: Sequence[BarChartSpec] = ()
+    #: whether the data rows count in the workbook's checksum (:attr:`WriteSummary.checksum`)
+    checksummed: bool = True
+
+
+@dataclass(frozen=True)
+class WriteSummary:
+    """What :func:`write_workbook` wrote: data rows per sheet (by the name given) and the SHA-256 of the data."""
+
+    rows: dict[str, int]
+    #: SHA-256 over every data cell of the checksummed sheets, in order (:func:`cell_checksum`)
+    checksum: str
+
+
+def cell_checksum(sheets: Iterable[tuple[str, Iterable[Sequence[object]]]]) -> str:
+    """The SHA-256 over the data cells of ``sheets`` ((title, rows of cell values) in order).
+
+    Each cell counts as :func:`clean_text` shows it, so the values as written (``Decimal``, ``date``) and
+    the same cells read back from the file (floats, datetimes) give the same checksum.
+    """
+    digest = hashlib.sha256()
+    for title, rows in sheets:
+        _digest_title(digest, title)
+        for row in rows:
+            _digest_row(digest, row)
+    return digest.hexdigest()
+
+
+def _digest_title(digest: "hashlib._Hash", title: str) -> None:
+    digest.update(b"\x1d" + title.encode("utf-8"))
+
+
+def _digest_row(digest: "hashlib._Hash", cells: Sequence[object]) -> None:
+    digest.update(b"\x1e" + "\x1f".join(clean_text(c) for c in cells).encode("utf-8"))
 
 
 def write_workbook(
     path: Path | str,
     sheets: list[SheetSpec],
-    metadata: Mapping[str, str] | None = None,
-) -> None:
+    metadata: Mapping[str, str] | Callable[[WriteSummary], Mapping[str, str]] | None = None,
+) -> WriteSummary:
     """Write ``sheets`` (and a last sheet "元数据" when ``metadata`` is given) to ``path``.
+
+    ``metadata`` may be a function: it is called once the data sheets are written, with their row counts
+    and checksum, so the metadata sheet can carry them. Returns the row counts and checksum.
 
     Each sheet gets a bold, filled, bordered header row, frozen panes and an autofilter under
     it, the given column widths, and A4 print setup (fit to page width, header row repeated on
     every page, page numbers in the footer). Values keep their kind: "text" columns hold text
     (phone and ID numbers stay exactly as given), "int"/"money" hold numbers, "date"/"datetime"
-    real Excel dates. Time-zone-aware datetimes are shown in local time.
+    real Excel dates. Time-zone-aware datetimes are shown in local time. Text that a spreadsheet would
+    take for a formula (starting with ``=``, ``+``, ``-`` or ``@``) is stored as text, marked so that
+    Excel keeps it text when the cell is edited.
 
     The file is replaced only when everything was written: if a rows generator raises, or the
     disk fills, the previous file is left untouched and no temporary file remains. Disk
@@ -631,11 +694,22 @@ def write_workbook(
     generator propagates unchanged.
     """
     specs = list(sheets)
+    counts: dict[str, int] = {}
+    digest = hashlib.sha256()
+
+    def summary() -> WriteSummary:
+        return WriteSummary(dict(counts), digest.hexdigest())
+
     if metadata is not None:
+        def metadata_rows() -> Iterator[dict[str, object]]:
+            values = metadata(summary()) if callable(metadata) else metadata
+            yield from ({"key": k, "value": v} for k, v in values.items())
+
         specs.append(SheetSpec(
             title=tr("元数据"),
             columns=[Column("key", tr("项目"), 24), Column("value", tr("内容"), 60)],
-            rows=({"key": k, "value": v} for k, v in metadata.items()),
+            rows=metadata_rows(),
+            checksummed=False,
         ))
     if not specs:
         raise ValueError("write_workbook needs at least one sheet")
@@ -650,11 +724,16 @@ def write_workbook(
             titles: set[str] = set()
             for spec in specs:
                 worksheet = workbook.create_sheet(_unique_title(spec.title, titles))
-                _write_sheet(worksheet, spec)
+                if spec.checksummed:
+                    _digest_title(digest, spec.title)
+                counts[spec.title] = _write_sheet(worksheet, spec, digest if spec.checksummed else None)
             workbook.save(tmp)
         except BaseException:
             _discard_stream_files(workbook)
             raise
+    if metadata is not None:
+        counts.pop(specs[-1].title, None)
+    return summary()
 
 
 def _unique_title(title: str, taken: set[str]) -> str:
@@ -670,7 +749,8 @@ def _unique_title(title: str, taken: set[str]) -> str:
     return candidate
 
 
-def _write_sheet(ws: WriteOnlyWorksheet, spec: SheetSpec) -> None:
+def _write_sheet(ws: WriteOnlyWorksheet, spec: SheetSpec, digest: "hashlib._Hash | None" = None) -> int:
+    """Write one sheet; returns its data rows (feeding each to ``digest`` as :func:`cell_checksum` does)."""
     columns = spec.columns
     last_letter = get_column_letter(len(columns))
     header_row = 1 + bool(spec.heading) + bool(spec.subheading)
@@ -685,7 +765,7 @@ def _write_sheet(ws: WriteOnlyWorksheet, spec: SheetSpec) -> None:
     if spec.heading:
         row_number += 1
         ws.row_dimensions[row_number].height = 28
-        heading = WriteOnlyCell(ws, value=_text_value(spec.heading))
+        heading = _text_cell(ws, spec.heading)
         heading.font = _HEADING_FONT
         heading.alignment = _HEADING_ALIGN
         ws.append([heading])
@@ -694,7 +774,7 @@ def _write_sheet(ws: WriteOnlyWorksheet, spec: SheetSpec) -> None:
     if spec.subheading:
         row_number += 1
         ws.row_dimensions[row_number].height = 20
-        line = WriteOnlyCell(ws, value=_text_value(spec.subheading))
+        line = _text_cell(ws, spec.subheading)
         line.alignment = _SUBHEADING_ALIGN
         ws.append([line])
         if len(columns) > 1:
@@ -702,7 +782,7 @@ def _write_sheet(ws: WriteOnlyWorksheet, spec: SheetSpec) -> None:
 
     header_cells = []
     for column in columns:
-        cell = WriteOnlyCell(ws, value=_text_value(column.header))
+        cell = _text_cell(ws, column.header)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.border = _BORDER
@@ -721,15 +801,24 @@ def _write_sheet(ws: WriteOnlyWorksheet, spec: SheetSpec) -> None:
         templates.append(cell)
 
     last_row = header_row
+    picked: list[list[int]] = [[] for _ in spec.charts]
     for record in spec.rows:
         height = spec.row_height(record) if callable(spec.row_height) else spec.row_height
         if height:
             ws.row_dimensions[last_row + 1].height = height
         for column, cell in zip(columns, templates):
             _set_cell(cell, column.kind, record.get(column.key))
+        if digest is not None:
+            _digest_row(digest, [cell.value for cell in templates])
         ws.append(templates)
         last_row += 1
+        for rows, chart in zip(picked, spec.charts):
+            if chart.pick(record):
+                rows.append(last_row)
     filtered_to = last_row
+    for rows, chart in zip(picked, spec.charts):
+        if rows:
+            _add_bar_chart(ws, spec, chart, rows[0], rows[-1])
 
     for record in spec.totals:
         cells = []
@@ -750,7 +839,7 @@ def _write_sheet(ws: WriteOnlyWorksheet, spec: SheetSpec) -> None:
     for note in spec.notes:
         last_row += 1
         ws.row_dimensions[last_row].height = 24
-        cell = WriteOnlyCell(ws, value=_text_value(note))
+        cell = _text_cell(ws, note)
         cell.alignment = _NOTE_ALIGN
         ws.append([cell])
         if len(columns) > 1:
@@ -769,14 +858,61 @@ def _write_sheet(ws: WriteOnlyWorksheet, spec: SheetSpec) -> None:
     if spec.page_header:
         ws.oddHeader.center.text = spec.page_header.replace("&", "&&")
     ws.oddFooter.center.text = tr("第 &P 页，共 &N 页")
+    return filtered_to - header_row
+
+
+def _add_bar_chart(ws: WriteOnlyWorksheet, spec: SheetSpec, chart: BarChartSpec, first: int, last: int) -> None:
+    """The chart over data rows ``first``..``last``; each series is named by its column's header."""
+    keys = [column.key for column in spec.columns]
+    header_row = 1 + bool(spec.heading) + bool(spec.subheading)
+    bar = BarChart()
+    bar.type = "col"
+    bar.title = chart.title
+    bar.y_axis.title = chart.y_title or None
+    bar.width, bar.height = chart.width_cm, chart.height_cm
+    for key in chart.value_keys:
+        letter = get_column_letter(keys.index(key) + 1)
+        bar.add_data(Reference(ws, min_col=keys.index(key) + 1, min_row=first, max_row=last))
+        bar.series[-1].tx = SeriesLabel(strRef=StrRef(f"{quote_sheetname(ws.title)}!${letter}${header_row}"))
+    bar.set_categories(Reference(ws, min_col=keys.index(chart.label_key) + 1, min_row=first, max_row=last))
+    ws.add_chart(bar, chart.anchor)
+
+
+#: what a spreadsheet takes for the start of a formula when the text is typed or imported
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _text_cell(ws: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws)
+    _store_text(cell, _text_value(text))
+    return cell
+
+
+def _store_text(cell: WriteOnlyCell, value: str) -> None:
+    cell.value = value
+    # openpyxl takes any text starting with "=" for a formula; a remark is not a formula. The quote
+    # prefix keeps "=1+1" (or "-3 户") text in Excel even after someone edits the cell.
+    cell.data_type = "s"
+    prefixed = value.startswith(_FORMULA_START)
+    if prefixed != bool(cell.quotePrefix):
+        _set_quote_prefix(cell, prefixed)
+
+
+def _set_quote_prefix(cell: WriteOnlyCell, on: bool) -> None:
+    # openpyxl changes a cell's style array in place, and the workbook's list of styles holds that very
+    # array once a row is written: change a copy, or every cell written before would change with it.
+    cell._style = copy.copy(cell._style)  # noqa: SLF001
+    cell.quotePrefix = on
 
 
 def _set_cell(cell: WriteOnlyCell, kind: str, value: object) -> None:
     value = _convert(kind, value)
+    if isinstance(value, str):
+        _store_text(cell, value)
+        return
     cell.value = value
-    if isinstance(value, str) and cell.data_type == "f":
-        # openpyxl takes any text starting with "=" for a formula; a remark is not a formula.
-        cell.data_type = "s"
+    if cell.quotePrefix:
+        _set_quote_prefix(cell, False)
 
 
 def _convert(kind: str, value: object) -> object:

@@ -24,6 +24,7 @@ from station_app.ui.qr_page import QrPage
 from station_app.ui.reception_page import ReceptionPage
 from station_app.ui.referrals_page import ReferralsPage
 from station_app.ui.registry_page import RegistryPage
+from station_app.ui.report_page import ReportPage
 from station_app.ui.roster_page import RosterPage
 from station_app.ui.settings_page import SettingsPage
 from station_app.ui.subsidy_page import SubsidyPage
@@ -58,13 +59,15 @@ class MainWindow(QMainWindow):
         self.subsidy = SubsidyPage(ctx)
         self.performance = PerformancePage(ctx)
         self.sync = SyncPage(ctx)
+        self.report = ReportPage(ctx)
         self.qr = QrPage(ctx)
         self.calendar = CalendarPage(ctx)
         self.settings = SettingsPage(ctx)
         for title, page in ((tr("接待登记"), self.reception), (tr("三单办理"), self.referrals),
                             (tr("代表名册"), self.registry), (tr("排班"), self.roster), (tr("签到与空岗"), self.attendance),
-                            (tr("误工补贴"), self.subsidy), (tr("代表履职"), self.performance),
-                            (tr("县站同步"), self.sync), (tr("代表二维码"), self.qr), (tr("节假日与闭站"), self.calendar), (tr("设置"), self.settings)):
+                            (tr("误工补贴"), self.subsidy), (tr("代表履职"), self.performance), (tr("本月报表"), self.report),
+                            (tr("县站同步"), self.sync), (tr("代表二维码"), self.qr), (tr("节假日与闭站"), self.calendar),
+                            (tr("设置"), self.settings)):
             self.add_page(title, page)
         # A new station opens on the first-start guide until it is named, has people and a duty plan.
         self.first_start: FirstStartPage | None = None
@@ -133,6 +136,8 @@ class MainWindow(QMainWindow):
             self.performance.refresh()
         elif page is self.sync:
             self.sync.refresh()
+        elif page is self.report:
+            self.report.refresh()
         elif page is self.reception:
             self.reception.entry.reload_choices()
         elif page is self.referrals:
@@ -147,10 +152,11 @@ class MainWindow(QMainWindow):
     # --- the first-start guide ---
 
     def go_to(self, name: str) -> None:
-        """Show a page by its name: "settings", "registry", "roster", "reception", "subsidy", "performance", "sync"."""
+        """Show a page by its name: "settings", "registry", "roster", "reception", "subsidy", "performance",
+        "report", "sync"."""
         page = {"settings": self.settings, "registry": self.registry, "roster": self.roster,
                 "reception": self.reception, "subsidy": self.subsidy, "performance": self.performance,
-                "sync": self.sync}[name]
+                "report": self.report, "sync": self.sync}[name]
         self.nav.setCurrentRow(self.pages.indexOf(page))
 
     def _station_named(self) -> None:

@@ -614,3 +614,36 @@ def test_write_workbook_shows_aware_datetimes_in_local_time(tmp_path):
 def test_column_rejects_unknown_kind():
     with pytest.raises(ValueError):
         Column("x", "某列", kind="percent")
+
+
+def test_text_a_spreadsheet_would_take_for_a_formula_is_written_as_text(tmp_path):
+    from station_app.io.excel import Column, SheetSpec, write_workbook
+
+    path = tmp_path / "f.xlsx"
+    rows = [{"note": "=1+1", "n": 1}, {"note": "平常的话", "n": 2}, {"note": "+86 电话"}, {"note": "-3 户"},
+            {"note": "@某人"}, {"note": "又一句"}]
+    write_workbook(path, [SheetSpec("表", [Column("note", "备注", 20), Column("n", "数", 6, "int")], rows)])
+    ws = openpyxl.load_workbook(path)["表"]
+    cells = [ws.cell(row, 1) for row in range(2, 8)]
+    assert [c.value for c in cells] == ["=1+1", "平常的话", "+86 电话", "-3 户", "@某人", "又一句"]
+    assert all(c.data_type == "s" for c in cells)
+    # marked to stay text when edited in Excel; the marking of one cell does not leak into the others
+    assert [bool(c.quotePrefix) for c in cells] == [True, False, True, True, True, False]
+    assert ws["B2"].value == 1 and not ws["B2"].quotePrefix
+
+
+def test_a_sheet_can_carry_a_native_bar_chart_and_the_writer_returns_rows_and_checksum(tmp_path):
+    from station_app.io.excel import BarChartSpec, Column, SheetSpec, cell_checksum, write_workbook
+
+    path = tmp_path / "c.xlsx"
+    rows = [{"k": "合计", "v": 9}, {"k": "站内接待", "v": 5}, {"k": "电话", "v": 4}]
+    chart = BarChartSpec("渠道", "k", ["v"], lambda r: r["k"] != "合计", anchor="D2")
+    written = write_workbook(path, [SheetSpec("表", [Column("k", "项目"), Column("v", "本月", kind="int")], rows,
+                                              heading="标题", charts=[chart])],
+                             metadata=lambda w: {"行数": str(w.rows["表"]), "校验和": w.checksum})
+    wb = openpyxl.load_workbook(path)
+    assert len(wb["表"]._charts) == 1
+    assert written.rows == {"表": 3}
+    assert written.checksum == cell_checksum([("表", [["合计", 9], ["站内接待", 5], ["电话", 4]])])
+    assert [[c.value for c in row] for row in wb["元数据"].iter_rows(min_row=2)] == [
+        ["行数", "3"], ["校验和", written.checksum]]
