@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QTabWidget,
     QWidget,
 )
 
@@ -60,13 +61,18 @@ class MainWindow(QMainWindow):
         self.performance = PerformancePage(ctx)
         self.sync = SyncPage(ctx)
         self.report = ReportPage(ctx)
+        # the month's report and sending it to the county (or, in county mode, merging the stations') on one page
+        self.reporting = QTabWidget()
+        self.reporting.addTab(self.report, tr("本月报表"))
+        self.reporting.addTab(self.sync, tr("县站报送"))
+        self.reporting.currentChanged.connect(lambda _index: self.reporting.currentWidget().refresh())
         self.qr = QrPage(ctx)
         self.calendar = CalendarPage(ctx)
         self.settings = SettingsPage(ctx)
         for title, page in ((tr("接待登记"), self.reception), (tr("三单办理"), self.referrals),
                             (tr("代表名册"), self.registry), (tr("排班"), self.roster), (tr("签到与空岗"), self.attendance),
-                            (tr("误工补贴"), self.subsidy), (tr("代表履职"), self.performance), (tr("本月报表"), self.report),
-                            (tr("县站同步"), self.sync), (tr("代表二维码"), self.qr), (tr("节假日与闭站"), self.calendar),
+                            (tr("误工补贴"), self.subsidy), (tr("代表履职"), self.performance),
+                            (tr("报表与报送"), self.reporting), (tr("代表二维码"), self.qr), (tr("节假日与闭站"), self.calendar),
                             (tr("设置"), self.settings)):
             self.add_page(title, page)
         # A new station opens on the first-start guide until it is named, has people and a duty plan.
@@ -134,10 +140,8 @@ class MainWindow(QMainWindow):
             self.subsidy.refresh()
         elif page is self.performance:
             self.performance.refresh()
-        elif page is self.sync:
-            self.sync.refresh()
-        elif page is self.report:
-            self.report.refresh()
+        elif page is self.reporting:
+            self.reporting.currentWidget().refresh()
         elif page is self.reception:
             self.reception.entry.reload_choices()
         elif page is self.referrals:
@@ -157,6 +161,9 @@ class MainWindow(QMainWindow):
         page = {"settings": self.settings, "registry": self.registry, "roster": self.roster,
                 "reception": self.reception, "subsidy": self.subsidy, "performance": self.performance,
                 "report": self.report, "sync": self.sync}[name]
+        if page in (self.report, self.sync):
+            self.reporting.setCurrentWidget(page)
+            page = self.reporting
         self.nav.setCurrentRow(self.pages.indexOf(page))
 
     def _station_named(self) -> None:

@@ -15,12 +15,13 @@ def test_the_page_sits_after_the_duty_record_and_shows_the_demos_last_month(app,
     window = MainWindow(demo_ctx)
     qtbot.addWidget(window)
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles.index("本月报表") == titles.index("代表履职") + 1
+    assert titles.index("报表与报送") == titles.index("代表履职") + 1   # one click to the page, whose first tab it is
     page = window.report
     page.today = lambda: DEMO_DAY
     page._fill_months()
     window.go_to("report")
-    assert window.pages.currentWidget() is page
+    assert window.pages.currentWidget() is window.reporting and window.reporting.currentWidget() is page
+    assert window.reporting.tabText(0) == "本月报表" and window.reporting.tabText(1) == "县站报送"
     assert page.month.currentData() == "2026-10"           # the month that last ended
     assert page.summary_model.rowCount() > 20
     first = page.summary_model.rows[0]
