@@ -1,6 +1,7 @@
 """A new station is led from an empty database to its first day's work, and no page leaves it stuck."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog
@@ -148,3 +149,10 @@ def test_the_first_start_screen_is_drawn_whole(app, qtbot, ctx, tmp_path: Path):
     image = window.grab()
     assert image.width() == 1280 and window.first_start.isVisible()
     assert window.first_start.plan_card.geometry().bottom() < window.first_start.height()
+
+
+def test_a_county_office_in_county_mode_opens_on_its_pages_without_the_guide(app, qtbot, ctx):
+    settings_service.save(ctx, replace(settings_service.read(ctx), county_mode=True))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert window.first_start is None and window.nav.item(0).text() == "接待登记"
