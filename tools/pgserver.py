@@ -124,7 +124,9 @@ class PgServer:
         if self.url:
             return self.url
         self.bin_dir = self.bin_dir or find_bin_dir()
-        self.folder = Path(tempfile.mkdtemp(prefix="station-pg-"))
+        # the server's user must reach its folder: /tmp rather than a $TMPDIR that may be root's own
+        shared = "/tmp" if self._user is not None and os.path.isdir("/tmp") else None
+        self.folder = Path(tempfile.mkdtemp(prefix="station-pg-", dir=shared))
         if self._user is not None:
             os.chown(self.folder, self._user.pw_uid, self._user.pw_gid)
         atexit.register(self.stop)
