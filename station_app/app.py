@@ -57,7 +57,10 @@ def _show_unexpected(exc_type, exc, tb) -> None:
 
 
 def instance_lock(db_url: str) -> QLockFile:
-    digest = hashlib.sha1(db_url.encode("utf-8")).hexdigest()[:12]
+    """One window per database on this PC: the same file, or the same server database, under any spelling."""
+    from station_app.services.database import database_key
+
+    digest = hashlib.sha1(database_key(db_url).encode("utf-8")).hexdigest()[:12]
     lock = QLockFile(str(config.data_dir() / f"instance-{digest}.lock"))
     lock.setStaleLockTime(0)
     return lock
@@ -81,9 +84,15 @@ def run_window(db_url: str | None = None, lang: str | None = None) -> int:
     try:
         ctx = open_context(url)
     except Exception as exc:
-        log.exception("cannot open database %s", url)
-        QMessageBox.critical(None, tr("代表联络站工作台"), tr("无法打开数据库 {url}：{error}\n日志：{log}",
-                                                        url=url, error=exc, log=config.log_file()))
+        from station_app.services.database import display_url, open_problem
+
+        log.exception("cannot open database %s", display_url(url))
+        message = tr("无法打开数据库 {url}：{error}\n日志：{log}", url=display_url(url), error=open_problem(url, exc),
+                     log=config.log_file())
+        if not db_url and config.chosen_db_url():  # the settings' choice: say how to get back to this PC's file
+            message += "\n\n" + tr("这是设置页选定的数据库。可用 station-app --db {local} 打开本机数据库文件，"
+                                     "再到 设置 → 数据库 清空地址并保存。", local=config.local_db_url())
+        QMessageBox.critical(None, tr("代表联络站工作台"), message)
         return 1
     from station_app.services.work_calendar import seed_from_package
 

@@ -147,7 +147,9 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="station-app", description=tr(
         "代表联络站工作台：不带命令时打开窗口。每个命令的写法都是“对象 动作 [目标] [选项]”，"
         "如 reps import 名册.xlsx、referral show 交办单编号、roster print --month 2026-12 --out 值班表.pdf。"))
-    parser.add_argument("--db", metavar="URL", help=tr("数据库地址，默认为用户数据目录下的 SQLite 文件"))
+    parser.add_argument("--db", metavar="URL", help=tr(
+        "数据库地址（sqlite:///文件 或 postgresql://用户名:密码@服务器/数据库名），"
+        "默认为设置页选定的数据库，未选定时为用户数据目录下的 SQLite 文件"))
     parser.add_argument("--lang", choices=("zh", "en"), default=None, help=tr("提示语言：zh 中文（默认），en 英文"))
     parser.add_argument("--operator", metavar="NAME", help=tr("操作员姓名，记入每条修改记录（默认取环境变量 STATION_APP_OPERATOR 或登录名）"))
     verbs = parser.add_subparsers(dest="verb", metavar=tr("命令"), parser_class=_Parser)

@@ -26,8 +26,26 @@ def data_dir() -> Path:
     return path
 
 
-def default_db_url() -> str:
+def local_db_url() -> str:
+    """This PC's own SQLite file, in the user's data folder."""
     return f"sqlite:///{data_dir() / 'station.sqlite'}"
+
+
+def default_db_url() -> str:
+    """The database the window and the command line open without --db: the one chosen in the settings
+    page (a county's PostgreSQL server), else this PC's own SQLite file."""
+    return chosen_db_url() or local_db_url()
+
+
+def chosen_db_url() -> str:
+    """The database URL chosen in the settings page for this user on this PC, or "" for none."""
+    chosen = read_preferences().get("database_url")
+    return chosen.strip() if isinstance(chosen, str) else ""
+
+
+def save_db_url(url: str) -> None:
+    """Open ``url`` from the next start on; "" goes back to this PC's own SQLite file."""
+    _save_preferences(database_url=url.strip())
 
 
 #: the interface languages a person can choose in the window, each named in itself
@@ -57,7 +75,11 @@ def save_interface_language(language: str) -> None:
     """Remember the window's language for this user; it applies the next time the window opens."""
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}")
-    preferences = {**read_preferences(), "language": language}
+    _save_preferences(language=language)
+
+
+def _save_preferences(**changes: object) -> None:
+    preferences = {**read_preferences(), **changes}
     path = preferences_file()
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(preferences, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -2,21 +2,32 @@
 
 The demo county takes seconds to build, so it is built once per test run (``demo_template``) and
 each test that needs it gets its own copy (``demo_db``, ``demo_url``).
+
+The tests under tests/services and tests/db that take ``db`` (or ``ctx``) run twice: on SQLite and on a
+real PostgreSQL server (ids ``[sqlite]``, ``[postgresql]``). Each test process starts its own throw-away
+server (tools/pgserver.py) the first time a PostgreSQL test needs it, migrates one template database,
+and gives each test a fresh copy of it. A test about SQLite itself says so with ``@pytest.mark.sqlite_only``.
 """
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from station_app.db.session import Database, copy_sqlite, open_database
 from station_app.i18n import set_language
 from station_app.services.context import OperatorRef, ServiceContext
 from station_app.vocab import Role
+from tools.pgserver import PgServer, PgServerError
 
 #: the operator every test works as
 TESTER = OperatorRef(username="tester", display_name="测试员", role=Role.ADMIN)
@@ -31,9 +42,117 @@ def _isolated_home(tmp_path, monkeypatch):
     yield
 
 
+#: the database servers a test of ``db`` runs on, in the folders below tests/ whose tests run on both
+BACKENDS = ("sqlite", "postgresql")
+BOTH_BACKENDS_UNDER = ("services", "db")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only(reason): the test is about SQLite itself; it runs on SQLite only")
+
+
+def pytest_generate_tests(metafunc):
+    if "db_backend" not in metafunc.fixturenames or metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    folder = Path(metafunc.definition.path).relative_to(Path(__file__).parent).parts[0]
+    if folder in BOTH_BACKENDS_UNDER:
+        metafunc.parametrize("db_backend", BACKENDS, indirect=True)
+
+
 @pytest.fixture
-def db(tmp_path) -> Database:
-    database = open_database(f"sqlite:///{tmp_path / 'test.sqlite'}")
+def db_backend(request) -> str:
+    """``sqlite`` or ``postgresql``: which server this test's ``db`` is on (SQLite unless parametrized)."""
+    return getattr(request, "param", "sqlite")
+
+
+class PgDatabases:
+    """This test process's PostgreSQL server: a migrated template, and a fresh copy of it for each test."""
+
+    TEMPLATE = "station_template"
+
+    def __init__(self, server_url: str) -> None:
+        self.server_url = make_url(server_url)
+        self.admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        self._numbers = itertools.count(1)
+        self._maker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-databases")
+        self._spare: Future[str] | None = None
+        self._execute(f"CREATE DATABASE {self.TEMPLATE}")
+        open_database(self.url_of(self.TEMPLATE)).dispose()
+
+    def url_of(self, name: str) -> str:
+        return self.server_url.set(database=name).render_as_string(hide_password=False)
+
+    def _execute(self, statement: str) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(statement))
+
+    def create(self, migrated: bool = True) -> str:
+        """A new database: a copy of the migrated template, or (``migrated=False``) an empty one.
+
+        The next copy is made while the test runs, so a test waits for none."""
+        if not migrated:
+            return self._make(False)
+        url = self._spare.result() if self._spare else self._make(True)
+        self._spare = self._maker.submit(self._make, True)
+        return url
+
+    def _make(self, migrated: bool) -> str:
+        name = f"test_{next(self._numbers)}"
+        source = f"TEMPLATE {self.TEMPLATE} STRATEGY FILE_COPY" if migrated else ""  # FILE_COPY: faster here
+        self._execute(f"CREATE DATABASE {name} {source}")
+        return self.url_of(name)
+
+    def close(self) -> None:
+        if self._spare:
+            self._spare.result()
+        self._maker.shutdown()
+        self.admin.dispose()
+
+    def drop(self, url: str) -> None:
+        self._execute(f"DROP DATABASE IF EXISTS {make_url(url).database} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def pg_databases() -> PgDatabases:
+    """One PostgreSQL server for this test process (each xdist worker has its own, on its own port)."""
+    server = PgServer()
+    try:
+        url = server.start()
+    except PgServerError as exc:  # never skipped: a run that cannot reach PostgreSQL fails, saying why
+        server.stop()
+        pytest.fail(f"the PostgreSQL test server could not be started: {exc}", pytrace=False)
+    databases = None
+    try:
+        databases = PgDatabases(url)
+        yield databases
+    finally:
+        if databases is not None:
+            databases.close()
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A database file migrated once per test process; each test's ``db`` starts as a copy of it."""
+    path = tmp_path_factory.mktemp("template") / "migrated.sqlite"
+    open_database(f"sqlite:///{path}").dispose()
+    return path
+
+
+@pytest.fixture
+def db(db_backend, tmp_path, request) -> Database:
+    """This test's own empty database (migrated to the newest revision), on SQLite or PostgreSQL."""
+    if db_backend == "postgresql":
+        databases = request.getfixturevalue("pg_databases")
+        url = databases.create()
+        database = open_database(url)
+        yield database
+        database.dispose()
+        databases.drop(url)
+        return
+    path = tmp_path / "test.sqlite"
+    copy_sqlite(request.getfixturevalue("sqlite_template"), path)
+    database = open_database(f"sqlite:///{path}")
     yield database
     database.dispose()
 

@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from station_app.db import audit, search_index  # noqa: F401  (register the audit and search hooks on every Session)
+from station_app.i18n import tr
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -34,15 +35,35 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
     cursor.close()
 
 
+class DriverMissing(RuntimeError):
+    """The database's driver is not installed (psycopg for PostgreSQL)."""
+
+
+def engine_url(url: str) -> URL:
+    """The URL as SQLAlchemy needs it: a county's ``postgresql://`` (or ``postgres://``) is spoken through
+    psycopg 3, the driver the program ships with, not SQLAlchemy's default psycopg2."""
+    parsed = make_url("postgresql" + url[len("postgres"):] if url.startswith("postgres://") else url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
 def make_engine(url: str) -> Engine:
-    parsed = make_url(url)
+    parsed = engine_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url)
+        engine = create_engine(parsed)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    if parsed.drivername == "postgresql+psycopg":
+        try:
+            import psycopg  # noqa: F401
+        except ImportError as exc:
+            raise DriverMissing(tr("未安装 PostgreSQL 驱动（psycopg），请安装：pip install \"psycopg[binary]\"")) from exc
+        # a server that does not answer is reported within seconds, not after the system's long TCP timeout
+        return create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    return create_engine(parsed, pool_pre_ping=True)
 
 
 def alembic_config(engine: Engine):
@@ -91,7 +112,9 @@ def copy_sqlite(source: Path, target: Path) -> None:
 def upgrade(engine: Engine) -> Path | None:
     """Bring the schema to the newest revision; copy an existing SQLite file aside first.
 
-    Returns the path of the copy, if one was made.
+    Returns the path of the copy, if one was made. A server database (PostgreSQL) is not a file to copy:
+    its upgrade runs in one transaction (PostgreSQL's DDL is transactional), so a failed step leaves it
+    as it was, and the county's own backups (pg_dump) cover the rest.
     """
     current = current_revision(engine)
     head = SCHEMA_HEAD
@@ -147,9 +170,35 @@ class Database:
         path = sqlite_path(self.engine)
         return str(path) if path else self.engine.url.render_as_string(hide_password=True)
 
+    @property
+    def is_server(self) -> bool:
+        """True for a database on a server (PostgreSQL), shared by several PCs; False for a SQLite file."""
+        return self.engine.dialect.name != "sqlite"
+
     def dispose(self) -> None:
         self.engine.dispose()
 
 
 def open_database(url: str) -> Database:
     return Database(url).upgrade()
+
+
+def display_url(url: str) -> str:
+    """The URL to show a person or write in a log: a server's password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: show it as typed
+        return url
+
+
+def server_version(url: str) -> str:
+    """Connect to ``url`` once and say which server answered ("PostgreSQL 15.18", "SQLite 3.40.1")."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                return f"SQLite {conn.execute(text('select sqlite_version()')).scalar()}"
+            version = conn.execute(text("SHOW server_version")).scalar() or ""
+            return f"PostgreSQL {version.split()[0]}" if engine.dialect.name == "postgresql" else version
+    finally:
+        engine.dispose()

@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
+from station_app.db.functions import contains_text
 from station_app.db.models import (
     Activity,
     ActivityParticipant,
@@ -313,7 +314,7 @@ def list_activities(ctx: ServiceContext, start: dt.date | None = None, end: dt.d
     if kind:
         query = query.where(Activity.kind == kind)
     for word in (text or "").lower().split():
-        query = query.where(or_(*(func.instr(func.lower(column), word) > 0
+        query = query.where(or_(*(contains_text(func.lower(column), word)
                                   for column in (Activity.theme, Activity.place, Activity.notes, Activity.kind))))
     if rep_id:
         query = query.where(Activity.id.in_(select(ActivityParticipant.activity_id).where(

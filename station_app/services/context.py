@@ -169,5 +169,10 @@ def local_station(session: Session) -> Station | None:
 
 
 def open_context(url: str, operator: OperatorRef | None = None) -> ServiceContext:
-    """Open (and upgrade) the database at ``url`` and make the context to work on it with."""
-    return ServiceContext(open_database(url), operator)
+    """Open (and upgrade) the database at ``url`` and make the context to work on it with.
+
+    A server that cannot be reached raises DatabaseUnreachable, saying why in words a clerk can act on."""
+    from station_app.services.database import reaching
+
+    with reaching(url):
+        return ServiceContext(open_database(url), operator)

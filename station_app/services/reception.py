@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from station_app.db.functions import contains_text
 from station_app.db.models import (
     Delegation,
     DutyAssignment,
@@ -237,7 +238,7 @@ def _filtered(query: Select, flt: VisitFilter) -> Select:
         # Driven by the narrow search table, newest first, so a page of matches stops the scan early.
         query = query.join(VisitSearch, VisitSearch.visit_id == Visit.id)
         for word in words:
-            query = query.where(func.instr(VisitSearch.text, word) > 0)
+            query = query.where(contains_text(VisitSearch.text, word))
     return query
 
 

@@ -141,9 +141,9 @@ def list_representatives(ctx: ServiceContext, flt: RepFilter | None = None) -> l
     for word in flt.text.split():
         like = f"%{word}%"
         query = query.where(or_(
-            Representative.name.like(like), Representative.phone.like(like),
-            Representative.work_unit.like(like), Representative.pinyin.like(f"%{word.lower()}%"),
-            Delegation.name.like(like), RepGroup.name.like(like), Representative.id_number.like(like),
+            Representative.name.ilike(like), Representative.phone.ilike(like),
+            Representative.work_unit.ilike(like), Representative.pinyin.like(f"%{word.lower()}%"),
+            Delegation.name.ilike(like), RepGroup.name.ilike(like), Representative.id_number.ilike(like),
         ))
     query = query.order_by(Representative.kind, Delegation.name.is_(None), Delegation.name, Representative.pinyin)
     with ctx.read() as session:
@@ -535,8 +535,8 @@ def list_window_units(ctx: ServiceContext, text: str = "", include_voided: bool 
         query = query.where(WindowUnit.voided_at.is_(None))
     for word in text.split():
         like = f"%{word}%"
-        query = query.where(or_(WindowUnit.name.like(like), WindowUnit.head_name.like(like),
-                                WindowUnit.head_phone.like(like)))
+        query = query.where(or_(WindowUnit.name.ilike(like), WindowUnit.head_name.ilike(like),
+                                WindowUnit.head_phone.ilike(like)))
     with ctx.read() as session:
         return [WindowUnitRow(u.id, u.name, u.station.name if u.station else "", u.head_name, u.head_title,
                               u.head_phone, u.notes, u.is_voided) for u in session.scalars(query)]

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 
 from station_app import config
 from station_app.i18n import tr
+from station_app.services import database as database_service
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext
-from station_app.services.errors import ValidationFailed
+from station_app.services.errors import StationError, ValidationFailed
 from station_app.services.settings import (
     QR_PLACEHOLDERS,
     STATION_QR_PLACEHOLDERS,
@@ -165,6 +166,7 @@ class SettingsPage(QWidget):
         language_row.addWidget(self.language_note, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(language_row)
+        layout.addLayout(self._database_rows())
         layout.addWidget(scroll, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -175,6 +177,62 @@ class SettingsPage(QWidget):
         self.language.currentIndexChanged.connect(self.choose_language)
         self.reset_button.clicked.connect(self.reset_templates)
         self.load()
+
+    def _database_rows(self) -> QGridLayout:
+        """数据库: the database this user opens on this PC; a county types its PostgreSQL server's URL here."""
+        self.database = QLineEdit(config.chosen_db_url())
+        self.database.setPlaceholderText(tr("留空为本机数据库文件；县级服务器如 postgresql://用户名:密码@服务器:5432/数据库名"))
+        self.test_button = QPushButton(tr("测试连接"))
+        self.use_button = QPushButton(tr("保存数据库"))
+        self.database_note = QLabel(tr("正在使用：{name}。只影响本机本用户，重新启动程序后生效。",
+                                       name=self.ctx.db.display_name))
+        self.database_note.setWordWrap(True)
+        self.database_note.setStyleSheet("color:#757575;")
+        rows = QGridLayout()
+        rows.setColumnStretch(1, 1)
+        rows.addWidget(QLabel(tr("数据库")), 0, 0)
+        rows.addWidget(self.database, 0, 1)
+        rows.addWidget(self.test_button, 0, 2)
+        rows.addWidget(self.use_button, 0, 3)
+        rows.addWidget(self.database_note, 1, 1, 1, 3)
+        self.test_button.clicked.connect(self.test_database)
+        self.use_button.clicked.connect(self.use_database)
+        return rows
+
+    def _say_about_database(self, text: str, problem: bool) -> None:
+        self.database_note.setText(text)
+        self.database_note.setStyleSheet("color:#c62828;" if problem else "color:#2e7d32;")
+        self.database.setStyleSheet(ERROR_FIELD_STYLE if problem else "")
+
+    def _reach_database(self) -> tuple[str, str] | None:
+        """Connect to the typed database (this PC's own file when empty): (url, what answered), or None after saying why not."""
+        url = self.database.text().strip() or config.local_db_url()
+        try:
+            return url, database_service.check_database(url)
+        except ValidationFailed as exc:
+            self._say_about_database(exc.errors.get("database", str(exc)), True)
+        except StationError as exc:
+            self._say_about_database(str(exc), True)
+        return None
+
+    def test_database(self) -> None:
+        """测试连接: connect once and say which server answered, or why none did."""
+        reached = self._reach_database()
+        if reached:
+            self._say_about_database(tr("连接成功：{server}", server=reached[1]), False)
+
+    def use_database(self) -> None:
+        """Open the typed database from the next start on, once it answers (empty: this PC's own file)."""
+        if self._reach_database() is None:
+            return
+        typed = self.database.text().strip()
+        try:
+            config.save_db_url(typed)
+        except OSError as exc:
+            self._say_about_database(tr("无法保存数据库设置：{error}", error=exc), True)
+            return
+        shown = database_service.display_url(typed) if typed else tr("本机数据库文件")
+        self._say_about_database(tr("已保存：重新启动程序后打开 {url}。首次打开新的服务器数据库时会建好各表。", url=shown), False)
 
     def choose_language(self) -> None:
         """Keep the chosen language for the next start (nothing else changes until then)."""

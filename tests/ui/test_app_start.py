@@ -25,3 +25,12 @@ def test_a_second_window_on_the_same_database_is_refused(app, monkeypatch, _no_m
         assert "已经在运行" in _no_message_boxes[-1][1]
     finally:
         lock.unlock()
+
+
+def test_a_chosen_server_that_cannot_be_reached_is_named_with_the_way_back_to_this_pcs_file(app, monkeypatch,
+                                                                                           _no_message_boxes):
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_window installs its own; put it back after
+    config.save_db_url("postgresql://clerk:secret@127.0.0.1:1/county")
+    assert app_module.run_window() == 1
+    said = _no_message_boxes[-1][1]
+    assert "拒绝连接" in said and "secret" not in said and config.local_db_url() in said
