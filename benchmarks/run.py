@@ -209,6 +209,55 @@ def measure_sync(work: Path, env: dict[str, str]) -> list[Figure]:
                f"基线：原生 sqlite3 executemany 写入同样的行 {baseline:.2f} 秒，比值 {result['seconds'] / baseline:.1f}×；"
                f"生成文件用时 {generated:.1f} 秒"),
         Figure("县里合并进程内存峰值", result["rss_mb"], "MB", 500.0),
+        *measure_sync_postgresql(folder, env),
+    ]
+
+
+def measure_sync_postgresql(folder: Path, env: dict[str, str]) -> list[Figure]:
+    """The same merge on a throw-away PostgreSQL server (tools/pgserver.py); the baseline is psycopg's
+    executemany of the same rows into the same schema, in the same run."""
+    import json
+
+    import psycopg
+    from sqlalchemy import create_engine, text
+
+    from benchmarks.sync_data import build
+    from station_app.db.session import open_database
+    from tools.pgserver import PgServer
+
+    server = PgServer()
+    try:
+        admin = create_engine(server.start(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text("CREATE DATABASE county"))
+            conn.execute(text("CREATE DATABASE baseline"))
+        admin.dispose()
+        base = server.url.rsplit("/", 1)[0]
+        pg_folder = folder / "postgresql"
+        pg_folder.mkdir(exist_ok=True)
+        url, paths, rows = build(pg_folder, url=f"{base}/county")
+        records = sum(len(r) for r in rows.values())
+        open_database(f"{base}/baseline").dispose()
+        with psycopg.connect(f"host=127.0.0.1 port={server.port} user=postgres dbname=baseline") as conn:
+            conn.execute("SET session_replication_role = replica")  # no foreign keys: as the SQLite baseline
+            started = time.perf_counter()
+            with conn.cursor() as cur:
+                for table, values in rows.items():
+                    marks = ", ".join(["%s"] * len(values[0]))
+                    cur.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
+            conn.commit()
+            baseline = time.perf_counter() - started
+        probe = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "sync_probe.py"), url, *map(str, paths)],
+                               env=env, check=True, capture_output=True, text=True)
+        result = json.loads(probe.stdout.strip().splitlines()[-1])
+        assert result["added"] == records and result["refused"] == 0, result
+    finally:
+        server.stop()
+    return [
+        Figure(f"县里合并 {len(paths)} 个站点报送文件（共 {records} 条记录，PostgreSQL）", result["seconds"], "s", 60.0,
+               f"基线：psycopg executemany 写入同样的行 {baseline:.2f} 秒，比值 {result['seconds'] / baseline:.1f}×",
+               baseline),
+        Figure("县里合并进程内存峰值（PostgreSQL）", result["rss_mb"], "MB", 500.0),
     ]
 
 

@@ -17,10 +17,11 @@ from station_app.services import sync
 STATIONS = 30
 
 
-def build(folder: Path, total: int = 200_000) -> tuple[str, list[Path], dict[str, list[tuple]]]:
-    """The county's URL, the workbooks, and the rows they hold as tuples per table (for the baseline)."""
+def build(folder: Path, total: int = 200_000, url: str | None = None) -> tuple[str, list[Path], dict[str, list[tuple]]]:
+    """The county's URL (a new SQLite file unless ``url`` names an empty database), the workbooks, and the
+    rows they hold as tuples per table (for the baseline)."""
     rng = random.Random(11)
-    url = f"sqlite:///{folder / 'county-merge.sqlite'}"
+    url = url or f"sqlite:///{folder / 'county-merge.sqlite'}"
     db = open_database(url)
     now = dt.datetime(2026, 11, 30, 12)
     stations = [{"id": str(uuid.UUID(int=rng.getrandbits(128))), "name": f"第{i + 1}联络站", "code": f"ZD{i + 1:02d}",
