@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple
+from xml.sax.saxutils import escape as xml_escape
 
 import python_calamine
 import xlsxwriter
@@ -890,7 +891,7 @@ def _write_line(ws: Worksheet, formats: _Formats, row: int, last_col: int, text:
     if last_col > 0:
         # merge_range would take "=…" for a formula: it merges blank cells, and the text is written as text.
         ws.merge_range(row, 0, row, last_col, "", cell_format)
-    ws.write_string(row, 0, value, cell_format)
+    ws.write_string(row, 0, inline_text(value), cell_format)
 
 
 def _write_row(ws: Worksheet, row: int, values: Sequence[object], cell_formats: Sequence[tuple[Format, Format]]) -> None:
@@ -914,7 +915,19 @@ _FORMULA_START = ("=", "+", "-", "@")
 def _write_text(ws: Worksheet, row: int, col: int, value: str, pair: tuple[Format, Format]) -> None:
     # Always a string cell: "=1+1" in a remark is not a formula. The quote prefix keeps "=1+1" (or "-3 户") text in
     # Excel even after someone edits the cell.
-    ws.write_string(row, col, value, pair[1] if value.startswith(_FORMULA_START) else pair[0])
+    ws.write_string(row, col, inline_text(value), pair[1] if value.startswith(_FORMULA_START) else pair[0])
+
+
+def inline_text(text: str) -> str:
+    """The string to give xlsxwriter's constant-memory mode so that the cell reads back as ``text``.
+
+    That mode writes a string shaped like ``<r>…</r>`` into the file as it is (its form for rich text), so a
+    remark typed that way would come out as markup, or break the file; it is given as one escaped run of rich text.
+    """
+    if text.startswith("<r>") and text.endswith("</r>"):
+        markup = '<r><t xml:space="preserve"></t></r>'
+        return markup[:-8] + xml_escape(text[:_MAX_CELL_TEXT - len(markup)]) + markup[-8:]
+    return text
 
 
 def _add_bar_chart(workbook: xlsxwriter.Workbook, ws: Worksheet, spec: SheetSpec, chart: BarChartSpec,

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import python_calamine
 import xlsxwriter
-from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.worksheet import Worksheet
 
 from station_app.i18n import tr
-from station_app.io.excel import WorkbookError
+from station_app.io.excel import WorkbookError, _close, _discard_row_files, inline_text
 from station_app.io.files import atomic_path
 from station_app.io.manifest import LABELS, MANIFEST_SHEET, ROWS_PREFIX, Checksum, read_manifest
 
@@ -96,7 +95,7 @@ def _write_row(sheet: Worksheet, row: int, cells: Sequence[str]) -> None:
     write = sheet.write_string
     for col, text in enumerate(cells):
         if text:
-            write(row, col, text)
+            write(row, col, inline_text(text))
 
 
 def _write_manifest(workbook: xlsxwriter.Workbook, items: Mapping[str, object]) -> None:
@@ -109,32 +108,6 @@ def _write_manifest(workbook: xlsxwriter.Workbook, items: Mapping[str, object]) 
         label = LABELS.get(key) or (tr("{table} 行数", table=key[len(ROWS_PREFIX):])
                                     if key.startswith(ROWS_PREFIX) else key)
         _write_row(sheet, row, [key, tr(label) if key in LABELS else label, "" if value is None else str(value)])
-
-
-def _close(workbook: xlsxwriter.Workbook) -> None:
-    """Write the file; a disk problem comes out as the OSError it is (atomic_path turns it into FileWriteError)."""
-    try:
-        workbook.close()
-    except FileCreateError as exc:
-        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
-        raise cause from exc
-
-
-def _discard_row_files(workbook: xlsxwriter.Workbook) -> None:
-    """Remove the temporary files constant-memory sheets stream their rows into (closing deletes them; a write that
-    failed half-way never closes)."""
-    for sheet in workbook.worksheets():
-        handle, name = getattr(sheet, "row_data_fh", None), getattr(sheet, "row_data_filename", None)
-        try:
-            if handle is not None:
-                handle.close()
-        except Exception:  # the stream may already be broken; the file is removed below anyway
-            pass
-        if name:
-            try:
-                Path(name).unlink(missing_ok=True)
-            except OSError:
-                pass
 
 
 def read_tables(path: Path | str) -> ReadWorkbook:

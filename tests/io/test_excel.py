@@ -648,3 +648,21 @@ def test_a_sheet_can_carry_a_native_bar_chart_and_the_writer_returns_rows_and_ch
     assert written.checksum == cell_checksum([("表", [["合计", 9], ["站内接待", 5], ["电话", 4]])])
     assert [[c.value for c in row] for row in wb["元数据"].iter_rows(min_row=2)] == [
         ["行数", "3"], ["校验和", written.checksum]]
+
+
+def test_text_shaped_like_markup_is_written_as_the_text_it_is(tmp_path):
+    from station_app.io.sync_workbook import TableSheet, read_tables, write_tables
+
+    texts = ["<r>群众说 a & b < c</r>", "<r><t>x</t></r>", "<r>", "平常 <b>话</b>"]
+    path = tmp_path / "m.xlsx"
+    write_workbook(path, [SheetSpec("表", [Column("note", "备注", 20)], [{"note": t} for t in texts],
+                                    heading="<r>标题</r>")])
+    ws = openpyxl.load_workbook(path)["表"]
+    assert ws["A1"].value == "<r>标题</r>"
+    assert [ws.cell(row, 1).value for row in range(3, 7)] == texts
+    assert [r.values["note"] for r in read_table(path, {"note": ("备注",)}).rows] == texts
+
+    written = tmp_path / "t.xlsx"
+    write_tables(written, [TableSheet("t", ["a", "b"], [[t, "1"] for t in texts])], {"format": "test"})
+    back = read_tables(written)
+    assert back.rows["t"] == [[t, "1"] for t in texts] and back.checksum == back.manifest["checksum"]
