@@ -902,10 +902,12 @@ def _write_row(ws: Worksheet, row: int, values: Sequence[object], cell_formats: 
             _write_text(ws, row, col, value, pair)
         elif isinstance(value, (dt.date, dt.datetime)):
             ws.write_datetime(row, col, value, pair[0])
-        elif isinstance(value, float) and not math.isfinite(value):
-            ws.write_blank(row, col, None, pair[0])  # no number Excel could show
+        elif isinstance(value, int):
+            ws.write_number(row, col, value, pair[0])
+        elif math.isfinite(number := float(value)):  # a float or a Decimal
+            ws.write_number(row, col, number, pair[0])
         else:
-            ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value, pair[0])
+            ws.write_blank(row, col, None, pair[0])  # NaN, infinity: no number Excel could show
 
 
 #: what a spreadsheet takes for the start of a formula when the text is typed or imported

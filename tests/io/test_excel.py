@@ -666,3 +666,11 @@ def test_text_shaped_like_markup_is_written_as_the_text_it_is(tmp_path):
     write_tables(written, [TableSheet("t", ["a", "b"], [[t, "1"] for t in texts])], {"format": "test"})
     back = read_tables(written)
     assert back.rows["t"] == [[t, "1"] for t in texts] and back.checksum == back.manifest["checksum"]
+
+
+def test_a_number_excel_cannot_show_is_left_blank(tmp_path):
+    path = tmp_path / "n.xlsx"
+    rows = [{"a": float("nan"), "b": "NaN"}, {"a": float("inf"), "b": Decimal("-Infinity")}, {"a": 2.5, "b": "3"}]
+    write_workbook(path, [SheetSpec("表", [Column("a", "甲", kind="number"), Column("b", "乙", kind="money")], rows)])
+    ws = openpyxl.load_workbook(path)["表"]
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=2)] == [[None, None], [None, None], [2.5, 3]]
