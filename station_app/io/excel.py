@@ -11,16 +11,16 @@ rather than trusting the file extension, so an old .xls (or an .xlsx saved with 
 is read too. Cell values are taken as Excel stored them (the cached result of a formula; a
 formula never calculated, e.g. in a file written by a script, reads as empty).
 
-Writing (:func:`write_workbook`) always uses openpyxl's write-only mode, which streams rows to
-disk, so a generator of 200,000 rows never sits in memory. Write-only mode supports everything
-the output needs (styles per cell, frozen panes, column widths, autofilter, merged title, print
-setup) provided sheet-level settings are made before the first row is appended, which is why
-:func:`_write_sheet` sets them first. What it cannot do is measure text to auto-size columns,
+Writing (:func:`write_workbook`) uses xlsxwriter in constant-memory mode: each row goes to a
+temporary file as soon as the next one is started, so a generator of 200,000 rows never sits in
+memory, and it writes several times faster than openpyxl's write-only mode. Everything the output
+needs is there (formats per cell, frozen panes, column widths, autofilter, merged titles, native
+charts, print setup); rows must be written in order, and a row's height set before its cells,
+which is how :func:`_write_sheet` goes. What it cannot do is measure text to auto-size columns,
 hence the explicit :attr:`Column.width`.
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
 import itertools
@@ -34,18 +34,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple
+from xml.sax.saxutils import escape as xml_escape
 
 import python_calamine
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.data_source import StrRef
-from openpyxl.chart.series import SeriesLabel
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet import _writer as openpyxl_sheet_writer
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from station_app.i18n import tr
 from station_app.io.files import atomic_path
@@ -569,19 +564,22 @@ _MAX_TITLE = 31
 _MAX_CELL_TEXT = 32767
 _A4 = 9
 
-_THIN = Side(style="thin", color="808080")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill(fill_type="solid", start_color="DDEBF7", end_color="DDEBF7")
-_HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_HEADING_FONT = Font(bold=True, size=14)
-_HEADING_ALIGN = Alignment(horizontal="center", vertical="center")
-_TEXT_ALIGN = Alignment(vertical="center", wrap_text=True)
-_VALUE_ALIGN = Alignment(vertical="center")
-_SUBHEADING_ALIGN = Alignment(horizontal="left", vertical="center", wrap_text=True)
-_TOTAL_FONT = Font(bold=True)
-_TOTAL_FILL = PatternFill(fill_type="solid", start_color="F2F2F2", end_color="F2F2F2")
-_NOTE_ALIGN = Alignment(horizontal="left", vertical="center")
+_BORDER = {"border": 1, "border_color": "#808080"}
+_HEADER_STYLE = {**_BORDER, "bold": True, "pattern": 1, "bg_color": "#DDEBF7", "align": "center", "valign": "vcenter",
+                 "text_wrap": True}
+_HEADING_STYLE = {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"}
+_SUBHEADING_STYLE = {"align": "left", "valign": "vcenter", "text_wrap": True}
+_TEXT_ALIGN = {"valign": "vcenter", "text_wrap": True}
+_VALUE_ALIGN = {"valign": "vcenter"}
+_TOTAL_STYLE = {"bold": True, "pattern": 1, "bg_color": "#F2F2F2"}
+_NOTE_STYLE = {"align": "left", "valign": "vcenter"}
+#: xlsxwriter's pixels per character of column width (Calibri 11's widest digit): a width given in pixels as
+#: ``width * 7`` is stored in the file as exactly ``width``, as the column widths always were
+_PIXELS_PER_CHARACTER = 7
+#: pixels per centimetre at the 96 dpi xlsxwriter sizes charts in
+_PIXELS_PER_CM = 96 / 2.54
+#: characters XML 1.0 cannot hold (what openpyxl refuses as illegal); taken out of every text written
+_ILLEGAL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
 
 
 @dataclass(frozen=True)
@@ -718,22 +716,53 @@ def write_workbook(
             raise ValueError(f"sheet {spec.title!r} has no columns")
 
     with atomic_path(path) as tmp:
-        workbook = Workbook(write_only=True)
+        workbook = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
         try:
-            workbook.properties.creator = tr("代表联络站工作台")
-            titles: set[str] = set()
+            workbook.set_properties({"author": tr("代表联络站工作台")})
+            formats = _Formats(workbook)
+            titles: set[str] = {"history"}  # a name Excel keeps for itself
             for spec in specs:
-                worksheet = workbook.create_sheet(_unique_title(spec.title, titles))
+                worksheet = workbook.add_worksheet(_unique_title(spec.title, titles))
                 if spec.checksummed:
                     _digest_title(digest, spec.title)
-                counts[spec.title] = _write_sheet(worksheet, spec, digest if spec.checksummed else None)
-            workbook.save(tmp)
+                counts[spec.title] = _write_sheet(workbook, worksheet, formats, spec,
+                                                  digest if spec.checksummed else None)
+            _close(workbook)
         except BaseException:
-            _discard_stream_files(workbook)
+            _discard_row_files(workbook)
             raise
     if metadata is not None:
         counts.pop(specs[-1].title, None)
     return summary()
+
+
+def _close(workbook: xlsxwriter.Workbook) -> None:
+    """Write the file; a disk problem comes out as the OSError it is (atomic_path turns it into FileWriteError)."""
+    try:
+        workbook.close()
+    except FileCreateError as exc:
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+        raise cause from exc
+
+
+def _discard_row_files(workbook: xlsxwriter.Workbook) -> None:
+    """Remove the temporary files constant-memory sheets stream their rows into.
+
+    xlsxwriter deletes them when the workbook is closed; a write that failed half-way never closes it.
+    """
+    for ws in workbook.worksheets():
+        handle = getattr(ws, "row_data_fh", None)  # xlsxwriter offers no public cleanup
+        name = getattr(ws, "row_data_filename", None)
+        try:
+            if handle is not None:
+                handle.close()
+        except Exception:  # the stream may already be broken; the file is removed below anyway
+            pass
+        if name:
+            try:
+                os.remove(name)
+            except OSError:
+                pass
 
 
 def _unique_title(title: str, taken: set[str]) -> str:
@@ -749,170 +778,176 @@ def _unique_title(title: str, taken: set[str]) -> str:
     return candidate
 
 
-def _write_sheet(ws: WriteOnlyWorksheet, spec: SheetSpec, digest: "hashlib._Hash | None" = None) -> int:
-    """Write one sheet; returns its data rows (feeding each to ``digest`` as :func:`cell_checksum` does)."""
+class _Formats:
+    """The workbook's cell formats, one per distinct set of properties (xlsxwriter wants them shared)."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
+        self._workbook = workbook
+        self._made: dict[tuple, Format] = {}
+
+    def get(self, *styles: Mapping[str, object], **more: object) -> Format:
+        properties = {key: value for style in styles for key, value in style.items()}
+        properties.update(more)
+        key = tuple(sorted(properties.items()))
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = self._workbook.add_format(properties)
+        return made
+
+    def pair(self, *styles: Mapping[str, object], **more: object) -> tuple[Format, Format]:
+        """The format, and the same marked with the quote prefix (for text a spreadsheet takes for a formula)."""
+        return self.get(*styles, **more), self.get(*styles, quote_prefix=True, **more)
+
+
+def _write_sheet(workbook: xlsxwriter.Workbook, ws: Worksheet, formats: _Formats, spec: SheetSpec,
+                 digest: "hashlib._Hash | None" = None) -> int:
+    """Write one sheet; returns its data rows (feeding each to ``digest`` as :func:`cell_checksum` does).
+
+    Constant-memory mode writes a row out as soon as a later row is started, so rows are written in order,
+    and a row's height is set before its first cell.
+    """
     columns = spec.columns
-    last_letter = get_column_letter(len(columns))
-    header_row = 1 + bool(spec.heading) + bool(spec.subheading)
+    last_col = len(columns) - 1
+    header_row = 1 + bool(spec.heading) + bool(spec.subheading)  # 1-based, as Excel numbers it
 
-    # Write-only mode emits these before the first row, so they must be set now.
-    for index, column in enumerate(columns, 1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    ws.freeze_panes = f"A{header_row + 1}"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    for index, column in enumerate(columns):
+        ws.set_column_pixels(index, index, column.width * _PIXELS_PER_CHARACTER)
+    ws.freeze_panes(header_row, 0)
 
-    row_number = 0
+    row = -1  # 0-based, as xlsxwriter counts
     if spec.heading:
-        row_number += 1
-        ws.row_dimensions[row_number].height = 28
-        heading = _text_cell(ws, spec.heading)
-        heading.font = _HEADING_FONT
-        heading.alignment = _HEADING_ALIGN
-        ws.append([heading])
-        if len(columns) > 1:
-            ws.merged_cells.add(f"A{row_number}:{last_letter}{row_number}")
+        row += 1
+        ws.set_row(row, 28)
+        _write_line(ws, formats, row, last_col, spec.heading, _HEADING_STYLE)
     if spec.subheading:
-        row_number += 1
-        ws.row_dimensions[row_number].height = 20
-        line = _text_cell(ws, spec.subheading)
-        line.alignment = _SUBHEADING_ALIGN
-        ws.append([line])
-        if len(columns) > 1:
-            ws.merged_cells.add(f"A{row_number}:{last_letter}{row_number}")
+        row += 1
+        ws.set_row(row, 20)
+        _write_line(ws, formats, row, last_col, spec.subheading, _SUBHEADING_STYLE)
 
-    header_cells = []
-    for column in columns:
-        cell = _text_cell(ws, column.header)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.border = _BORDER
-        cell.alignment = _HEADER_ALIGN
-        header_cells.append(cell)
-    ws.append(header_cells)
+    row += 1
+    for index, column in enumerate(columns):
+        _write_text(ws, row, index, _text_value(column.header), formats.pair(_HEADER_STYLE))
 
-    # One styled cell per column, reused for every row: write-only mode serialises a row as
-    # soon as it is appended, and sharing the style objects keeps 200,000 rows fast.
-    templates = []
-    for column in columns:
-        cell = WriteOnlyCell(ws)
-        cell.border = _BORDER
-        cell.number_format = _NUMBER_FORMATS[column.kind]
-        cell.alignment = _TEXT_ALIGN if column.kind == "text" else _VALUE_ALIGN
-        templates.append(cell)
+    # One pair of formats per column (plain, quote-prefixed), shared by every row.
+    cell_formats = [formats.pair(_BORDER, _TEXT_ALIGN if column.kind == "text" else _VALUE_ALIGN,
+                                 num_format=_NUMBER_FORMATS[column.kind]) for column in columns]
+    kinds = [(column.kind, column.key) for column in columns]
+    height_of = spec.row_height if callable(spec.row_height) else None
+    height = None if height_of else spec.row_height
 
-    last_row = header_row
     picked: list[list[int]] = [[] for _ in spec.charts]
     for record in spec.rows:
-        height = spec.row_height(record) if callable(spec.row_height) else spec.row_height
+        row += 1
+        if height_of is not None:
+            height = height_of(record)
         if height:
-            ws.row_dimensions[last_row + 1].height = height
-        for column, cell in zip(columns, templates):
-            _set_cell(cell, column.kind, record.get(column.key))
+            ws.set_row(row, height)
+        values = [_convert(kind, record.get(key)) for kind, key in kinds]
         if digest is not None:
-            _digest_row(digest, [cell.value for cell in templates])
-        ws.append(templates)
-        last_row += 1
+            _digest_row(digest, values)
+        _write_row(ws, row, values, cell_formats)
         for rows, chart in zip(picked, spec.charts):
             if chart.pick(record):
-                rows.append(last_row)
-    filtered_to = last_row
+                rows.append(row)
+    filtered_to = row
     for rows, chart in zip(picked, spec.charts):
         if rows:
-            _add_bar_chart(ws, spec, chart, rows[0], rows[-1])
+            _add_bar_chart(workbook, ws, spec, chart, rows[0], rows[-1])
 
+    total_formats = [formats.pair(_BORDER, _TOTAL_STYLE, _TEXT_ALIGN if column.kind == "text" else _VALUE_ALIGN,
+                                  num_format=_NUMBER_FORMATS[column.kind]) for column in columns]
     for record in spec.totals:
-        cells = []
-        for column in columns:
-            cell = WriteOnlyCell(ws)
-            cell.border = _BORDER
-            cell.font = _TOTAL_FONT
-            cell.fill = _TOTAL_FILL
-            cell.number_format = _NUMBER_FORMATS[column.kind]
-            cell.alignment = _TEXT_ALIGN if column.kind == "text" else _VALUE_ALIGN
-            _set_cell(cell, column.kind, record.get(column.key))
-            cells.append(cell)
-        ws.append(cells)
-        last_row += 1
+        row += 1
+        _write_row(ws, row, [_convert(kind, record.get(key)) for kind, key in kinds], total_formats)
     if spec.notes:
-        ws.append([])  # a blank line between the table and what is signed under it
-        last_row += 1
+        row += 1  # a blank line between the table and what is signed under it
     for note in spec.notes:
-        last_row += 1
-        ws.row_dimensions[last_row].height = 24
-        cell = _text_cell(ws, note)
-        cell.alignment = _NOTE_ALIGN
-        ws.append([cell])
-        if len(columns) > 1:
-            ws.merged_cells.add(f"A{last_row}:{last_letter}{last_row}")
+        row += 1
+        ws.set_row(row, 24)
+        _write_line(ws, formats, row, last_col, note, _NOTE_STYLE)
 
     if spec.autofilter:
-        ws.auto_filter.ref = f"A{header_row}:{last_letter}{filtered_to}"
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.paperSize = _A4
-    ws.page_setup.orientation = "landscape" if spec.landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages as the rows need
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.autofilter(header_row - 1, 0, filtered_to, last_col)
+    ws.repeat_rows(header_row - 1)
+    ws.set_paper(_A4)
+    if spec.landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)  # the width of one page, as many pages as the rows need
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     if spec.page_header:
-        ws.oddHeader.center.text = spec.page_header.replace("&", "&&")
-    ws.oddFooter.center.text = tr("第 &P 页，共 &N 页")
-    return filtered_to - header_row
+        ws.set_header("&C" + spec.page_header.replace("&", "&&"))
+    ws.set_footer("&C" + tr("第 &P 页，共 &N 页"))
+    return filtered_to - header_row + 1
 
 
-def _add_bar_chart(ws: WriteOnlyWorksheet, spec: SheetSpec, chart: BarChartSpec, first: int, last: int) -> None:
-    """The chart over data rows ``first``..``last``; each series is named by its column's header."""
-    keys = [column.key for column in spec.columns]
-    header_row = 1 + bool(spec.heading) + bool(spec.subheading)
-    bar = BarChart()
-    bar.type = "col"
-    bar.title = chart.title
-    bar.y_axis.title = chart.y_title or None
-    bar.width, bar.height = chart.width_cm, chart.height_cm
-    for key in chart.value_keys:
-        letter = get_column_letter(keys.index(key) + 1)
-        bar.add_data(Reference(ws, min_col=keys.index(key) + 1, min_row=first, max_row=last))
-        bar.series[-1].tx = SeriesLabel(strRef=StrRef(f"{quote_sheetname(ws.title)}!${letter}${header_row}"))
-    bar.set_categories(Reference(ws, min_col=keys.index(chart.label_key) + 1, min_row=first, max_row=last))
-    ws.add_chart(bar, chart.anchor)
+def _write_line(ws: Worksheet, formats: _Formats, row: int, last_col: int, text: str,
+                style: Mapping[str, object]) -> None:
+    """A line of text merged across the sheet's columns (a title, a line to sign)."""
+    value = _text_value(text)
+    cell_format = formats.pair(style)[value.startswith(_FORMULA_START)]
+    if last_col > 0:
+        # merge_range would take "=…" for a formula: it merges blank cells, and the text is written as text.
+        ws.merge_range(row, 0, row, last_col, "", cell_format)
+    ws.write_string(row, 0, inline_text(value), cell_format)
+
+
+def _write_row(ws: Worksheet, row: int, values: Sequence[object], cell_formats: Sequence[tuple[Format, Format]]) -> None:
+    for col, (value, pair) in enumerate(zip(values, cell_formats)):
+        if value is None:
+            ws.write_blank(row, col, None, pair[0])  # the border of an empty cell
+        elif isinstance(value, str):
+            _write_text(ws, row, col, value, pair)
+        elif isinstance(value, (dt.date, dt.datetime)):
+            ws.write_datetime(row, col, value, pair[0])
+        elif isinstance(value, int):
+            ws.write_number(row, col, value, pair[0])
+        elif math.isfinite(number := float(value)):  # a float or a Decimal
+            ws.write_number(row, col, number, pair[0])
+        else:
+            ws.write_blank(row, col, None, pair[0])  # NaN, infinity: no number Excel could show
 
 
 #: what a spreadsheet takes for the start of a formula when the text is typed or imported
 _FORMULA_START = ("=", "+", "-", "@")
 
 
-def _text_cell(ws: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws)
-    _store_text(cell, _text_value(text))
-    return cell
+def _write_text(ws: Worksheet, row: int, col: int, value: str, pair: tuple[Format, Format]) -> None:
+    # Always a string cell: "=1+1" in a remark is not a formula. The quote prefix keeps "=1+1" (or "-3 户") text in
+    # Excel even after someone edits the cell.
+    ws.write_string(row, col, inline_text(value), pair[1] if value.startswith(_FORMULA_START) else pair[0])
 
 
-def _store_text(cell: WriteOnlyCell, value: str) -> None:
-    cell.value = value
-    # openpyxl takes any text starting with "=" for a formula; a remark is not a formula. The quote
-    # prefix keeps "=1+1" (or "-3 户") text in Excel even after someone edits the cell.
-    cell.data_type = "s"
-    prefixed = value.startswith(_FORMULA_START)
-    if prefixed != bool(cell.quotePrefix):
-        _set_quote_prefix(cell, prefixed)
+def inline_text(text: str) -> str:
+    """The string to give xlsxwriter's constant-memory mode so that the cell reads back as ``text``.
+
+    That mode writes a string shaped like ``<r>…</r>`` into the file as it is (its form for rich text), so a
+    remark typed that way would come out as markup, or break the file; it is given as one escaped run of rich text.
+    """
+    if text.startswith("<r>") and text.endswith("</r>"):
+        markup = '<r><t xml:space="preserve"></t></r>'
+        return markup[:-8] + xml_escape(text[:_MAX_CELL_TEXT - len(markup)]) + markup[-8:]
+    return text
 
 
-def _set_quote_prefix(cell: WriteOnlyCell, on: bool) -> None:
-    # openpyxl changes a cell's style array in place, and the workbook's list of styles holds that very
-    # array once a row is written: change a copy, or every cell written before would change with it.
-    cell._style = copy.copy(cell._style)  # noqa: SLF001
-    cell.quotePrefix = on
-
-
-def _set_cell(cell: WriteOnlyCell, kind: str, value: object) -> None:
-    value = _convert(kind, value)
-    if isinstance(value, str):
-        _store_text(cell, value)
-        return
-    cell.value = value
-    if cell.quotePrefix:
-        _set_quote_prefix(cell, False)
+def _add_bar_chart(workbook: xlsxwriter.Workbook, ws: Worksheet, spec: SheetSpec, chart: BarChartSpec,
+                   first: int, last: int) -> None:
+    """The chart over the 0-based rows ``first``..``last``; each series is named by its column's header."""
+    keys = [column.key for column in spec.columns]
+    header_row = bool(spec.heading) + bool(spec.subheading)  # 0-based
+    label = keys.index(chart.label_key)
+    bar = workbook.add_chart({"type": "column"})
+    for key in chart.value_keys:
+        col = keys.index(key)
+        bar.add_series({"name": [ws.name, header_row, col], "categories": [ws.name, first, label, last, label],
+                        "values": [ws.name, first, col, last, col]})
+    bar.set_title({"name": chart.title})
+    if chart.y_title:
+        bar.set_y_axis({"name": chart.y_title})
+    bar.set_size({"width": round(chart.width_cm * _PIXELS_PER_CM), "height": round(chart.height_cm * _PIXELS_PER_CM)})
+    ws.insert_chart(chart.anchor, bar)
 
 
 def _convert(kind: str, value: object) -> object:
@@ -933,7 +968,7 @@ def _convert(kind: str, value: object) -> object:
 
 
 def _text_value(text: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", text)[:_MAX_CELL_TEXT]
+    return _ILLEGAL_CHARACTERS.sub("", text)[:_MAX_CELL_TEXT]
 
 
 def _to_int(value: object) -> object:
@@ -980,29 +1015,3 @@ def _to_date(value: object, *, with_time: bool) -> object:
             return _text_value(value)
         return parsed if with_time else parsed.date()
     return _text_value(clean_text(value))
-
-
-def _discard_stream_files(workbook: Workbook) -> None:
-    """Remove the temporary files openpyxl's write-only sheets stream into.
-
-    openpyxl deletes them after a successful save; after a failure they would otherwise stay in
-    the system temp folder until the program exits.
-    """
-    for ws in workbook._sheets:  # noqa: SLF001 — openpyxl offers no public cleanup
-        rows = getattr(ws, "_rows", None)
-        writer = getattr(ws, "_writer", None)
-        try:
-            if rows is not None:
-                rows.close()
-            if writer is not None:
-                writer.close()
-        except Exception:  # the stream may already be broken; the file is removed below anyway
-            pass
-        out = getattr(writer, "out", None)
-        if isinstance(out, str):
-            try:
-                os.remove(out)
-            except OSError:
-                pass
-            if out in openpyxl_sheet_writer.ALL_TEMP_FILES:
-                openpyxl_sheet_writer.ALL_TEMP_FILES.remove(out)

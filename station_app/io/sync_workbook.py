@@ -3,24 +3,24 @@
 Every cell is written as text (a date as 2026-11-02, a time as 2026-11-02T08:15:00.123456, an
 amount as 100.50, a flag as 1/0), so what is read back is exactly what was written and the
 checksum over the cells holds; what the text means is the caller's business (``services.sync``).
-Written with openpyxl's write-only mode (streamed, lxml), read with python-calamine.
+Written with xlsxwriter's constant-memory mode (streamed, every cell a string), read with python-calamine.
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import python_calamine
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from station_app.i18n import tr
-from station_app.io.excel import WorkbookError
+from station_app.io.excel import WorkbookError, _close, _discard_row_files, inline_text
 from station_app.io.files import atomic_path
-from station_app.io.manifest import MANIFEST_SHEET, Checksum, read_manifest, write_manifest
+from station_app.io.manifest import LABELS, MANIFEST_SHEET, ROWS_PREFIX, Checksum, read_manifest
 
 
 @dataclass
@@ -43,9 +43,15 @@ class ReadWorkbook:
     checksum: str = ""
 
 
+#: characters XML 1.0 cannot hold (what openpyxl refuses as illegal)
+_ILLEGAL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
+#: xlsxwriter's pixels per character of column width: ``width * 7`` pixels is stored as ``width``
+_PIXELS_PER_CHARACTER = 7
+
+
 def clean_cell(text: str) -> str:
     """The text as it can be stored in a cell (characters XML forbids taken out)."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    return _ILLEGAL_CHARACTERS.sub("", text)
 
 
 def write_tables(path: Path | str, tables: Iterable[TableSheet],
@@ -58,32 +64,50 @@ def write_tables(path: Path | str, tables: Iterable[TableSheet],
     counts: dict[str, int] = {}
     digest = Checksum()
     with atomic_path(path) as tmp:
-        workbook = Workbook(write_only=True)
-        for table in tables:
-            sheet = workbook.create_sheet(table.name)
-            header = [clean_cell(c) for c in table.columns]
-            sheet.freeze_panes = "B2"
-            digest.sheet(table.name)
-            digest.row(header)
-            sheet.append(header)
-            count = 0
-            for cells in table.rows:
-                digest.row(cells)
-                sheet.append([_text_cell(sheet, c) if c[:1] == "=" else c for c in cells])
-                count += 1
-            counts[table.name] = count
-        items = {**(manifest() if callable(manifest) else manifest), **{f"rows:{name}": n for name, n in counts.items()},
-                 "total": sum(counts.values()), "checksum": digest.hexdigest()}
-        write_manifest(workbook, items)
-        workbook.save(tmp)
+        workbook = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
+        try:
+            for table in tables:
+                sheet = workbook.add_worksheet(table.name)
+                header = [clean_cell(c) for c in table.columns]
+                sheet.freeze_panes(1, 1)
+                digest.sheet(table.name)
+                digest.row(header)
+                _write_row(sheet, 0, header)
+                count = 0
+                for cells in table.rows:
+                    digest.row(cells)
+                    count += 1
+                    _write_row(sheet, count, cells)
+                counts[table.name] = count
+            items = {**(manifest() if callable(manifest) else manifest),
+                     **{f"{ROWS_PREFIX}{name}": n for name, n in counts.items()},
+                     "total": sum(counts.values()), "checksum": digest.hexdigest()}
+            _write_manifest(workbook, items)
+            _close(workbook)
+        except BaseException:
+            _discard_row_files(workbook)
+            raise
     return counts
 
 
-def _text_cell(sheet, text: str) -> WriteOnlyCell:
-    """openpyxl takes text starting with "=" for a formula: this one stays text."""
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"
-    return cell
+def _write_row(sheet: Worksheet, row: int, cells: Sequence[str]) -> None:
+    """Every cell as a string ("=1+1" too: never a formula); an empty one is left out, and reads back as ''."""
+    write = sheet.write_string
+    for col, text in enumerate(cells):
+        if text:
+            write(row, col, inline_text(text))
+
+
+def _write_manifest(workbook: xlsxwriter.Workbook, items: Mapping[str, object]) -> None:
+    """The 元数据 sheet: key, label, value (as text), as :func:`station_app.io.manifest.write_manifest` lays it out."""
+    sheet = workbook.add_worksheet(MANIFEST_SHEET)
+    for col, width in enumerate((22, 22, 70)):
+        sheet.set_column_pixels(col, col, width * _PIXELS_PER_CHARACTER)
+    _write_row(sheet, 0, ["key", tr("项目"), tr("内容")])
+    for row, (key, value) in enumerate(items.items(), 1):
+        label = LABELS.get(key) or (tr("{table} 行数", table=key[len(ROWS_PREFIX):])
+                                    if key.startswith(ROWS_PREFIX) else key)
+        _write_row(sheet, row, [key, tr(label) if key in LABELS else label, "" if value is None else str(value)])
 
 
 def read_tables(path: Path | str) -> ReadWorkbook:
