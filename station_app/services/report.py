@@ -445,8 +445,10 @@ def _visits_sheet(session: Session, month: Month | Span, station_id: str | None,
         reps_of.setdefault(visit_id, []).append(name)
 
     def rows() -> Iterator[dict[str, object]]:
-        for visit in session.scalars(select(Visit).where(*scope).order_by(Visit.visited_at)
-                                     .execution_options(yield_per=2000)):
+        # plain rows of the columns shown, not ORM objects: a county's year holds tens of thousands
+        shown = select(Visit.id, Visit.visited_at, Visit.citizen_name, Visit.phone, Visit.address, Visit.people_count,
+                       Visit.channel, Visit.category, Visit.content, Visit.outcome, Visit.outcome_note)
+        for visit in session.execute(shown.where(*scope).order_by(Visit.visited_at).execution_options(yield_per=2000)):
             found = referred.get(visit.id, [])
             yield {"visited_at": visit.visited_at, "citizen_name": visit.citizen_name, "phone": visit.phone,
                    "address": visit.address, "people_count": visit.people_count, "channel": visit.channel,
