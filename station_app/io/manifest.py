@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import python_calamine
-from openpyxl import Workbook
 
 from station_app.i18n import tr
 
@@ -62,17 +61,17 @@ def checksum(sheets: Iterable[tuple[str, Iterable[Sequence[str]]]]) -> str:
     return digest.hexdigest()
 
 
-def write_manifest(workbook: Workbook, items: Mapping[str, object]) -> None:
-    """Append the 元数据 sheet to a write-only openpyxl workbook: key, label, value (as text)."""
-    sheet = workbook.create_sheet(MANIFEST_SHEET)
-    sheet.column_dimensions["A"].width = 22
-    sheet.column_dimensions["B"].width = 22
-    sheet.column_dimensions["C"].width = 70
-    sheet.append(["key", tr("项目"), tr("内容")])
+#: the 元数据 sheet's columns and their widths (characters)
+MANIFEST_COLUMNS = (("key", 22), ("项目", 22), ("内容", 70))
+
+
+def manifest_rows(items: Mapping[str, object]) -> Iterable[list[str]]:
+    """The 元数据 sheet's rows, header first: key, label in the reader's language, value as text."""
+    yield [MANIFEST_COLUMNS[0][0], *(tr(title) for title, _width in MANIFEST_COLUMNS[1:])]
     for key, value in items.items():
-        label = LABELS.get(key) or (tr("{table} 行数", table=key[len(ROWS_PREFIX):])
-                                    if key.startswith(ROWS_PREFIX) else key)
-        sheet.append([key, tr(label) if key in LABELS else label, "" if value is None else str(value)])
+        label = tr(LABELS[key]) if key in LABELS else (
+            tr("{table} 行数", table=key[len(ROWS_PREFIX):]) if key.startswith(ROWS_PREFIX) else key)
+        yield [key, label, "" if value is None else str(value)]
 
 
 def read_manifest(source: Path | str | python_calamine.CalamineWorkbook) -> dict[str, str] | None:

@@ -20,7 +20,14 @@ from xlsxwriter.worksheet import Worksheet
 from station_app.i18n import tr
 from station_app.io.excel import WorkbookError, _close, _discard_row_files, inline_text
 from station_app.io.files import atomic_path
-from station_app.io.manifest import LABELS, MANIFEST_SHEET, ROWS_PREFIX, Checksum, read_manifest
+from station_app.io.manifest import (
+    MANIFEST_COLUMNS,
+    MANIFEST_SHEET,
+    ROWS_PREFIX,
+    Checksum,
+    manifest_rows,
+    read_manifest,
+)
 
 
 @dataclass
@@ -99,15 +106,12 @@ def _write_row(sheet: Worksheet, row: int, cells: Sequence[str]) -> None:
 
 
 def _write_manifest(workbook: xlsxwriter.Workbook, items: Mapping[str, object]) -> None:
-    """The 元数据 sheet: key, label, value (as text), as :func:`station_app.io.manifest.write_manifest` lays it out."""
+    """The 元数据 sheet (:func:`station_app.io.manifest.manifest_rows`), every cell as text."""
     sheet = workbook.add_worksheet(MANIFEST_SHEET)
-    for col, width in enumerate((22, 22, 70)):
+    for col, (_title, width) in enumerate(MANIFEST_COLUMNS):
         sheet.set_column_pixels(col, col, width * _PIXELS_PER_CHARACTER)
-    _write_row(sheet, 0, ["key", tr("项目"), tr("内容")])
-    for row, (key, value) in enumerate(items.items(), 1):
-        label = LABELS.get(key) or (tr("{table} 行数", table=key[len(ROWS_PREFIX):])
-                                    if key.startswith(ROWS_PREFIX) else key)
-        _write_row(sheet, row, [key, tr(label) if key in LABELS else label, "" if value is None else str(value)])
+    for row, cells in enumerate(manifest_rows(items)):
+        _write_row(sheet, row, cells)
 
 
 def read_tables(path: Path | str) -> ReadWorkbook:
