@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 from station_app.services import activities
 from station_app.services.context import OperatorRef, ServiceContext
 from station_app.ui.activities_tab import ActivitiesTab, ActivityDialog
+from station_app.ui.widgets import select_row
 from station_app.vocab import ActivityKind, Role
 from tests.conftest import DEMO_DAY
 
@@ -110,7 +111,7 @@ def test_a_training_shows_who_passed_and_an_absent_person_cannot_pass(app, qtbot
 
 def test_edit_opens_the_chosen_activity_and_void_asks_why(app, qtbot, demo_ctx, monkeypatch):
     tab = open_tab(qtbot, demo_ctx)
-    tab.view.selectRow(0)
+    select_row(tab.view, 0)
     first = tab.selected()
     opened = []
     monkeypatch.setattr(ActivityDialog, "exec", lambda self: opened.append(self) or 0)

@@ -11,6 +11,7 @@ from station_app.services.work_calendar import WorkCalendar
 from station_app.ui.calendar_page import CalendarPage
 from station_app.ui.forms import FormDialog
 from station_app.ui.import_dialog import ImportDialog
+from station_app.ui.widgets import select_row
 from station_app.vocab import CalendarKind
 
 
@@ -104,7 +105,7 @@ def test_the_add_dialog_shows_a_wrong_date_beside_the_field_and_stays_open(app, 
 def test_voiding_a_day_from_the_page_asks_a_reason_and_removes_the_row(app, qtbot, ctx, monkeypatch):
     work_calendar.add_calendar_day(ctx, "2027-01-01", CalendarKind.HOLIDAY, "元旦")
     page = make_page(qtbot, ctx, 2027)
-    page.days_view.selectRow(0)
+    select_row(page.days_view, 0)
     monkeypatch.setattr("station_app.ui.calendar_page.ask_void_reason", lambda _parent, what: "录错" if "元旦" in what else None)
     page.void_day()
     assert not page.warning.isHidden()
@@ -173,7 +174,7 @@ def test_closures_are_shown_per_station_and_added_through_the_dialog(app, qtbot,
     monkeypatch.setattr(FormDialog, "exec", fill_and_save({"day": "2026-12-08", "reason": "停电"}))
     page.add_closure()
     assert [page.closure_model.index(0, c).data() for c in (0, 2)] == ["2026-12-08", "停电"]
-    page.closure_view.selectRow(0)
+    select_row(page.closure_view, 0)
     monkeypatch.setattr("station_app.ui.calendar_page.ask_void_reason", lambda _parent, _what: "恢复供电")
     page.void_closure()
     assert page.closure_model.rowCount() == 0
@@ -193,7 +194,7 @@ def test_a_year_without_data_lists_its_estimated_days_off_marked_and_not_to_be_v
     assert page.days_pane.stack.currentWidget() is page.days_view
     assert "推定" in page.source.text() and "推定节假日 19 天" in page.days_count.text()
     assert not page.void_day_button.isEnabled()
-    page.days_view.selectRow(0)
+    select_row(page.days_view, 0)
     assert page.selected_day() is None  # an estimated day is not a row of the table
     page.year.setValue(2026)
     assert not any("推定" in kind for _day, _weekday, kind, _name in rows_of(page))

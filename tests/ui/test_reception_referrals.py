@@ -16,6 +16,7 @@ from station_app.ui import reception_page
 from station_app.ui.main_window import MainWindow
 from station_app.ui.reception_page import EntryForm, VisitDetailDialog
 from station_app.ui.referrals_page import ReferralsPage
+from station_app.ui.widgets import select_row
 from station_app.vocab import Outcome, ReferralState
 
 
@@ -117,7 +118,7 @@ def test_a_referred_visits_detail_shows_its_referral_and_opens_it_on_the_referra
     visits = window.reception.list
     window.reception.setCurrentWidget(visits)
     row = next(i for i, v in enumerate(visits.model.rows) if v.id == old.visit_id)
-    visits.view.selectRow(row)
+    select_row(visits.view, row)
     monkeypatch.setattr(VisitDetailDialog, "exec",
                         lambda self: (self.open_buttons[old.referral_id].click(), self.result())[-1])
     visits.open_detail()

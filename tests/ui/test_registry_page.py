@@ -11,6 +11,7 @@ from station_app.ui.import_dialog import ImportDialog
 from station_app.ui.main_window import MainWindow
 from station_app.ui.registry_page import RepresentativesTab
 from station_app.ui.table_model import RowTableModel, TableColumn
+from station_app.ui.widgets import select_row
 from station_app.vocab import Role
 from tests.workbooks import bad_rows_list, county_list
 
@@ -84,7 +85,7 @@ def test_voiding_from_the_page_asks_a_reason_and_hides_the_person(app, qtbot, ct
     registry.save_representative(ctx, RepresentativeInput(name="张三", level="县"))
     tab = RepresentativesTab(ctx)
     qtbot.addWidget(tab)
-    tab.view.selectRow(0)
+    select_row(tab.view, 0)
     monkeypatch.setattr("station_app.ui.registry_page.ask_void_reason", lambda _parent, _what: "已调离")
     tab.void()
     assert tab.model.rowCount() == 0
@@ -120,7 +121,7 @@ def test_window_unit_tab_adds_searches_and_voids(app, qtbot, ctx, monkeypatch):
     tab.search.setText("不存在")
     assert tab.model.rowCount() == 0
     tab.search.clear()
-    tab.view.selectRow(0)
+    select_row(tab.view, 0)
     monkeypatch.setattr("station_app.ui.registry_page.ask_void_reason", lambda _parent, _what: "窗口撤并")
     tab.void()
     assert tab.model.rowCount() == 0
@@ -142,7 +143,7 @@ def test_a_clerk_is_told_that_voiding_is_for_an_administrator(app, qtbot, db, ct
     registry.save_representative(ctx, RepresentativeInput(name="张三", level="县"))
     tab = RepresentativesTab(ServiceContext(db, OperatorRef("clerk", "王登记", Role.CLERK)))
     qtbot.addWidget(tab)
-    tab.view.selectRow(0)
+    select_row(tab.view, 0)
     monkeypatch.setattr("station_app.ui.registry_page.ask_void_reason", lambda _parent, _what: "已调离")
     tab.void()
     assert _no_message_boxes and _no_message_boxes[-1][0] == "作废" and "管理员" in _no_message_boxes[-1][1]

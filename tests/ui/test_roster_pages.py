@@ -184,7 +184,7 @@ def test_a_stand_in_from_the_roster_page_and_from_the_sign_in_page_writes_the_sa
     qtbot.addWidget(sign_in)
     tab = sign_in.attendance
     tab.date.setDate(day)
-    tab.view.selectRow(next(i for i, row in enumerate(tab.model.rows)
+    select_row(tab.view, next(i for i, row in enumerate(tab.model.rows)
                             if row.person.assignment_id == second.assignment_id))
     monkeypatch.setattr("station_app.ui.attendance_page.PersonPicker", picker_choosing(spare[1]))
     tab.stand_in()

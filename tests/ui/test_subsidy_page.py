@@ -14,6 +14,7 @@ from station_app.services.context import OperatorRef, ServiceContext
 from station_app.services.subsidy import Month
 from station_app.ui import subsidy_page
 from station_app.ui.subsidy_page import ADJUSTED_BACKGROUND, FieldsDialog, SubsidyPage
+from station_app.ui.widgets import select_row
 from station_app.vocab import Attendance, BatchState, Role, SlotName
 from tests.services.test_subsidy import AFTER_NOVEMBER, Station_
 
@@ -205,7 +206,7 @@ def test_adjusting_a_line_shows_the_paid_amount_and_the_reason(app, qtbot, ctx, 
     page = open_page(qtbot, ctx)
     tab = page.batch
     assert not tab.adjust_button.isEnabled() and tab.adjust_button.toolTip() == "先在表中选中一行"
-    tab.view.selectRow(0)  # 李建国
+    select_row(tab.view, 0)  # 李建国
     assert tab.adjust_button.isEnabled()
     seen = answer(monkeypatch, amount="50", reason="")
     tab.adjust_button.click()
@@ -241,7 +242,7 @@ def test_paying_marks_the_month_paid_and_disables_its_buttons(app, qtbot, ctx, s
     assert tab.state_label.text() == "已发放" and "2026-12-01 由 出纳 陈红 发放" in tab.state_note.text()
     assert (stored(ctx).state, stored(ctx).paid_on, stored(ctx).paid_by) == (BatchState.PAID, dt.date(2026, 12, 1),
                                                                             "出纳 陈红")
-    tab.view.selectRow(0)
+    select_row(tab.view, 0)
     for button in (tab.adjust_button, tab.confirm_button, tab.withdraw_button, tab.pay_button):
         assert not button.isEnabled()
     assert tab.pay_button.toolTip() == "2026年11月的补贴已发放"
@@ -254,7 +255,7 @@ def test_a_clerk_sees_the_month_but_cannot_adjust_confirm_pay_or_set_a_rate(app,
     page = open_page(qtbot, clerk)
     tab = page.batch
     assert tab.model.rowCount() == 2 and tab.state_label.text() == "草稿"
-    tab.view.selectRow(0)
+    select_row(tab.view, 0)
     for button in (tab.adjust_button, tab.confirm_button, tab.withdraw_button, tab.pay_button):
         assert not button.isEnabled() and "只有管理员" in button.toolTip()
     assert tab.print_button.isEnabled() and tab.export_button.isEnabled()
@@ -352,12 +353,12 @@ def test_a_new_rate_appears_in_the_rates_tab_and_can_be_voided(app, qtbot, ctx, 
     answer(monkeypatch, valid_from=dt.date(2027, 1, 1), daily_rate="150")
     tab.add_button.click()
     assert tab.current.text() == "现行标准：120.00 元/天，只值半天的按一半发放；2027-01-01 起改为 150.00 元/天"
-    tab.view.selectRow(2)
+    select_row(tab.view, 2)
     monkeypatch.setattr(subsidy_page, "ask_void_reason", lambda parent, what: "重复")
     tab.void_button.click()
-    tab.view.selectRow(0)
+    select_row(tab.view, 0)
     assert not tab.void_button.isEnabled()  # the default is not a record
-    tab.view.selectRow(1)
+    select_row(tab.view, 1)
     monkeypatch.setattr(subsidy_page, "ask_void_reason", lambda parent, what: "录错了")
     tab.void_button.click()
     assert tab.model.rowCount() == 1 and subsidy.rates(ctx) == []
