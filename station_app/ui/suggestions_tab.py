@@ -200,11 +200,11 @@ class SuggestionsTab(QWidget):
             "还没有代表建议。\n在“接待登记”中把办理结果选为“转为代表建议”，或点“新建建议…”直接登记代表提出的建议。"))
         late = sum(r.overdue for r in rows)
         self.summary.setText(tr("共 {n} 件，超期 {late} 件（{date}）", n=len(rows), late=late, date=chinese_date(today)))
-        if not (keep and self.select(keep)) and rows:
-            self.select(rows[0].id)
+        if not (keep and self.show_suggestion(keep)) and rows:
+            self.show_suggestion(rows[0].id)
         self.show_detail()
 
-    def select(self, suggestion_id: str) -> bool:
+    def show_suggestion(self, suggestion_id: str) -> bool:
         for number, row in enumerate(self.model.rows):
             if row.id == suggestion_id:
                 index = self.model.index(number, 0)
