@@ -14,7 +14,7 @@ from typing import TextIO
 
 from station_app import config
 from station_app.i18n import language, set_language, tr
-from station_app.vocab import FollowUpMethod, ReferralAction, Satisfaction, SuggestionScope, SuggestionState
+from station_app.vocab import FollowUpMethod, ReferralAction, Satisfaction
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _build_parser() -> argparse.ArgumentParser:
+    # the duty record's and the county's verbs live beside this module and use its helpers
+    from station_app import cli_county, cli_performance
+
     parser = _Parser(prog="station-app", description=tr(
         "代表联络站工作台：不带命令时打开窗口。每个命令的写法都是“对象 动作 [目标] [选项]”，"
         "如 reps import 名册.xlsx、referral show 交办单编号、roster print --month 2026-12 --out 值班表.pdf。"))
@@ -261,7 +264,7 @@ def _build_parser() -> argparse.ArgumentParser:
     lexp.add_argument("file", type=Path, metavar="FILE.xlsx")
     lexp.set_defaults(run=_referrals_export)
 
-    _suggestion_parsers(verbs)
+    cli_performance.add_suggestion_parsers(verbs)
 
     roster = verbs.add_parser("roster", help=tr("排班：生成、导出、查看方案"), description=tr("排班：生成、导出、查看方案"))
     roster_verbs = roster.add_subparsers(dest="roster_verb", metavar=tr("操作"), required=True, parser_class=_Parser)
@@ -292,114 +295,9 @@ def _build_parser() -> argparse.ArgumentParser:
     empty.set_defaults(run=_roster_empty_posts)
 
     _subsidy_parser(verbs)
-    _points_parser(verbs)
-    _record_parser(verbs)
-    _activities_parser(verbs)
-    _sync_parser(verbs)
-    _report_parser(verbs)
+    cli_performance.add_parsers(verbs)
+    cli_county.add_parsers(verbs)
     return parser
-
-
-def _sync_parser(verbs) -> None:
-    sync = verbs.add_parser("sync", help=tr("县站同步：站点导出报送文件，县里合并；县里导出名册与节假日，站点导入"),
-                            description=tr(
-        "县站同步。站点：sync export --out 报送.xlsx 导出上次导出以来新增或修改的记录（身份证号总是隐去中间几位，"
-        "电话除非设置允许也隐去）。县里（设置为县级汇总模式）：sync merge 文件… 合并各站的报送文件，逐个文件报告新增、"
-        "更新、未变、较旧忽略和拒绝的原因；有文件被拒绝时退出码为 2。"))
-    sverbs = sync.add_subparsers(dest="sync_verb", metavar=tr("操作"), required=True, parser_class=_Parser)
-    exp = sverbs.add_parser("export", help=tr("导出本站的报送文件（默认为上次导出以来的变动）"), description=tr(
-        "导出本站的报送文件：默认为上次导出以来新增或修改的记录（第一次为全部）；--since 为自某日以来的变动；"
-        "--from 和 --to 为这段日期内的变动；--resend 把上次导出的记录重新导出一份。"))
-    exp.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help=tr("输出的 Excel 文件"))
-    exp.add_argument("--since", metavar="YYYY-MM-DD", help=tr("自这一天以来的变动"))
-    exp.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help=tr("起始日期"))
-    exp.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help=tr("截止日期"))
-    exp.add_argument("--resend", action="store_true", help=tr("重新发送上次导出的记录"))
-    exp.set_defaults(run=_sync_export)
-    merge = sverbs.add_parser("merge", help=tr("合并各站的报送文件（县级汇总模式）"), description=tr(
-        "合并各站的报送文件，每个文件单独一个事务：被拒绝的文件一条也不写入，不影响其他文件。"))
-    merge.add_argument("files", nargs="+", type=Path, metavar="FILE.xlsx")
-    merge.set_defaults(run=_sync_merge)
-    rexp = sverbs.add_parser("registry-export", help=tr("导出代表名册与节假日，发给各站"), description=tr(
-        "导出站点、代表团、代表小组、代表、窗口单位和节假日表，供各站用 sync registry-import 导入。"))
-    rexp.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help=tr("输出的 Excel 文件"))
-    rexp.set_defaults(run=_sync_registry_export)
-    rimp = sverbs.add_parser("registry-import", help=tr("导入县里发来的代表名册与节假日"), description=tr(
-        "导入县里发来的代表名册与节假日：按编号匹配，较新的覆盖较旧的，旧版本留在历史中；同一文件导入两次不变。"))
-    rimp.add_argument("file", type=Path, metavar="FILE.xlsx")
-    rimp.set_defaults(run=_sync_registry_import)
-
-
-def _report_parser(verbs) -> None:
-    report = verbs.add_parser("report", help=tr("把一个月的工作报表导出为 Excel（汇总、接待、交办、值班、补贴、履职）"),
-                              description=tr(
-        "本月报表：--month 这个月的汇总（与上月、本年累计对比，附图表）和接待登记、交办台账、值班与考勤、误工补贴、"
-        "履职统计各表，写到 --out 的 .xlsx。默认为本站；--station 给出站点代码则为那个站（县里合并各站数据后使用）。"))
-    report.add_argument("--month", required=True, metavar="YYYY-MM", help=tr("月份"))
-    report.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help=tr("输出的 Excel 文件"))
-    report.add_argument("--station", metavar="CODE", help=tr("站点代码（默认本站）"))
-    report.add_argument("--year-to-date", action="store_true", help=tr("明细表从 1 月起到这个月末（年报给 12 月）"))
-    report.set_defaults(run=_report)
-    county = verbs.add_parser("county", help=tr("县级：全县报表"), description=tr("县级：全县报表"))
-    county_verbs = county.add_subparsers(dest="county_verb", metavar=tr("操作"), parser_class=_Parser, required=True)
-    creport = county_verbs.add_parser("report", help=tr("把全县一个月的工作报表导出为 Excel，另有各站对比表"),
-                                      description=tr(
-        "全县报表：数据库里所有站点这个月的汇总（与上月、本年累计对比，附图表）、各明细表，以及每站一行的“各站”对比表。"))
-    creport.add_argument("--month", required=True, metavar="YYYY-MM", help=tr("月份"))
-    creport.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help=tr("输出的 Excel 文件"))
-    creport.add_argument("--year-to-date", action="store_true", help=tr("明细表从 1 月起到这个月末（年报给 12 月）"))
-    creport.set_defaults(run=_county_report)
-
-
-def _record_parser(verbs) -> None:
-    record = verbs.add_parser("record", help=tr("代表履职档案：一位代表的 A4 档案页（PDF），或全部代表的汇总（Excel）"),
-                              description=tr(
-        "代表履职档案：--out 为 .pdf 时打印 --rep 这位代表在 --from 至 --to 期间的履职档案页；为 .xlsx 时导出汇总表，"
-        "给 --rep 只含这位代表，不给则含全部代表。--rep 可填编号或姓名；同名的会列出供选择。"))
-    record.add_argument("--rep", metavar="ID|NAME", help=tr("代表的编号或姓名"))
-    record.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD", help=tr("起始日期"))
-    record.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help=tr("截止日期"))
-    record.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx",
-                        help=tr("输出的 PDF 或 Excel 文件"))
-    record.set_defaults(run=_record)
-
-
-def _activities_parser(verbs) -> None:
-    acts = verbs.add_parser("activities", help=tr("履职活动的导入与导出"), description=tr("履职活动的导入与导出"))
-    acts_verbs = acts.add_subparsers(dest="activities_verb", metavar=tr("操作"), required=True, parser_class=_Parser)
-    aimp = acts_verbs.add_parser("import", help=tr("从 Excel 导入履职活动"), description=tr(
-        "从 Excel 导入履职活动（日期、类型、地点、主题、参加代表、缺席代表、通过、未通过代表、备注）：逐行报告拒绝的原因；"
-        "同一天、同类型、同主题的活动已有时更新或不变，不会重复；有拒绝行时默认不写入任何数据。"))
-    aimp.add_argument("file", type=Path, metavar="FILE.xlsx")
-    aimp.add_argument("--skip-bad", "--skip-refused", dest="skip_bad", action="store_true",
-                      help=tr("跳过被拒绝的行，导入其余各行"))
-    aimp.add_argument("--dry-run", action="store_true", help=tr("只检查并报告，不写入"))
-    aimp.set_defaults(run=_activities_import)
-    aexp = acts_verbs.add_parser("export", help=tr("把履职活动导出为 Excel"), description=tr(
-        "把履职活动导出为 Excel，列与导入相同，导出的文件可原样再导入。"))
-    aexp.add_argument("file", type=Path, metavar="FILE.xlsx")
-    aexp.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help=tr("开始日期"))
-    aexp.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help=tr("结束日期"))
-    aexp.set_defaults(run=_activities_export)
-
-
-def _points_parser(verbs) -> None:
-    ranking = verbs.add_parser("ranking", help=tr("把履职积分排名导出为 Excel（一个月或全年）"), description=tr(
-        "把履职积分排名导出为 Excel：每人各项积分、扣分、评议、总分和名次；不给 --month 时是全年排名（各月积分之和，"
-        "每月按当月施行的积分规则计算）。可用 --station、--level、--delegation 只排一部分代表。"))
-    ranking.add_argument("--year", type=int, required=True, metavar="YYYY", help=tr("年份"))
-    ranking.add_argument("--month", type=int, metavar="MM", help=tr("月份（1-12）；不给则为全年"))
-    ranking.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help=tr("输出的 Excel 文件"))
-    ranking.add_argument("--station", metavar="NAME", help=tr("只排这个联络站的代表（站名或站点编码）"))
-    ranking.add_argument("--level", metavar="LEVEL", help=tr("只排这一级的代表，如 县"))
-    ranking.add_argument("--delegation", metavar="NAME", help=tr("只排这个代表团的代表"))
-    ranking.set_defaults(run=_ranking)
-    star = verbs.add_parser("star", help=tr("把一个月的“代表之星”公示打印为 PDF"), description=tr(
-        "把一个月的“代表之星”公示打印为 PDF：每个联络站一页，按当月积分评出，积分相同的先比出勤值班、再比接待选民次数。"))
-    star.add_argument("--month", required=True, metavar="YYYY-MM", help=tr("月份"))
-    star.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help=tr("输出的 PDF 文件"))
-    star.add_argument("--station", metavar="NAME", help=tr("只打印这个联络站（站名或站点编码）"))
-    star.set_defaults(run=_star)
 
 
 def _subsidy_parser(verbs) -> None:
@@ -460,7 +358,9 @@ def _demo(args: argparse.Namespace) -> int:
     from station_app.services.demo import fill_demo
 
     if args.county:
-        return _demo_county(args)
+        from station_app.cli_county import demo_county
+
+        return demo_county(args)
     today = _date(args.today, "--today ") if args.today else None
     started = time.perf_counter()
     summary = fill_demo(_context(args), seed=args.seed, today=today)
@@ -474,71 +374,6 @@ def _demo(args: argparse.Namespace) -> int:
              activities=summary.activities, months=summary.subsidy_months,
              paid=money.format_yuan(summary.subsidy_paid), sec=time.perf_counter() - started))
     return EXIT_OK
-
-
-def _demo_county(args: argparse.Namespace) -> int:
-    from station_app.services.county_demo import fill_county_demo
-
-    today = _date(args.today, "--today ") if args.today else None
-    started = time.perf_counter()
-    summaries = fill_county_demo(_context(args), seed=args.seed, today=today)
-    for summary in summaries:
-        print(_summary_line(summary))
-    print(tr("已建立县级汇总演示数据库：合并了 {n} 个站点的报送文件。用时 {sec:.1f} 秒。", n=len(summaries),
-             sec=time.perf_counter() - started))
-    return EXIT_OK
-
-
-def _summary_line(summary) -> str:
-    if summary.refused:
-        return tr("{file}：拒绝。{reason}", file=summary.path.name, reason=summary.reason)
-    return tr("{file}（{station}）：新增 {added}，更新 {updated}，未变 {unchanged}，较旧忽略 {older}",
-              file=summary.path.name, station=summary.station_name or summary.station_code, added=summary.added,
-              updated=summary.updated, unchanged=summary.unchanged, older=summary.older_ignored)
-
-
-def _sync_export(args: argparse.Namespace) -> int:
-    from station_app.services import sync
-
-    if args.resend and (args.since or args.start or args.end):
-        print(tr("错误：--resend 不能与 --since、--from、--to 同时使用"), file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if args.since and (args.start or args.end):
-        print(tr("错误：--since 不能与 --from、--to 同时使用"), file=sys.stderr)
-        return EXIT_BAD_INPUT
-    result = sync.export_changes(
-        _context(args), args.out, since=_date(args.since, "--since ") if args.since else None,
-        start=_date(args.start, "--from ") if args.start else None, end=_date(args.end, "--to ") if args.end else None,
-        resend=args.resend)
-    print(tr("已导出报送文件 {path}：{n} 条记录。", path=result.path, n=result.total))
-    return EXIT_OK
-
-
-def _sync_merge(args: argparse.Namespace) -> int:
-    from station_app.services import sync
-
-    summaries = sync.merge_files(_context(args), args.files)
-    for summary in summaries:
-        print(_summary_line(summary))
-    refused = sum(s.refused for s in summaries)
-    print(tr("共 {n} 个文件：合并 {ok} 个，拒绝 {bad} 个。", n=len(summaries), ok=len(summaries) - refused, bad=refused))
-    return EXIT_BAD_INPUT if refused else EXIT_OK
-
-
-def _sync_registry_export(args: argparse.Namespace) -> int:
-    from station_app.services import sync
-
-    result = sync.export_registry(_context(args), args.out)
-    print(tr("已导出代表名册与节假日 {path}：{n} 条记录。", path=result.path, n=result.total))
-    return EXIT_OK
-
-
-def _sync_registry_import(args: argparse.Namespace) -> int:
-    from station_app.services import sync
-
-    summary = sync.merge_registry(_context(args), args.file)
-    print(_summary_line(summary))
-    return EXIT_BAD_INPUT if summary.refused else EXIT_OK
 
 
 def _checked_import(args: argparse.Namespace, preview) -> bool:
@@ -659,28 +494,6 @@ def _visits_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _activities_import(args: argparse.Namespace) -> int:
-    from station_app.services.activities import commit_activity_import, preview_activity_import
-
-    ctx = _context(args)
-    preview = preview_activity_import(ctx, args.file)
-    if not _checked_import(args, preview):
-        return EXIT_BAD_INPUT if preview.refused else EXIT_OK
-    result = commit_activity_import(ctx, preview, skip_refused=args.skip_bad)
-    print(result.summary())
-    return EXIT_OK
-
-
-def _activities_export(args: argparse.Namespace) -> int:
-    from station_app.services.activities import export_activities
-
-    start = _date(args.start, "--from ") if args.start else None
-    end = _date(args.end, "--to ") if args.end else None
-    count = export_activities(_context(args), args.file, start, end)
-    print(tr("已导出 {n} 次履职活动到 {file}", n=count, file=args.file))
-    return EXIT_OK
-
-
 def _forms(args: argparse.Namespace) -> int:
     from station_app.services.referrals import forms_for
 
@@ -768,118 +581,6 @@ def _referral(args: argparse.Namespace) -> int:
         print("  " + referrals.history_line(event.at, event.action, event.note))
     if detail.actions:
         print(tr("下一步可以：{actions}", actions="、".join(a.label for a in detail.actions)))
-    return EXIT_OK
-
-
-def _suggestion_parsers(verbs) -> None:
-    """``suggestion list|show|route|letter|answer|rate|print`` and ``suggestions export``."""
-    sug = verbs.add_parser("suggestion", help=tr("代表建议：列表、查看、研判交付或报送、交办函、答复、评价"),
-                           description=tr("代表建议：suggestion 动作 [建议编号] [选项]。list 列表；show 查看；"
-                                          "route 研判交付（乡镇）或报送（县级）；letter 发交办函；answer 登记答复；"
-                                          "rate 代表评价；print 打印交办函。只允许当前状态下合规的一步，日期按填写的记录。"))
-    sug_verbs = sug.add_subparsers(dest="action", metavar=tr("动作"), required=True, parser_class=_Parser)
-    listing = sug_verbs.add_parser("list", help=tr("列出代表建议及期限"), description=tr("列出代表建议及期限"))
-    listing.add_argument("--state", choices=SuggestionState.values(), metavar="STATE",
-                         help=tr("状态：{choices}", choices=" / ".join(SuggestionState.values())))
-    listing.add_argument("--scope", choices=SuggestionScope.values(), metavar="SCOPE",
-                         help=tr("办理层级：{choices}", choices=" / ".join(SuggestionScope.values())))
-    listing.add_argument("--text", default="", metavar="TEXT", help=tr("编号、标题、内容、单位或代表姓名中的字"))
-    listing.add_argument("--overdue", action="store_true", help=tr("只列超期的"))
-    listing.add_argument("--today", metavar="YYYY-MM-DD", help=tr("按哪一天算期限（默认今天）"))
-    listing.set_defaults(run=_suggestion_list)
-    number_help = tr("建议编号，如 东监建〔2026〕3号")
-
-    def step(name: str, help_text: str, date_help: str | None = None) -> argparse.ArgumentParser:
-        sub = sug_verbs.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("number", metavar="SUGGESTION_NO", help=number_help)
-        if date_help:
-            sub.add_argument("--date", metavar="YYYY-MM-DD", help=date_help)
-        sub.set_defaults(run=_suggestion)
-        return sub
-
-    step("show", tr("查看代表建议：状态、期限、办理经过和下一步"))
-    route = step("route", tr("研判：交付乡镇或报送县级"), tr("交付或报送的日期（默认今天）"))
-    route.add_argument("--scope", required=True, choices=SuggestionScope.values(), metavar="SCOPE",
-                       help=tr("办理层级：{choices}", choices=" / ".join(SuggestionScope.values())))
-    route.add_argument("--unit", required=True, metavar="UNIT", help=tr("承办单位"))
-    step("letter", tr("县级建议：登记发出交办函"), tr("交办函日期（默认今天）"))
-    ans = step("answer", tr("登记承办单位的答复"), tr("答复日期（默认今天）"))
-    ans.add_argument("--text", required=True, metavar="TEXT", help=tr("答复内容"))
-    rate = step("rate", tr("登记代表对答复的评价"), tr("评价日期（默认今天）"))
-    rate.add_argument("--rating", required=True, choices=Satisfaction.values(), metavar="LEVEL",
-                      help=tr("评价：{choices}", choices=" / ".join(Satisfaction.values())))
-    printing = step("print", tr("把交办函打印为 PDF"))
-    printing.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help=tr("输出的 PDF 文件"))
-
-    sugs = verbs.add_parser("suggestions", help=tr("代表建议台账"), description=tr("代表建议台账"))
-    sugs_verbs = sugs.add_subparsers(dest="suggestions_verb", metavar=tr("操作"), required=True, parser_class=_Parser)
-    sexp = sugs_verbs.add_parser("export", help=tr("把代表建议台账导出为 Excel"), description=tr(
-        "把代表建议台账导出为 Excel：编号、各步日期、提出代表、承办单位、状态、评价和超期情况。"))
-    sexp.add_argument("file", type=Path, metavar="FILE.xlsx")
-    sexp.set_defaults(run=_suggestions_export)
-
-
-def _suggestion_line(row) -> str:
-    from station_app.io.pdf import chinese_date
-
-    due = ""
-    if row.next_step is not None and row.due is not None:
-        due = tr("{step}期限 {date}", step=row.next_step.label, date=chinese_date(row.due))
-        if row.overdue:
-            due += tr("（超期 {n} 天）", n=row.days_late)
-    return "　".join(part for part in (row.number, SuggestionState.label_of(row.state), row.title, row.representatives,
-                                       row.unit, due) if part)
-
-
-def _suggestion_list(args: argparse.Namespace) -> int:
-    from station_app.services import suggestions
-
-    today = _date(args.today, "--today ") if args.today else None
-    rows = suggestions.list_suggestions(_context(args), state=args.state, scope=args.scope, text=args.text,
-                                        today=today)
-    if args.overdue:
-        rows = [r for r in rows if r.overdue]
-    for row in rows:
-        print(_suggestion_line(row))
-    print(tr("共 {n} 件", n=len(rows)))
-    return EXIT_OK
-
-
-def _suggestion(args: argparse.Namespace) -> int:
-    import datetime as dt
-
-    from station_app.services import suggestions
-
-    ctx = _context(args)
-    date = getattr(args, "date", None)
-    day = _date(date, "--date ") if date else dt.date.today()
-    key = args.number
-    if args.action == "route":
-        suggestions.route(ctx, key, args.scope, args.unit, day)
-    elif args.action == "letter":
-        suggestions.send_letter(ctx, key, day)
-    elif args.action == "answer":
-        suggestions.answer(ctx, key, day, args.text)
-    elif args.action == "rate":
-        suggestions.rate(ctx, key, day, args.rating)
-    elif args.action == "print":
-        pages = suggestions.print_letter(ctx, key, args.out)
-        print(tr("已把交办函写入 {file}（{n} 页）", file=args.out, n=pages))
-        return EXIT_OK
-    detail = suggestions.suggestion_detail(ctx, key)
-    print(_suggestion_line(detail.row))
-    for event in detail.events:
-        print("  " + suggestions.history_line(event.day, event.step, event.note))
-    if detail.steps:
-        print(tr("下一步可以：{steps}", steps="、".join(s.label for s in detail.steps)))
-    return EXIT_OK
-
-
-def _suggestions_export(args: argparse.Namespace) -> int:
-    from station_app.services.suggestions import export_ledger
-
-    count = export_ledger(_context(args), args.file)
-    print(tr("已导出 {n} 件代表建议到 {file}", n=count, file=args.file))
     return EXIT_OK
 
 
@@ -1001,35 +702,6 @@ def _subsidy_pay(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _report_said(written) -> str:
-    from station_app.services import money
-
-    found = written.summary
-    return tr("已导出 {station}{month}工作报表：接待 {visits} 批 {people} 人次，交办 {issued} 件，空岗 {empty} 个，"
-              "误工补贴 {subsidy} 元；{sheets} 张表，到 {file}", station=found.station_name, month=found.month.label,
-              visits=found.this.visits, people=found.this.people, issued=found.this.referrals_issued,
-              empty=found.this.empty_posts, subsidy=money.format_yuan(found.this.subsidy_paid),
-              sheets=len(written.rows), file=written.path)
-
-
-def _report(args: argparse.Namespace) -> int:
-    from station_app.services import report
-
-    ctx = _context(args)
-    station_id = report.station_by_code(ctx, args.station) if args.station else ctx.station_id
-    print(_report_said(report.write_month_report(ctx, args.month, args.out, station_id, county=False,
-                                                  year_to_date=args.year_to_date)))
-    return EXIT_OK
-
-
-def _county_report(args: argparse.Namespace) -> int:
-    from station_app.services import report
-
-    print(_report_said(report.write_month_report(_context(args), args.month, args.out, None, county=True,
-                                                  year_to_date=args.year_to_date)))
-    return EXIT_OK
-
-
 def _subsidy_year(args: argparse.Namespace) -> int:
     from station_app.services import money
     from station_app.services.subsidy_output import write_year
@@ -1055,91 +727,6 @@ def _subsidy_rates(args: argparse.Namespace) -> int:
         start = tr("起始") if rate.id is None else str(rate.valid_from)
         half = tr("半天减半") if rate.half_day_half else tr("半天按全天")
         print(f"{start}　{money.format_yuan(rate.daily_rate)} {tr('元/天')}　{half}" + (f"　{rate.note}" if rate.note else ""))
-    return EXIT_OK
-
-
-def _points_station(ctx, name: str | None) -> str | None:
-    """The id of the station named (by name or code) on the command line."""
-    from station_app.services import registry
-    from station_app.services.errors import ValidationFailed
-
-    if not name:
-        return None
-    stations = registry.list_stations(ctx)
-    for station in stations:
-        if name.strip() in (station.name, station.code):
-            return station.id
-    raise ValidationFailed({"station": tr("没有“{name}”这个联络站；可选：{names}", name=name,
-                                          names="、".join(s.name for s in stations))})
-
-
-def _ranking(args: argparse.Namespace) -> int:
-    from station_app.services import points
-    from station_app.services.errors import ValidationFailed
-    from station_app.vocab import Level
-
-    if args.month is not None and not 1 <= args.month <= 12:
-        raise ValidationFailed({"month": tr("--month 应为 1 到 12 的月份：{month}", month=args.month)})
-    level = None
-    if args.level:
-        level = Level.parse(args.level) or Level.parse(args.level.removesuffix("级"))
-        if level is None:
-            raise ValidationFailed({"level": tr("没有“{level}”这一级代表；可选：{levels}", level=args.level,
-                                                levels="、".join(Level.values()))})
-    ctx = _context(args)
-    if args.delegation and args.delegation not in points.choices(ctx).delegations:
-        raise ValidationFailed({"delegation": tr("没有“{name}”这个代表团", name=args.delegation)})
-    filters = points.Filters(_points_station(ctx, args.station), level.value if level else None, args.delegation or None)
-    rows = points.export_ranking(ctx, args.out, args.year, args.month, filters)
-    print(tr("已导出{period}履职积分排名：{n} 人，到 {file}", period=points.period_label(args.year, args.month), n=len(rows),
-             file=args.out))
-    for row in rows[:10]:
-        print(f"{row.rank:>3}  {row.name}　{row.delegation}　{points.points_text(row.total)} {tr('分')}"
-              f"　{row.score.deeds()}")
-    return EXIT_OK
-
-
-def _star(args: argparse.Namespace) -> int:
-    from station_app.services import points
-
-    ctx = _context(args)
-    printed = points.print_stars(ctx, args.month, args.out, _points_station(ctx, args.station))
-    for station in printed:
-        names = "、".join(f"{s.name}（{points.points_text(s.total)} {tr('分')}）" for s in station.stars)
-        print(f"{station.station}：{names}")
-        if station.tied:
-            print(tr("　与最后一名积分、值班、接待都相同而未列入：{names}", names="、".join(station.tied)))
-    print(tr("已写出{title}公示 {n} 个联络站到 {file}", title=points.notice_title(printed[0].month), n=len(printed),
-             file=args.out))
-    return EXIT_OK
-
-
-def _record(args: argparse.Namespace) -> int:
-    from station_app.services import record
-    from station_app.services.errors import ValidationFailed
-
-    start, end = _date(args.start, tr("起始")), _date(args.end, tr("截止"))
-    record.check_period(start, end)
-    suffix = args.out.suffix.lower()
-    if suffix not in (".pdf", ".xlsx"):
-        raise ValidationFailed({"out": tr("--out 应为 .pdf（一位代表的档案页）或 .xlsx（汇总表）：{file}", file=args.out)})
-    if suffix == ".pdf" and not args.rep:
-        raise ValidationFailed({"rep": tr("打印档案页要用 --rep 指定一位代表（编号或姓名）")})
-    ctx = _context(args)
-    if suffix == ".pdf":
-        found = record.print_record(ctx, args.rep, start, end, args.out)
-        t = found.tally
-        print(tr("已写出{name}（{delegation}）{period}的履职档案到 {file}", name=found.person.name,
-                 delegation=found.person.delegation or found.person.station, period=found.period, file=args.out))
-        print(tr("值班 {scheduled} 次，出勤 {attended}，缺勤 {absent}，请假 {leave}，替他人 {stood_in}；接待选民 {visits} 次；"
-                 "建议 {suggestions} 件；活动 {activities} 次",
-                 scheduled=t.duty_scheduled, attended=t.duty_attended, absent=t.duty_absent, leave=t.duty_leave,
-                 stood_in=t.stood_in, visits=t.visits_received, suggestions=t.suggestions_made,
-                 activities=t.activity_total))
-        return EXIT_OK
-    found = record.export_records(ctx, args.out, start, end, rep_id=args.rep or None)
-    print(tr("已导出{period}的履职档案汇总：{n} 人，到 {file}", period=record.period_text(start, end), n=len(found.rows),
-             file=args.out))
     return EXIT_OK
 
 
