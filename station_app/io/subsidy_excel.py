@@ -2,7 +2,7 @@
 
 Files only: the caller gives a :class:`~station_app.services.subsidy.Batch` or a
 :class:`~station_app.services.subsidy.YearSummary` and gets a workbook written atomically through
-:func:`station_app.io.excel.write_workbook`. Amounts are written as the ``Decimal`` they are (never
+:func:`station_app.io.excel_write.write_workbook`. Amounts are written as the ``Decimal`` they are (never
 float arithmetic), so the total cell is the sum of the line cells to the fen.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from station_app.i18n import tr, weekday
-from station_app.io.excel import Column, SheetSpec, write_workbook
+from station_app.io.excel_write import Column, SheetSpec, write_workbook
 from station_app.io.pdf import chinese_date
 from station_app.io.subsidy_pdf import (
     draft_mark,

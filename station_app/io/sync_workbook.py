@@ -18,7 +18,8 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from station_app.i18n import tr
-from station_app.io.excel import WorkbookError, _close, _discard_row_files, inline_text
+from station_app.io.excel import WorkbookError
+from station_app.io.excel_write import close_workbook, discard_row_files, inline_text
 from station_app.io.files import atomic_path
 from station_app.io.manifest import (
     MANIFEST_COLUMNS,
@@ -90,9 +91,9 @@ def write_tables(path: Path | str, tables: Iterable[TableSheet],
                      **{f"{ROWS_PREFIX}{name}": n for name, n in counts.items()},
                      "total": sum(counts.values()), "checksum": digest.hexdigest()}
             _write_manifest(workbook, items)
-            _close(workbook)
+            close_workbook(workbook)
         except BaseException:
-            _discard_row_files(workbook)
+            discard_row_files(workbook)
             raise
     return counts
 

@@ -35,7 +35,8 @@ from station_app.db.models import (
     utcnow,
 )
 from station_app.i18n import tr
-from station_app.io.excel import Column, SheetRow, SheetSpec, clean_text, write_workbook
+from station_app.io.excel import SheetRow, clean_text
+from station_app.io.excel_write import Column, SheetSpec, write_workbook
 from station_app.services import importing
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext

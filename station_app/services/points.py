@@ -560,7 +560,7 @@ def export_ranking(ctx: ServiceContext, path: Path | str, year: int, month: int 
         described.append(tr("{level}级代表", level=Level.label_of(filters.level)))
     if filters.delegation:
         described.append(filters.delegation)
-    from station_app.io.excel import Column, SheetSpec, write_workbook
+    from station_app.io.excel_write import Column, SheetSpec, write_workbook
 
     columns = [Column("rank", tr("名次"), 6, "int"), Column("name", tr("姓名"), 10),
                Column("delegation", tr("代表团"), 16), Column("station", tr("联络站"), 24),

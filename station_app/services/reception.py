@@ -28,7 +28,8 @@ from station_app.db.models import (
     VisitSearch,
 )
 from station_app.i18n import tr
-from station_app.io.excel import Column, SheetRow, SheetSpec, write_workbook
+from station_app.io.excel import SheetRow
+from station_app.io.excel_write import Column, SheetSpec, write_workbook
 from station_app.services import referrals, suggestions
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext

@@ -486,7 +486,7 @@ def export_records(ctx: ServiceContext, path: Path | str, start: dt.date, end: d
 
 
 def _write_records(path: Path, found: Records) -> None:
-    from station_app.io.excel import Column, SheetSpec, write_workbook
+    from station_app.io.excel_write import Column, SheetSpec, write_workbook
 
     columns = [Column("n", tr("序号"), 6, "int"), Column("name", tr("姓名"), 10), Column("gender", tr("性别"), 5),
                Column("level", tr("级别"), 6), Column("delegation", tr("代表团"), 16), Column("station", tr("联络站"), 22),

@@ -44,7 +44,7 @@ from station_app.db.models import (
     new_id,
 )
 from station_app.i18n import tr
-from station_app.io.excel import Column, SheetSpec, write_workbook
+from station_app.io.excel_write import Column, SheetSpec, write_workbook
 from station_app.io.forms_pdf import FORMS, ReferralPrint, write_blank_form, write_forms, write_reminder
 from station_app.io.pdf import chinese_date
 from station_app.services import settings as settings_service

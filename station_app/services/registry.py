@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from station_app.db.models import Delegation, IncomeChange, Record, RepGroup, Representative, Station, WindowUnit
 from station_app.i18n import tr
-from station_app.io.excel import Column, SheetRow, SheetSpec, write_workbook
+from station_app.io.excel import SheetRow
+from station_app.io.excel_write import Column, SheetSpec, write_workbook
 from station_app.services import importing
 from station_app.services.context import ServiceContext
 from station_app.services.errors import NotFound, StationError, ValidationFailed

@@ -44,7 +44,7 @@ from station_app.db.models import (
     VisitRepresentative,
 )
 from station_app.i18n import tr
-from station_app.io.excel import BarChartSpec, Column, SheetSpec, WriteSummary, write_workbook
+from station_app.io.excel_write import BarChartSpec, Column, SheetSpec, WriteSummary, write_workbook
 from station_app.services import record as record_service
 from station_app.services.attendance import _empty_posts
 from station_app.services.context import ServiceContext
@@ -643,7 +643,8 @@ def report_checksum(path: Path | str) -> tuple[str, str]:
     as many as the metadata counts."""
     import python_calamine
 
-    from station_app.io.excel import cell_checksum, clean_text
+    from station_app.io.excel import clean_text
+    from station_app.io.excel_write import cell_checksum
 
     workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     meta = {clean_text(row[0]): clean_text(row[1]) for row in workbook.get_sheet_by_name("元数据").to_python()[1:]

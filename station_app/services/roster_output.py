@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from station_app.db.models import DutyAssignment, DutyPlan, DutySlot, Station
 from station_app.i18n import WEEKDAYS_LONG, tr
-from station_app.io.excel import Column, SheetSpec, write_workbook
+from station_app.io.excel_write import Column, SheetSpec, write_workbook
 from station_app.io.roster_pdf import (
     EmptyPost,
     PrintedDay,

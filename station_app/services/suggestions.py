@@ -42,7 +42,7 @@ from station_app.db.models import (
     Visit,
 )
 from station_app.i18n import tr
-from station_app.io.excel import Column, SheetSpec, write_workbook
+from station_app.io.excel_write import Column, SheetSpec, write_workbook
 from station_app.io.pdf import chinese_date
 from station_app.io.suggestion_pdf import LetterPrint, write_letter
 from station_app.services import settings as settings_service

@@ -43,7 +43,8 @@ from sqlalchemy.orm import Session
 
 from station_app.db.models import CalendarDay, Station, StationClosure
 from station_app.i18n import WEEKDAYS_SHORT, language, tr, weekday
-from station_app.io.excel import Column, SheetRow, SheetSpec, write_workbook
+from station_app.io.excel import SheetRow
+from station_app.io.excel_write import Column, SheetSpec, write_workbook
 from station_app.services.context import ServiceContext
 from station_app.services.errors import NotFound, StationError, ValidationFailed
 from station_app.services.importing import ImportPreview, ImportResult, ImportRow, commit_import, preview_import

@@ -11,16 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from station_app.io.excel import (
-    Column,
-    SheetRow,
-    SheetSpec,
-    WorkbookError,
-    clean_text,
-    normalise_header,
-    read_table,
-    write_workbook,
-)
+from station_app.io.excel import SheetRow, WorkbookError, clean_text, normalise_header, read_table
+from station_app.io.excel_write import Column, SheetSpec, write_workbook
 from station_app.io.files import FileWriteError
 
 REGISTER_FIELDS = {
@@ -618,7 +610,7 @@ def test_column_rejects_unknown_kind():
 
 
 def test_text_a_spreadsheet_would_take_for_a_formula_is_written_as_text(tmp_path):
-    from station_app.io.excel import Column, SheetSpec, write_workbook
+    from station_app.io.excel_write import Column, SheetSpec, write_workbook
 
     path = tmp_path / "f.xlsx"
     rows = [{"note": "=1+1", "n": 1}, {"note": "平常的话", "n": 2}, {"note": "+86 电话"}, {"note": "-3 户"},
@@ -634,7 +626,7 @@ def test_text_a_spreadsheet_would_take_for_a_formula_is_written_as_text(tmp_path
 
 
 def test_a_sheet_can_carry_a_native_bar_chart_and_the_writer_returns_rows_and_checksum(tmp_path):
-    from station_app.io.excel import BarChartSpec, Column, SheetSpec, cell_checksum, write_workbook
+    from station_app.io.excel_write import BarChartSpec, Column, SheetSpec, cell_checksum, write_workbook
 
     path = tmp_path / "c.xlsx"
     rows = [{"k": "合计", "v": 9}, {"k": "站内接待", "v": 5}, {"k": "电话", "v": 4}]

@@ -158,7 +158,7 @@ def test_a_clerk_records_visits_but_only_an_administrator_voids_them(db, ctx, re
 
 
 def _sheet_rows(path, title=None) -> tuple[tuple, list[tuple]]:
-    """(the header row, the rows under it) of a sheet written by io.excel.write_workbook."""
+    """(the header row, the rows under it) of a sheet written by io.excel_write.write_workbook."""
     book = load_workbook(path)
     sheet = book[title] if title else book.active
     rows = list(sheet.iter_rows(values_only=True))
