@@ -6,7 +6,6 @@ Every rule is in ``services.activities``; the tab shows what it answers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
@@ -41,10 +40,9 @@ from station_app.ui.forms import ERROR_STYLE, ask_void_reason, ok_cancel
 from station_app.ui.import_dialog import ImportDialog, open_and_preview
 from station_app.ui.person_picker import PersonPicker
 from station_app.ui.table_model import RowTableModel, TableColumn
-from station_app.ui.widgets import FlowLayout, TablePane, error_box, fit_columns, make_table
+from station_app.ui.widgets import FlowLayout, TablePane, Today, error_box, fit_columns, make_table, today_of
 from station_app.vocab import ActivityKind
 
-Today = Callable[[], dt.date]
 NOTE_STYLE = "color:#616161;"
 
 
@@ -61,14 +59,6 @@ def _date_edit(day: dt.date) -> QDateEdit:
 
 def _day(edit: QDateEdit) -> dt.date:
     return edit.date().toPython()
-
-
-def _today_of(today: dt.date | Today | None) -> Today:
-    if today is None:
-        return dt.date.today
-    if isinstance(today, dt.date):
-        return lambda: today
-    return today
 
 
 def activity_columns() -> list[TableColumn]:
@@ -104,7 +94,7 @@ class ActivitiesTab(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.today = _today_of(today)
+        self.today = today_of(today)
         now = self.today()
         self.start = _date_edit(now)  # the twelve months up to today, from the first of the month
         self.start.setDate(_qdate(now.replace(day=1)).addMonths(-11))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -39,10 +38,9 @@ from station_app.services.errors import StationError
 from station_app.services.record import Choice, RepresentativeRecord
 from station_app.ui.printing import print_with_preview
 from station_app.ui.subsidy_page import date_edit, file_name, set_allowed
-from station_app.ui.widgets import EmptyHint, FlowLayout, TablePane, error_box
+from station_app.ui.widgets import EmptyHint, FlowLayout, TablePane, Today, error_box, today_of
 from station_app.vocab import ActivityKind, Attendance, Outcome, SlotName
 
-Today = Callable[[], dt.date]
 NOTE_STYLE = "color:#616161;"
 ABSENT_COLOUR = "#c62828"
 #: how many names the list shows at once (typing narrows it)
@@ -79,10 +77,7 @@ class RecordTab(QWidget):
     def __init__(self, ctx: ServiceContext, today: Today | dt.date | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        if isinstance(today, dt.date):
-            day = today
-            today = lambda: day  # noqa: E731
-        self.today: Today = today or dt.date.today
+        self.today: Today = today_of(today)
         self.choices: list[Choice] = []
         self.shown: RepresentativeRecord | None = None
         now = self.today()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
@@ -41,10 +40,9 @@ from station_app.ui.printing import print_with_preview
 from station_app.ui.reception_page import RepresentativeChooser
 from station_app.ui.referrals_page import _date as typed_date
 from station_app.ui.table_model import RowTableModel, TableColumn
-from station_app.ui.widgets import FlowLayout, TablePane, error_box, fit_columns, make_table
+from station_app.ui.widgets import FlowLayout, TablePane, Today, error_box, fit_columns, make_table, today_of
 from station_app.vocab import Satisfaction, SuggestionScope, SuggestionState, SuggestionStep
 
-Today = Callable[[], dt.date]
 NOTE_STYLE = "color:#616161;"
 OVERDUE_COLOUR, SOON_COLOUR = "#c62828", "#ef6c00"
 #: the buttons of the steps, with what each says (a button asks, a step names)
@@ -108,11 +106,7 @@ class SuggestionsTab(QWidget):
     def __init__(self, ctx: ServiceContext, today: Today | dt.date | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        if isinstance(today, dt.date):
-            fixed = today
-            self.today: Today = lambda: fixed
-        else:
-            self.today = today or dt.date.today
+        self.today: Today = today_of(today)
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("搜索编号、标题、内容、单位、代表…"))
         self.search.setClearButtonEnabled(True)

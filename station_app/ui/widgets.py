@@ -25,6 +25,15 @@ from station_app.ui.table_model import RowTableModel
 #: where a page asks the date (a test passes a fixed day)
 Today = Callable[[], dt.date]
 
+
+def today_of(today: dt.date | Today | None) -> Today:
+    """A page's clock: the real one, a fixed day, or a function a test passes."""
+    if today is None:
+        return dt.date.today
+    if isinstance(today, dt.date):
+        return lambda: today
+    return today
+
 #: room beside a header's text: the margins of the section and the sort arrow
 HEADER_PADDING = 28
 #: room beside a cell's text
