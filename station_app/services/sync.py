@@ -454,7 +454,7 @@ def _merge_file(ctx: ServiceContext, path: Path, expected: str, tables: list[Tab
                     summary.tables[table.name] = _merge_table(connection, table, rows, summary)
                 except DBAPIError as exc:
                     raise _Refused(tr("“{file}”的工作表“{sheet}”与本机已有的数据冲突（编号或名称重复，或引用的记录不存在），"
-                                      "未合并：{error}", file=path.name, sheet=table.name,
+                                      "未合并；请与站点核对后重新导出。数据库提示：{error}", file=path.name, sheet=table.name,
                                       error=str(exc.orig).splitlines()[0])) from exc
     except (_Refused, WorkbookError) as exc:
         summary.refused, summary.reason, summary.tables = True, str(exc), {}
