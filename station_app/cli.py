@@ -391,16 +391,21 @@ def _checked_import(args: argparse.Namespace, preview) -> bool:
     return not preview.refused or args.skip_bad
 
 
-def _reps_import(args: argparse.Namespace) -> int:
-    from station_app.services.registry import commit_import, preview_import
-
+def _run_import(args: argparse.Namespace, preview_import, commit_import) -> int:
+    """Every import verb: read the preview of ``args.file``, print it, and write it unless it is a dry run or
+    has refused rows without --skip-bad."""
     ctx = _context(args)
     preview = preview_import(ctx, args.file)
     if not _checked_import(args, preview):
         return EXIT_BAD_INPUT if preview.refused else EXIT_OK
-    result = commit_import(ctx, preview, skip_refused=args.skip_bad)
-    print(result.summary())
+    print(commit_import(ctx, preview, skip_refused=args.skip_bad).summary())
     return EXIT_OK
+
+
+def _reps_import(args: argparse.Namespace) -> int:
+    from station_app.services.registry import commit_import, preview_import
+
+    return _run_import(args, preview_import, commit_import)
 
 
 def _reps_export(args: argparse.Namespace) -> int:
@@ -475,13 +480,7 @@ def _date(text: str, field: str):
 def _visits_import(args: argparse.Namespace) -> int:
     from station_app.services.reception import commit_visit_import, preview_visit_import
 
-    ctx = _context(args)
-    preview = preview_visit_import(ctx, args.file)
-    if not _checked_import(args, preview):
-        return EXIT_BAD_INPUT if preview.refused else EXIT_OK
-    result = commit_visit_import(ctx, preview, skip_refused=args.skip_bad)
-    print(result.summary())
-    return EXIT_OK
+    return _run_import(args, preview_visit_import, commit_visit_import)
 
 
 def _visits_export(args: argparse.Namespace) -> int:

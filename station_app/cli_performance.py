@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from station_app.cli import EXIT_BAD_INPUT, EXIT_OK, _checked_import, _context, _date, _Parser
+from station_app.cli import EXIT_OK, _context, _date, _Parser, _run_import
 from station_app.i18n import tr
 from station_app.vocab import Satisfaction, SuggestionScope, SuggestionState
 
@@ -35,6 +35,7 @@ def _record_parser(verbs) -> None:
                         help=tr("输出的 PDF 或 Excel 文件"))
     record.set_defaults(run=_record)
 
+
 def _activities_parser(verbs) -> None:
     acts = verbs.add_parser("activities", help=tr("履职活动的导入与导出"), description=tr("履职活动的导入与导出"))
     acts_verbs = acts.add_subparsers(dest="activities_verb", metavar=tr("操作"), required=True, parser_class=_Parser)
@@ -53,6 +54,7 @@ def _activities_parser(verbs) -> None:
     aexp.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help=tr("结束日期"))
     aexp.set_defaults(run=_activities_export)
 
+
 def _points_parser(verbs) -> None:
     ranking = verbs.add_parser("ranking", help=tr("把履职积分排名导出为 Excel（一个月或全年）"), description=tr(
         "把履职积分排名导出为 Excel：每人各项积分、扣分、评议、总分和名次；不给 --month 时是全年排名（各月积分之和，"
@@ -70,6 +72,7 @@ def _points_parser(verbs) -> None:
     star.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help=tr("输出的 PDF 文件"))
     star.add_argument("--station", metavar="NAME", help=tr("只打印这个联络站（站名或站点编码）"))
     star.set_defaults(run=_star)
+
 
 def _suggestion_parsers(verbs) -> None:
     """``suggestion list|show|route|letter|answer|rate|print`` and ``suggestions export``."""
@@ -118,16 +121,12 @@ def _suggestion_parsers(verbs) -> None:
     sexp.add_argument("file", type=Path, metavar="FILE.xlsx")
     sexp.set_defaults(run=_suggestions_export)
 
+
 def _activities_import(args: argparse.Namespace) -> int:
     from station_app.services.activities import commit_activity_import, preview_activity_import
 
-    ctx = _context(args)
-    preview = preview_activity_import(ctx, args.file)
-    if not _checked_import(args, preview):
-        return EXIT_BAD_INPUT if preview.refused else EXIT_OK
-    result = commit_activity_import(ctx, preview, skip_refused=args.skip_bad)
-    print(result.summary())
-    return EXIT_OK
+    return _run_import(args, preview_activity_import, commit_activity_import)
+
 
 def _activities_export(args: argparse.Namespace) -> int:
     from station_app.services.activities import export_activities
@@ -137,6 +136,7 @@ def _activities_export(args: argparse.Namespace) -> int:
     count = export_activities(_context(args), args.file, start, end)
     print(tr("已导出 {n} 次履职活动到 {file}", n=count, file=args.file))
     return EXIT_OK
+
 
 def _suggestion_line(row) -> str:
     from station_app.io.pdf import chinese_date
@@ -148,6 +148,7 @@ def _suggestion_line(row) -> str:
             due += tr("（超期 {n} 天）", n=row.days_late)
     return "　".join(part for part in (row.number, SuggestionState.label_of(row.state), row.title, row.representatives,
                                        row.unit, due) if part)
+
 
 def _suggestion_list(args: argparse.Namespace) -> int:
     from station_app.services import suggestions
@@ -161,6 +162,7 @@ def _suggestion_list(args: argparse.Namespace) -> int:
         print(_suggestion_line(row))
     print(tr("共 {n} 件", n=len(rows)))
     return EXIT_OK
+
 
 def _suggestion(args: argparse.Namespace) -> int:
     import datetime as dt
@@ -191,12 +193,14 @@ def _suggestion(args: argparse.Namespace) -> int:
         print(tr("下一步可以：{steps}", steps="、".join(s.label for s in detail.steps)))
     return EXIT_OK
 
+
 def _suggestions_export(args: argparse.Namespace) -> int:
     from station_app.services.suggestions import export_ledger
 
     count = export_ledger(_context(args), args.file)
     print(tr("已导出 {n} 件代表建议到 {file}", n=count, file=args.file))
     return EXIT_OK
+
 
 def _points_station(ctx, name: str | None) -> str | None:
     """The id of the station named (by name or code) on the command line."""
@@ -211,6 +215,7 @@ def _points_station(ctx, name: str | None) -> str | None:
             return station.id
     raise ValidationFailed({"station": tr("没有“{name}”这个联络站；可选：{names}", name=name,
                                           names="、".join(s.name for s in stations))})
+
 
 def _ranking(args: argparse.Namespace) -> int:
     from station_app.services import points
@@ -237,6 +242,7 @@ def _ranking(args: argparse.Namespace) -> int:
               f"　{row.score.deeds()}")
     return EXIT_OK
 
+
 def _star(args: argparse.Namespace) -> int:
     from station_app.services import points
 
@@ -250,6 +256,7 @@ def _star(args: argparse.Namespace) -> int:
     print(tr("已写出{title}公示 {n} 个联络站到 {file}", title=points.notice_title(printed[0].month), n=len(printed),
              file=args.out))
     return EXIT_OK
+
 
 def _record(args: argparse.Namespace) -> int:
     from station_app.services import record
