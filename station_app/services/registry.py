@@ -6,6 +6,7 @@ editing, importing and voiding the registry is for a 管理员 (``ctx.write(admi
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -99,8 +100,11 @@ class RepFilter:
     state: str = "active"
 
 
+@functools.lru_cache(maxsize=8192)
 def pinyin_key(name: str) -> str:
-    """'张三' → 'zhang san|zs': sorts by full pinyin; typing 'zs' or 'zhangsan' finds him."""
+    """'张三' → 'zhang san|zs': sorts by full pinyin; typing 'zs' or 'zhangsan' finds him.
+
+    Remembered: a list sorts 490 people by their 20 stations' and delegations' names."""
     syllables = lazy_pinyin(name, errors="ignore")
     initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore"))
     return f"{' '.join(syllables)}|{''.join(syllables)}|{initials}".lower()
