@@ -1,10 +1,15 @@
-"""The project's benchmark: builds a county-scale database and prints each figure beside its target.
+"""The project's benchmark: builds a county-scale database and prints each figure beside its baseline.
 
-    python benchmarks/run.py            # a table
-    python benchmarks/run.py --json     # the same figures as JSON
+    python benchmarks/run.py                          # a table
+    python benchmarks/run.py --json                   # the same figures as JSON
+    python benchmarks/run.py --only startup           # one group: startup, sync or report
+    python benchmarks/run.py --only startup --frozen dist/station-app/station-app   # the built program's too
 
-Each later issue adds its figures here (visits, rosters, reports ...). Times are wall-clock
-seconds on this machine, the best of a few runs where a run is cheap.
+A figure is measured beside its baseline, in the same run: the same work done by a raw library
+(xlsxwriter's constant-memory mode for an export, a raw sqlite3 query for a search, zxing-cpp for the
+QR codes) or a bare PySide6 window for the start-up. Its target bounds the ratio ours ÷ baseline, so a
+figure means the same on a slow or a loaded machine; a figure with no baseline has a target in its own
+unit. Times are wall-clock seconds on this machine, the best of a few runs where a run is cheap.
 """
 from __future__ import annotations
 
@@ -28,16 +33,51 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 @dataclass
 class Figure:
     name: str
+    #: ours, in ``unit``
     value: float
     unit: str
+    #: the bound on ``ratio`` when there is a baseline (unless ``target_on_value``), else on ``value``
     target: float
     note: str = ""
-    #: the same work done by a raw library in the same run (seconds), when there is one to compare with
+    #: the same work done in the same run by a raw library or a bare Qt window, in ``unit``
     baseline: float | None = None
+    #: the target bounds the value even though there is a baseline (memory: 150 MB, whatever Qt takes)
+    target_on_value: bool = False
+
+    @property
+    def ratio(self) -> float | None:
+        return self.value / self.baseline if self.baseline else None
+
+    @property
+    def on_ratio(self) -> bool:
+        return self.ratio is not None and not self.target_on_value
 
     @property
     def met(self) -> bool:
-        return self.value <= self.target
+        return (self.ratio if self.on_ratio else self.value) <= self.target
+
+
+def print_table(figures: list[Figure]) -> None:
+    """figure, ours, baseline, ratio, target, ok/MISSED — one line each."""
+    width = max(_width(f.name) for f in figures) + 2
+    print(_pad("figure", width) + f"{'ours':>12}{'baseline':>12}{'ratio':>9}{'target':>12}  ok")
+    for f in figures:
+        baseline = f"{f.baseline:.3g}{f.unit}" if f.baseline is not None else "—"
+        ratio = f"{f.ratio:.2f}×" if f.ratio is not None else "—"
+        target = f"≤ {f.target:g}×" if f.on_ratio else f"≤ {f.target:g}{f.unit}"
+        print(_pad(f.name, width) + f"{f'{f.value:.3g}{f.unit}':>12}{baseline:>12}{ratio:>9}{target:>12}  "
+              + ("ok" if f.met else "MISSED") + (f"  ({f.note})" if f.note else ""))
+
+
+def _width(text: str) -> int:
+    """Columns on a terminal: a Chinese character takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
 
 
 def best_of(runs: int, action: Callable[[], object]) -> float:
@@ -54,7 +94,15 @@ def station_app(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
                           check=True)
 
 
-def measure(work: Path) -> list[Figure]:
+def measure_startup_alone(work: Path, frozen: Path | None = None) -> list[Figure]:
+    """The start-up figures on a fresh demo database."""
+    env = {**os.environ, "STATION_APP_HOME": str(work / "home"), "PYTHONPATH": str(ROOT)}
+    url = f"sqlite:///{work / 'demo.sqlite'}"
+    station_app("--db", url, "demo", env=env)
+    return measure_startup(url, env, frozen)
+
+
+def measure(work: Path, frozen: Path | None = None) -> list[Figure]:
     from station_app.services import registry
     from station_app.services.context import open_context
     from station_app.services.qr import export_codes
@@ -72,13 +120,7 @@ def measure(work: Path) -> list[Figure]:
     figures.append(Figure("station-app demo（490 人、一年值班、5 千余条接待、7 百余件交办，含进程启动，两次取最好）",
                           min(demo_times), "s", 10.0))
 
-    probe = ROOT / "benchmarks" / "startup_probe.py"
-    startups = []
-    for _ in range(3):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, str(probe), url], env=env, check=True, capture_output=True)
-        startups.append(time.perf_counter() - started)
-    figures.append(Figure("启动到主窗口显示（演示数据库，含进程启动，三次取最好）", min(startups), "s", 3.0))
+    figures += measure_startup(url, env, frozen)
 
     ctx = open_context(url)
     exported = work / "名册.xlsx"
@@ -102,6 +144,49 @@ def measure(work: Path) -> list[Figure]:
     figures += measure_reception(work, env)
     figures += measure_sync(work, env)
     figures += measure_report(work)
+    return figures
+
+
+def start_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Seconds from starting ``command`` to its window's first paint, and its memory then (MB): the
+    program writes both itself (station_app/ui/first_paint.py)."""
+    from station_app.ui.first_paint import REPORT_ENV
+
+    with tempfile.TemporaryDirectory(prefix="station-paint-") as folder:
+        report = Path(folder) / "painted.json"
+        started = time.time()  # the clock the program writes its moment with
+        subprocess.run(command, env={**env, REPORT_ENV: str(report)}, check=True, capture_output=True, timeout=300)
+        painted = json.loads(report.read_text(encoding="utf-8"))
+    return painted["painted_at"] - started, painted["rss_mb"]
+
+
+def measure_startup(url: str, env: dict[str, str], frozen: Path | None = None, runs: int = 7) -> list[Figure]:
+    """Issue 13: process start to the painted main window on the demo database, beside a bare PySide6
+    QMainWindow, both as fresh processes taken in turn; the median of ``runs`` after one warm-up each."""
+    import statistics
+
+    commands = {"bare": [sys.executable, str(ROOT / "benchmarks" / "bare_window.py")],
+                "ours": [sys.executable, str(ROOT / "main.py"), "--db", url]}
+    if frozen is not None:
+        commands["frozen"] = [str(frozen), "--db", url]
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for run in range(runs + 1):
+        for name, command in commands.items():
+            measured = start_once(command, env)
+            if run:  # the first is a warm-up: files into the disk cache
+                results[name].append(measured)
+    seconds = {name: statistics.median(s for s, _ in values) for name, values in results.items()}
+    memory = {name: statistics.median(m for _, m in values) for name, values in results.items()}
+    figures = []
+    for name, label in (("ours", ""), ("frozen", "，冻结程序")):
+        if name in results:
+            figures += [
+                Figure(f"启动到主窗口画出（演示数据库{label}，进程启动起，{runs} 次中位数）÷ 空白 Qt 窗口",
+                       seconds[name], "s", 3.0, f"各次：{' '.join(f'{s:.2f}' for s, _ in results[name])}；"
+                       f"空白窗口：{' '.join(f'{s:.2f}' for s, _ in results['bare'])}", seconds["bare"]),
+                Figure(f"启动时内存（主窗口画出时 RSS{label}）", memory[name], "MB", 150.0, baseline=memory["bare"],
+                       target_on_value=True),
+            ]
     return figures
 
 
@@ -396,25 +481,26 @@ def measure_roster(work: Path) -> list[Figure]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.add_argument("--only", choices=("sync", "report"), help="only these figures (report: builds the demo and "
-                        "the 200,000 visits first, about a minute)")
+    parser.add_argument("--only", choices=("startup", "sync", "report"), help="only these figures (startup: builds "
+                        "the demo first; report: the demo and the 200,000 visits, about a minute)")
+    parser.add_argument("--frozen", type=Path, metavar="PATH", help="the built program (dist/station-app/station-app): "
+                        "its start-up too, beside the same bare window")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="station-bench-") as folder:
-        if args.only == "sync":
+        if args.only == "startup":
+            figures = measure_startup_alone(Path(folder), args.frozen)
+        elif args.only == "sync":
             env = {**os.environ, "STATION_APP_HOME": str(Path(folder) / "home"), "PYTHONPATH": str(ROOT)}
             figures = measure_sync(Path(folder), env)
         elif args.only == "report":
             figures = measure_report_alone(Path(folder))
         else:
-            figures = measure(Path(folder))
+            figures = measure(Path(folder), args.frozen)
     if args.json:
-        print(json.dumps([{**asdict(f), "met": f.met} for f in figures], ensure_ascii=False, indent=1))
+        print(json.dumps([{**asdict(f), "ratio": f.ratio, "target_on": "ratio" if f.on_ratio else "value",
+                           "met": f.met} for f in figures], ensure_ascii=False, indent=1))
     else:
-        width = max(len(f.name) for f in figures) + 2
-        print(f"{'measure':<{width}}{'value':>10} {'target':>10}  met")
-        for f in figures:
-            print(f"{f.name:<{width}}{f.value:>9.2f}{f.unit:<2}{'≤ ' + format(f.target, 'g'):>8}{f.unit:<3} "
-                  f"{'yes' if f.met else 'NO'}" + (f"  ({f.note})" if f.note else ""))
+        print_table(figures)
     return 0 if all(f.met for f in figures) else 1
 
 

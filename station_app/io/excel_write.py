@@ -19,16 +19,17 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape as xml_escape
-
-import xlsxwriter
-from xlsxwriter.exceptions import FileCreateError
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
 
 from station_app.i18n import tr
 from station_app.io.excel import clean_text
 from station_app.io.files import atomic_path
+
+if TYPE_CHECKING:  # xlsxwriter itself is imported at the first write, not when the window opens
+    import xlsxwriter
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
 
 __all__ = ["BarChartSpec", "Column", "SheetSpec", "WriteSummary", "cell_checksum", "inline_text", "write_workbook"]
 
@@ -197,6 +198,8 @@ def write_workbook(
         if not spec.columns:
             raise ValueError(f"sheet {spec.title!r} has no columns")
 
+    import xlsxwriter  # here, not at start-up: the window opens without the Excel libraries
+
     with atomic_path(path) as tmp:
         workbook = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
         try:
@@ -220,6 +223,8 @@ def write_workbook(
 
 def close_workbook(workbook: xlsxwriter.Workbook) -> None:
     """Write the file; a disk problem comes out as the OSError it is (atomic_path turns it into FileWriteError)."""
+    from xlsxwriter.exceptions import FileCreateError
+
     try:
         workbook.close()
     except FileCreateError as exc:

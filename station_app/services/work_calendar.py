@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import chinese_calendar
-import holidays
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -100,6 +99,8 @@ _LIBRARY_MARK = re.compile(r"（(补假)?，?推定）$")
 
 @functools.lru_cache(maxsize=32)
 def _estimated_holidays(year: int) -> dict[dt.date, str]:
+    import holidays  # its lunar tables take a while to import, and only a year past the official data needs them
+
     china = holidays.country_holidays("CN", years=year, language="zh_CN")
     days = {}
     for day, names in china.items():
