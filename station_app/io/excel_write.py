@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape as xml_escape
 
 from station_app.i18n import tr
 from station_app.io.excel import clean_text
@@ -414,6 +413,8 @@ def inline_text(text: str) -> str:
     remark typed that way would come out as markup, or break the file; it is given as one escaped run of rich text.
     """
     if text.startswith("<r>") and text.endswith("</r>"):
+        from xml.sax.saxutils import escape as xml_escape  # it imports urllib.request: not at start-up
+
         markup = '<r><t xml:space="preserve"></t></r>'
         return markup[:-8] + xml_escape(text[:_MAX_CELL_TEXT - len(markup)]) + markup[-8:]
     return text

@@ -249,6 +249,7 @@ class MainWindow(QMainWindow):
 
     def show_page(self, row: int) -> None:
         name = self._name_at(row)
+        fresh = name is not None and name not in self._built  # built now: it has just read its data
         if name is not None:
             self.page(name)
         self.pages.setCurrentIndex(row)
@@ -266,7 +267,7 @@ class MainWindow(QMainWindow):
         elif name == "referrals":
             page.list.reload_units(refresh=False)
             page.refresh()
-        elif name == "reception":
+        elif name == "reception" and not fresh:
             page.entry.reload_choices()
 
     def open_referral(self, referral_id: str) -> None:
