@@ -103,10 +103,7 @@ def measure_startup_alone(work: Path, frozen: Path | None = None) -> list[Figure
 
 
 def measure(work: Path, frozen: Path | None = None) -> list[Figure]:
-    from station_app.services import registry
     from station_app.services.context import open_context
-    from station_app.services.qr import export_codes
-    from station_app.services.registry import RepFilter
 
     env = {**os.environ, "STATION_APP_HOME": str(work / "home"), "PYTHONPATH": str(ROOT)}
     figures: list[Figure] = []
@@ -123,15 +120,7 @@ def measure(work: Path, frozen: Path | None = None) -> list[Figure]:
     figures += measure_startup(url, env, frozen)
 
     ctx = open_context(url)
-    exported = work / "名册.xlsx"
-    figures.append(Figure("导出名册 490 人到 Excel", best_of(3, lambda: registry.export_representatives(ctx, exported)),
-                          "s", 2.0))
-    figures.append(Figure("导入预览 490 行（全部匹配为“不变”）",
-                          best_of(3, lambda: registry.preview_import(ctx, exported)), "s", 3.0))
-    figures.append(Figure("名册搜索一次（拼音首字母，490 人）", 1000 * best_of(
-        5, lambda: registry.list_representatives(ctx, RepFilter(text="zh"))), "ms", 100.0))
-    figures.append(Figure("二维码：490 张 PNG + 卡片 PDF",
-                          best_of(1, lambda: export_codes(ctx, work / "qr")), "s", 5.0))
+    figures += measure_registry(ctx, work)
     qr_times = []
     for attempt in range(2):  # the command a clerk runs, process start included; best of two
         started = time.perf_counter()
@@ -144,6 +133,79 @@ def measure(work: Path, frozen: Path | None = None) -> list[Figure]:
     figures += measure_reception(work, env)
     figures += measure_sync(work, env)
     figures += measure_report(work)
+    return figures
+
+
+def raw_sqlite(ctx, action: Callable[[], object]) -> Callable[[], None]:
+    """The statements ``action`` sends to the database, captured once, as a function that runs them with
+    sqlite3 alone and fetches every row: a search's baseline, the same query plan without the ORM and service."""
+    import sqlite3
+
+    from sqlalchemy import event
+
+    statements: list[tuple[str, object]] = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _executemany) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(ctx.db.engine, "before_cursor_execute", capture)
+    try:
+        action()
+    finally:
+        event.remove(ctx.db.engine, "before_cursor_execute", capture)
+    connection = sqlite3.connect(ctx.db.engine.url.database)
+
+    def run() -> None:
+        for statement, parameters in statements:
+            connection.execute(statement, parameters).fetchall()
+
+    return run
+
+
+def zxing_pngs(ctx, folder: Path) -> None:
+    """The QR baseline: zxing-cpp encoding each representative's payload and Pillow writing it as a PNG
+    (no caption, no card sheet)."""
+    import zxingcpp
+    from PIL import Image
+
+    from station_app.io.qr import ERROR_CORRECTION
+    from station_app.services import settings as settings_service
+    from station_app.services.qr import _selected, payload_for
+
+    settings, station = settings_service.read(ctx), ctx.station
+    with ctx.read() as session:
+        payloads = [payload_for(rep, settings, station) for rep in _selected(session, None)]
+    folder.mkdir(exist_ok=True)
+    for number, payload in enumerate(payloads):
+        options = {"ec_level": ERROR_CORRECTION} | ({} if payload.isascii() else {"eci": "UTF8"})
+        barcode = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode, **options)
+        Image.fromarray(barcode.to_image(scale=10)).save(folder / f"{number}.png")
+
+
+def measure_registry(ctx, work: Path) -> list[Figure]:
+    """Issues 1 and 7 on the demo: the registry's export, import preview and search; the QR codes."""
+    from station_app.services import registry
+    from station_app.services.qr import export_codes
+    from station_app.services.registry import RepFilter
+
+    exported = work / "名册.xlsx"
+    ours = best_of(3, lambda: registry.export_representatives(ctx, exported))
+    cells = _cells_of(exported)
+    raw = best_of(3, lambda: xlsxwriter_writes(work / "名册-raw.xlsx", cells, constant_memory=True))
+    search = RepFilter(text="zh")
+    raw_search = raw_sqlite(ctx, lambda: registry.list_representatives(ctx, search))
+    figures = [
+        Figure("导出名册 490 人到 Excel ÷ xlsxwriter constant_memory 写同样单元格", ours, "s", 2.5, baseline=raw),
+        Figure("导入预览 490 行（全部匹配为“不变”）", best_of(3, lambda: registry.preview_import(ctx, exported)), "s", 3.0,
+               "无基线：预览是逐行与名册比对，没有同样工作的原生库"),
+        Figure("名册搜索一次（拼音首字母，490 人）÷ 原生 sqlite3 执行同样的语句",
+               1000 * best_of(5, lambda: registry.list_representatives(ctx, search)), "ms", 5.0,
+               baseline=1000 * best_of(5, raw_search)),
+    ]
+    ours = best_of(1, lambda: export_codes(ctx, work / "qr"))
+    raw = best_of(1, lambda: zxing_pngs(ctx, work / "qr-raw"))
+    figures.append(Figure("二维码：490 张 PNG + 卡片 PDF ÷ zxing-cpp 编码并写出同样的 490 张 PNG", ours, "s", 2.0,
+                          "本程序的 PNG 带姓名与层级的文字，另有卡片 PDF", raw))
     return figures
 
 
@@ -241,10 +303,11 @@ def measure_report(work: Path) -> list[Figure]:
     written = report.write_month_report(ctx, month, out, ctx.station_id)
     ours = best_of(3, lambda: report.write_month_report(ctx, month, out, ctx.station_id))
     cells = _cells_of(out)
-    raw = best_of(3, lambda: xlsxwriter_writes(work / "station-month-raw.xlsx", cells, constant_memory=False))
+    raw = best_of(3, lambda: xlsxwriter_writes(work / "station-month-raw.xlsx", cells, constant_memory=True))
     visits = written.rows["接待登记"]
-    figures.append(Figure(f"本月报表：一个站一个月（{visits} 条接待，{sum(written.rows.values())} 行，含汇总图表）",
-                          ours, "s", 2.0, f"xlsxwriter 写同样的单元格 {raw:.2f} 秒，{ours / raw:.1f} 倍", raw))
+    figures.append(Figure(f"本月报表：一个站一个月（{visits} 条接待，{sum(written.rows.values())} 行，含汇总图表）"
+                          "÷ xlsxwriter constant_memory 写同样单元格", ours, "s", 2.0, "本程序另画汇总图表；目标仍是秒数",
+                          raw, target_on_value=True))
     ctx.dispose()
 
     ctx = open_context(f"sqlite:///{work / 'county.sqlite'}")  # the demo and the 200,000 visits of 2016-2025
@@ -255,8 +318,7 @@ def measure_report(work: Path) -> list[Figure]:
     cells = _cells_of(out)
     raw = best_of(1, lambda: xlsxwriter_writes(work / "county-year-raw.xlsx", cells, constant_memory=True))
     figures.append(Figure(f"全县年报（2025 年，{written.rows['接待登记']} 条接待，{sum(written.rows.values())} 行）"
-                          "÷ xlsxwriter constant_memory 写同样单元格", ours / raw, "×", 1.5,
-                          f"本程序 {ours:.2f} 秒，xlsxwriter {raw:.2f} 秒", raw))
+                          "÷ xlsxwriter constant_memory 写同样单元格", ours, "s", 1.5, baseline=raw))
     ctx.dispose()
     return figures
 
@@ -309,9 +371,8 @@ def measure_sync(work: Path, env: dict[str, str]) -> list[Figure]:
     result = json.loads(probe.stdout.strip().splitlines()[-1])
     assert result["added"] == records and result["refused"] == 0, result
     return [
-        Figure(f"县里合并 {len(paths)} 个站点报送文件（共 {records} 条记录，SQLite）", result["seconds"], "s", 60.0,
-               f"基线：原生 sqlite3 executemany 写入同样的行 {baseline:.2f} 秒，比值 {result['seconds'] / baseline:.1f}×；"
-               f"生成文件用时 {generated:.1f} 秒"),
+        Figure(f"县里合并 {len(paths)} 个站点报送文件（共 {records} 条记录，SQLite）÷ 原生 sqlite3 executemany 写入同样的行",
+               result["seconds"], "s", 60.0, f"生成文件用时 {generated:.1f} 秒；目标仍是秒数", baseline, target_on_value=True),
         Figure("县里合并进程内存峰值", result["rss_mb"], "MB", 500.0),
         *measure_sync_postgresql(folder, env),
     ]
@@ -358,9 +419,8 @@ def measure_sync_postgresql(folder: Path, env: dict[str, str]) -> list[Figure]:
     finally:
         server.stop()
     return [
-        Figure(f"县里合并 {len(paths)} 个站点报送文件（共 {records} 条记录，PostgreSQL）", result["seconds"], "s", 60.0,
-               f"基线：psycopg executemany 写入同样的行 {baseline:.2f} 秒，比值 {result['seconds'] / baseline:.1f}×",
-               baseline),
+        Figure(f"县里合并 {len(paths)} 个站点报送文件（共 {records} 条记录，PostgreSQL）÷ psycopg executemany 写入同样的行",
+               result["seconds"], "s", 60.0, "目标仍是秒数", baseline, target_on_value=True),
         Figure("县里合并进程内存峰值（PostgreSQL）", result["rss_mb"], "MB", 500.0),
     ]
 
@@ -396,8 +456,10 @@ def measure_reception(work: Path, env: dict[str, str]) -> list[Figure]:
     return [
         Figure(f"接待页打开（{result['rows']} 条接待记录）", result["open_ms"], "ms", 300.0,
                f"生成 20 万条用时 {generated:.1f} 秒"),
-        Figure("搜索每次按键（13 个词，最慢一次）", result["search_ms_max"], "ms", 100.0),
-        Figure("搜索每次按键（中位数）", result["search_ms_median"], "ms", 100.0),
+        Figure("搜索每次按键（13 个词，最慢一次）÷ 原生 sqlite3 执行同样的语句", result["search_ms_max"], "ms", 100.0,
+               "目标仍是毫秒数", result["raw_search_ms_max"], target_on_value=True),
+        Figure("搜索每次按键（中位数）÷ 原生 sqlite3 执行同样的语句", result["search_ms_median"], "ms", 100.0,
+               "目标仍是毫秒数", result["raw_search_ms_median"], target_on_value=True),
         Figure("停止输入后统计条数（最慢一次，上限 10000）", result["count_ms_max"], "ms", 300.0),
         Figure("向下滚动读取一页（200 条）", result["fetch_page_ms"], "ms", 100.0),
         Figure("接待页进程内存峰值", result["rss_mb"], "MB", 300.0),
