@@ -217,7 +217,11 @@ def start_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     with tempfile.TemporaryDirectory(prefix="station-paint-") as folder:
         report = Path(folder) / "painted.json"
         started = time.time()  # the clock the program writes its moment with
-        subprocess.run(command, env={**env, REPORT_ENV: str(report)}, check=True, capture_output=True, timeout=300)
+        try:
+            subprocess.run(command, env={**env, REPORT_ENV: str(report)}, check=True, capture_output=True, timeout=120)
+        except subprocess.TimeoutExpired as exc:  # a build older than first_paint.py never says, and never quits
+            raise SystemExit(f"{command[0]} did not report its first paint within 2 minutes "
+                             f"(does it have station_app/ui/first_paint.py?)") from exc
         painted = json.loads(report.read_text(encoding="utf-8"))
     return painted["painted_at"] - started, painted["rss_mb"]
 
