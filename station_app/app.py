@@ -99,6 +99,9 @@ def run_window(db_url: str | None = None, lang: str | None = None) -> int:
     seed_from_package(ctx)  # a new database gets the official holidays in its editable table; later runs add nothing
     window = MainWindow(ctx)
     window.show()
+    from station_app.ui.first_paint import report_first_paint
+
+    report_first_paint(window)  # only when the start-up benchmark asks
     if ctx.db.backup_made:
         window.statusBar().showMessage(tr("数据库已升级，升级前的副本保存在 {path}", path=ctx.db.backup_made), 15000)
     code = app.exec()

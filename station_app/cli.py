@@ -544,7 +544,7 @@ def _verb_first(argv: list[str]) -> list[str]:
 def _referral(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from station_app.io.pdf import chinese_date
+    from station_app.i18n import chinese_date
     from station_app.services import referrals
     from station_app.services.errors import ValidationFailed
     from station_app.vocab import ReferralState

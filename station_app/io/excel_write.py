@@ -20,17 +20,16 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
-
-import xlsxwriter
-from xlsxwriter.exceptions import FileCreateError
-from xlsxwriter.format import Format
-from xlsxwriter.utility import _datetime_to_excel_datetime, xl_col_to_name
-from xlsxwriter.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from station_app.i18n import tr
 from station_app.io.excel import _INVISIBLE, clean_text
 from station_app.io.files import atomic_path
+
+if TYPE_CHECKING:  # xlsxwriter itself is imported at the first write, not when the window opens
+    import xlsxwriter
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
 
 __all__ = ["BarChartSpec", "Column", "SheetSpec", "WriteSummary", "cell_checksum", "inline_text", "write_workbook"]
 
@@ -221,6 +220,8 @@ def write_workbook(
         if not spec.columns:
             raise ValueError(f"sheet {spec.title!r} has no columns")
 
+    import xlsxwriter  # here, not at start-up: the window opens without the Excel libraries
+
     with atomic_path(path) as tmp:
         workbook = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
         try:
@@ -244,6 +245,8 @@ def write_workbook(
 
 def close_workbook(workbook: xlsxwriter.Workbook) -> None:
     """Write the file; a disk problem comes out as the OSError it is (atomic_path turns it into FileWriteError)."""
+    from xlsxwriter.exceptions import FileCreateError
+
     try:
         workbook.close()
     except FileCreateError as exc:
@@ -447,9 +450,14 @@ class _RowStream:
         self._fh = ws.fh
         self._first = first_row
         self._last_col = last_col
+        from xlsxwriter.utility import xl_col_to_name
+
         self._letters = [xl_col_to_name(col) for col in range(last_col + 1)]
         self._styles = cell_formats  # each format's number is given it when first used, as xlsxwriter does
         self._date_1904 = ws.date_1904
+        from xlsxwriter.utility import _datetime_to_excel_datetime
+
+        self._excel_date = _datetime_to_excel_datetime
 
     def write(self, row: int, values: Sequence[object], height: float | None) -> None:
         if row > _MAX_ROW:
@@ -471,7 +479,7 @@ class _RowStream:
             elif kind is int or kind is float and math.isfinite(value):
                 out.append(f'<c r="{letter}{r}" s="{plain._get_xf_index()}"><v>{value:.16G}</v></c>')
             elif isinstance(value, (dt.date, dt.datetime)):
-                number = _datetime_to_excel_datetime(value, self._date_1904, False)
+                number = self._excel_date(value, self._date_1904, False)
                 out.append(f'<c r="{letter}{r}" s="{plain._get_xf_index()}"><v>{number:.16G}</v></c>')
             elif isinstance(value, (int, float, Decimal)) and math.isfinite(number := float(value)):
                 out.append(f'<c r="{letter}{r}" s="{plain._get_xf_index()}"><v>{number:.16G}</v></c>')
@@ -511,6 +519,8 @@ def inline_text(text: str) -> str:
     remark typed that way would come out as markup, or break the file; it is given as one escaped run of rich text.
     """
     if text.startswith("<r>") and text.endswith("</r>"):
+        from xml.sax.saxutils import escape as xml_escape  # it imports urllib.request: not at start-up
+
         markup = '<r><t xml:space="preserve"></t></r>'
         return markup[:-8] + xml_escape(text[:_MAX_CELL_TEXT - len(markup)]) + markup[-8:]
     return text

@@ -311,14 +311,14 @@ SETUP_ORDER = ("station", "registry", "plan")
 
 def setup_steps(ctx: ServiceContext) -> list[SetupStep]:
     """The steps of a new station's setup, in order, each done or not: a database made today has none done."""
+    station = ctx.station  # the window shows it too: read once
     with ctx.read() as session:
-        station = local_station(session)
-        people = session.scalar(select(func.count()).select_from(Representative)
-                                .where(Representative.voided_at.is_(None))) or 0
-        plans = session.scalar(select(func.count()).select_from(DutyPlan).where(DutyPlan.voided_at.is_(None))) or 0
+        people, plans = session.execute(select(
+            select(func.count()).select_from(Representative).where(Representative.voided_at.is_(None)).scalar_subquery(),
+            select(func.count()).select_from(DutyPlan).where(DutyPlan.voided_at.is_(None)).scalar_subquery())).one()
     return [
-        SetupStep("station", station is not None,
-                  tr("{name}（{code}）", name=station.name, code=station.code) if station is not None else ""),
+        SetupStep("station", station.configured,
+                  tr("{name}（{code}）", name=station.name, code=station.code) if station.configured else ""),
         SetupStep("registry", people > 0, tr("名册中有 {n} 位代表", n=people) if people else ""),
         SetupStep("plan", plans > 0, tr("已有 {n} 个排班方案", n=plans) if plans else ""),
     ]
