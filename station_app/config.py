@@ -7,6 +7,7 @@ import logging
 import logging.handlers
 import os
 import re
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -123,6 +124,12 @@ class _PrivateFileHandler(logging.handlers.RotatingFileHandler):
         with contextlib.suppress(OSError):
             os.chmod(self.baseFilename, 0o600)  # a log file made by an older version, with the umask's permissions
         return os.fdopen(fd, self.mode, encoding=self.encoding, errors=self.errors)
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802
+        """A full disk cannot take the log either: say nothing more than the message the person already got."""
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handleError(record)
 
 
 def setup_logging() -> Path:

@@ -5,8 +5,7 @@ import datetime as dt
 
 from PySide6.QtWidgets import QDialog, QFileDialog
 
-from station_app.services import backup
-from station_app.services import registry
+from station_app.services import backup, registry
 from station_app.services import settings as settings_service
 from station_app.services.registry import RepresentativeInput
 from station_app.ui import backup_section
