@@ -79,7 +79,7 @@ def test_backing_up_a_postgresql_database_says_it_is_pg_dumps_job_without_the_pa
         engine = type("E", (), {"url": type("U", (), {"get_backend_name": lambda self: "postgresql",
                                                        "database": "county"})()})()
 
-    monkeypatch.setattr("station_app.cli._context",
+    monkeypatch.setattr("station_app.cli_backup._context",
                         lambda args: ServiceContext(ServerDatabase(), OperatorRef.from_environment("x")))
     assert main(["--db", "postgresql://clerk:secret@server/county", "backup", "--out", "x.sqlite"]) == 2
     err = capsys.readouterr().err
