@@ -74,6 +74,12 @@ class StationSettings:
     county_mode: bool = False
     #: send representatives' and citizens' phone numbers to the county unmasked (ID numbers are always masked)
     sync_send_phones: bool = False
+    #: automatic backups (services/backup.py): the newest copy of each day kept so many days, of each month so many months
+    backup_keep_days: int = 30
+    backup_keep_months: int = 12
+    #: write ID numbers whole in the registry export and the report workbooks (masked otherwise); the sync
+    #: workbook masks them always
+    export_full_id_numbers: bool = False
 
     def replace(self, **changes: object) -> StationSettings:
         return dataclasses.replace(self, **changes)
@@ -170,7 +176,8 @@ def validate(settings: StationSettings) -> dict[str, str]:
         errors["subsidy_paid_month_change"] = tr("已发放月份的签到变动应为：{choices}",
                                                  choices="、".join(c.label for c in PaidMonthChange))
     for key, low, high in (("suggestion_township_days", 1, 60), ("suggestion_report_working_days", 1, 30),
-                           ("suggestion_letter_days", 1, 60), ("suggestion_answer_months", 1, 12)):
+                           ("suggestion_letter_days", 1, 60), ("suggestion_answer_months", 1, 12),
+                           ("backup_keep_days", 1, 3660), ("backup_keep_months", 0, 240)):
         if not low <= getattr(settings, key) <= high:
             errors[key] = tr("应为 {low} 到 {high}", low=low, high=high)
     unit = DeadlineUnit.parse(settings.referral_deadline_unit)

@@ -166,3 +166,12 @@ def test_safe_filename(text, expected):
 def test_safe_filename_limits_length():
     assert len(safe_filename("代" * 500)) == 80
     assert safe_filename("代" * 500, max_length=10) == "代" * 10
+
+
+def test_file_names_are_cut_by_bytes_between_characters_and_keep_their_suffix():
+    from station_app.io.qr import file_name
+
+    name = file_name("𠀀" * 200, ".pdf")
+    assert name.endswith(".pdf") and set(name[:-4]) == {"𠀀"}
+    assert len(name.encode("utf-8")) + 10 <= 255  # with room for atomic_path's temporary name
+    assert len(file_name("代" * 60 + "a", ".png", reserve=9).encode("utf-8")) <= 255 - 10 - 9
