@@ -1,13 +1,14 @@
 """The main window: navigation on the left, one page per capability, station and database below."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
     QTabWidget,
     QWidget,
@@ -18,6 +19,7 @@ from station_app.services import referrals as referrals_service
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext
 from station_app.ui.attendance_page import AttendancePage
+from station_app.ui.audit_page import AuditPage
 from station_app.ui.calendar_page import CalendarPage
 from station_app.ui.first_start import FirstStartPage
 from station_app.ui.performance_page import PerformancePage
@@ -26,10 +28,13 @@ from station_app.ui.reception_page import ReceptionPage
 from station_app.ui.referrals_page import ReferralsPage
 from station_app.ui.registry_page import RegistryPage
 from station_app.ui.report_page import ReportPage
+from station_app.ui.roles import admin_only
 from station_app.ui.roster_page import RosterPage
 from station_app.ui.settings_page import SettingsPage
+from station_app.ui.sign_in import ChangePasswordDialog
 from station_app.ui.subsidy_page import SubsidyPage
 from station_app.ui.sync_page import SyncPage
+from station_app.vocab import ReferralAction
 
 NAV_STYLE = """
 QListWidget { background: #263238; color: #eceff1; border: none; font-size: 15px; outline: 0; }
@@ -40,6 +45,9 @@ QListWidget::item:hover:!selected { background: #37474f; }
 
 
 class MainWindow(QMainWindow):
+    #: 退出登录 / 切换用户: app.py closes this window, asks who signs in, and opens a window for them
+    sign_out_requested = Signal()
+
     def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -69,12 +77,16 @@ class MainWindow(QMainWindow):
         self.qr = QrPage(ctx)
         self.calendar = CalendarPage(ctx)
         self.settings = SettingsPage(ctx)
+        # who changed what: a 管理员's page only (the service refuses anyone else as well)
+        self.audit = AuditPage(ctx) if ctx.operator.is_admin else None
         for title, page in ((tr("接待登记"), self.reception), (tr("三单办理"), self.referrals),
                             (tr("代表名册"), self.registry), (tr("排班"), self.roster), (tr("签到与空岗"), self.attendance),
                             (tr("误工补贴"), self.subsidy), (tr("代表履职"), self.performance),
                             (tr("报表与报送"), self.reporting), (tr("代表二维码"), self.qr), (tr("节假日与闭站"), self.calendar),
-                            (tr("设置"), self.settings)):
-            self.add_page(title, page)
+                            (tr("审计日志"), self.audit), (tr("设置"), self.settings)):
+            if page is not None:
+                self.add_page(title, page)
+        self._grey_admin_actions()
         # A new station opens on the first-start guide until it is named, has people and a duty plan.
         self.first_start: FirstStartPage | None = None
         if not settings_service.setup_done(ctx):
@@ -98,6 +110,21 @@ class MainWindow(QMainWindow):
         self.db_label.setMaximumWidth(420)  # a long path is shortened in the middle, not widening the window
         self.overdue_label = QLabel()
         self.overdue_label.setStyleSheet("color:#c62828; font-weight:bold;")
+        self.operator_label = QLabel(tr("操作员：{name}（{role}）", name=ctx.operator.name, role=ctx.operator.role.label))
+        self.sign_out_button = QPushButton(tr("退出登录"))
+        self.sign_out_button.setToolTip(tr("退出登录后可换一个操作员登录"))
+        self.sign_out_button.clicked.connect(self.sign_out_requested)
+        self.account_corner = corner = QWidget()
+        corner_layout = QHBoxLayout(corner)
+        corner_layout.setContentsMargins(0, 0, 8, 0)
+        corner_layout.addWidget(self.operator_label)
+        corner_layout.addWidget(self.sign_out_button)
+        account = self.menuBar().addMenu(tr("账户"))
+        account.addAction(tr("修改我的密码…"), self.change_password)
+        account.addSeparator()
+        account.addAction(tr("切换用户…"), self.sign_out_requested.emit)
+        account.addAction(tr("退出登录"), self.sign_out_requested.emit)
+        self.menuBar().setCornerWidget(corner, Qt.Corner.TopRightCorner)
         self.statusBar().addPermanentWidget(self.overdue_label)
         self.statusBar().addPermanentWidget(self.station_label)
         self.statusBar().addPermanentWidget(self.db_label)
@@ -118,6 +145,28 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self.update_status()
         self.show_overdue(referrals_service.overdue_count(ctx))
+
+    def _grey_admin_actions(self) -> None:
+        """A 登记员 sees a 管理员's buttons greyed, with a tooltip saying why (ui/roles.py)."""
+        reps, batch, rates = self.registry.representatives, self.subsidy.batch, self.subsidy.rates
+        admin_only(self.ctx, reps.add_button, reps.edit_button, reps.void_button, reps.import_button,
+                   *self.registry.window_units.action_buttons, *self.registry.stations.action_buttons,
+                   self.reception.list.void_button, self.referrals.list.action_buttons[ReferralAction.VOID],
+                   batch.adjust_button, batch.confirm_button, batch.withdraw_button, batch.pay_button,
+                   rates.add_button, rates.void_button,
+                   self.roster.generate_button, self.roster.new_plan_button, self.roster.edit_plan_button,
+                   self.roster.unavailable_button, self.roster.assign_button, self.roster.remove_button,
+                   self.roster.swap_button,
+                   self.calendar.add_day_button, self.calendar.void_day_button, self.calendar.seed_button,
+                   self.calendar.import_button, self.calendar.add_closure_button, self.calendar.void_closure_button,
+                   self.performance.activities.void_button, self.performance.suggestions.void_button,
+                   self.performance.ranking.rule_button, self.performance.stars.save_button,
+                   self.sync.export_button, self.sync.merge_button, self.sync.registry_button,
+                   self.sync.import_registry_button,
+                   self.settings.save_button, self.settings.reset_button, self.settings.use_button)
+
+    def change_password(self) -> None:
+        ChangePasswordDialog(self.ctx, self).exec()
 
     def add_page(self, title: str, page: QWidget) -> None:
         self.pages.addWidget(page)
@@ -147,6 +196,9 @@ class MainWindow(QMainWindow):
         elif page is self.referrals:
             self.referrals.list.reload_units(refresh=False)
             self.referrals.refresh()
+        elif page is self.audit and self.audit is not None:
+            self.audit.reload_choices()
+            self.audit.refresh()
 
     def open_referral(self, referral_id: str) -> None:
         """A visit's detail asked for its referral: the 三单 page, on that referral."""
