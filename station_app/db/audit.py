@@ -22,7 +22,7 @@ import datetime as dt
 import decimal
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select, update
+from sqlalchemy import bindparam, event, insert, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from station_app.db.models import AuditLog, Record, new_id, utcnow
@@ -125,7 +125,7 @@ def _write_audit_log(session: Session, _flush_context: Any) -> None:
             rows.append(dict(at=now, operator=operator, table_name=obj.__tablename__, record_id=obj.id,
                              action=AuditAction.INSERT.value, before=None, after=snapshot(obj)))
             inserted.add((obj.__tablename__, obj.id))
-    connection = session.connection()
+    refreshed: list[dict[str, Any]] = []
     for obj in session.dirty:
         if not isinstance(obj, Record):
             continue
@@ -133,15 +133,22 @@ def _write_audit_log(session: Session, _flush_context: Any) -> None:
         if not after:
             continue
         if (obj.__tablename__, obj.id) in inserted:  # added in this transaction: its 新增 row takes the values
-            connection.execute(update(AuditLog).where(
-                AuditLog.table_name == obj.__tablename__, AuditLog.record_id == obj.id,
-                AuditLog.action == AuditAction.INSERT.value).values(after=snapshot(obj)))
+            refreshed.append(dict(t=obj.__tablename__, r=obj.id, values=snapshot(obj)))
             continue
         action = (AuditAction.VOID if after.get("voided_at") else AuditAction.UPDATE).value
         rows.append(dict(at=now, operator=operator, table_name=obj.__tablename__, record_id=obj.id,
                          action=action, before=before, after=after))
+    connection = session.connection()
     if rows:
         connection.execute(insert(AuditLog), rows)
+    if refreshed:
+        connection.execute(_REFRESH_ADDED, refreshed)
+
+
+#: the 新增 row of a record added earlier in the same transaction, brought up to its values now (one executemany)
+_REFRESH_ADDED = update(AuditLog).where(
+    AuditLog.table_name == bindparam("t"), AuditLog.record_id == bindparam("r"),
+    AuditLog.action == AuditAction.INSERT.value).values(after=bindparam("values"))
 
 
 @event.listens_for(Session, "after_commit")
