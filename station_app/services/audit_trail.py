@@ -7,57 +7,65 @@ scrolls.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 
 from station_app.db.models import AuditLog
-from station_app.i18n import tr
+from station_app.i18n import language, tr
 from station_app.services.context import PermissionDenied, ServiceContext
 from station_app.vocab import AuditAction
 
 PAGE_SIZE = 200
 
-#: each table as a clerk calls it
-TABLE_LABELS = {
-    "stations": "联络站", "delegations": "代表团", "rep_groups": "代表小组", "representatives": "代表",
-    "window_units": "窗口单位", "duty_plans": "排班方案", "duty_slots": "值班时段", "duty_assignments": "值班安排",
-    "unavailability": "不能值班", "calendar_days": "节假日", "station_closures": "闭站", "visits": "接待登记",
-    "visit_representatives": "接待代表", "referrals": "交办单", "referral_rounds": "交办轮次",
-    "referral_feedback": "办理反馈", "referral_follow_ups": "回访", "referral_events": "交办记录",
-    "activities": "履职活动", "activity_participants": "活动参加人", "suggestions": "代表建议",
-    "suggestion_representatives": "建议代表", "suggestion_events": "建议记录", "points_rules": "积分规则",
-    "review_marks": "评议分", "subsidy_rates": "补贴标准", "income_changes": "固定收入变更",
-    "subsidy_batches": "补贴批次", "subsidy_lines": "补贴明细", "settings": "设置", "operators": "操作员",
-    "sync_exports": "报送记录",
-}
-#: the columns most rows carry, as a clerk calls them; the others show their own name
-FIELD_LABELS = {
-    "id": "编号", "name": "姓名/名称", "phone": "电话", "voided_at": "作废时间", "void_reason": "作废原因",
-    "voided_by": "作废人", "notes": "备注", "state": "状态", "username": "用户名", "display_name": "姓名",
-    "role": "角色", "password_hash": "密码", "failed_attempts": "输错密码次数", "locked_until": "锁定到",
-    "key": "设置项", "value": "值", "station_id": "联络站", "representative_id": "代表", "day": "日期",
-    "attendance": "签到", "amount": "金额", "recorded_by": "登记人", "made_by": "经办人",
-    "gender": "性别", "kind": "类别", "level": "层级", "work_unit": "工作单位", "title": "职务/标题",
-    "group_id": "代表小组", "delegation_id": "代表团", "id_number": "身份证号", "pinyin": "拼音",
-    "has_fixed_income": "有固定收入", "active": "在职", "address": "地址", "visited_at": "接待时间",
-    "citizen_name": "来访人", "people_count": "人数", "channel": "渠道", "category": "类别", "content": "内容",
-    "outcome": "处理方式", "outcome_note": "处理说明", "number": "文号", "unit_name": "承办单位",
-    "deadline": "办理期限", "signed_on": "签收日期", "signed_by": "签收人", "closed_on": "办结日期",
-    "issued_on": "交办日期", "requirement": "办理要求", "rounds": "轮次", "theme": "主题", "place": "地点",
-    "month": "月份", "daily_rate": "日标准", "valid_from": "起始日期", "paid_on": "发放日期", "paid_by": "发放人",
-    "confirmed_by": "确认人", "confirmed_at": "确认时间", "computed": "应发", "adjust_reason": "调整原因",
-    "days": "天数", "reason": "原因", "slot_id": "时段", "window_unit_id": "窗口单位", "replaces_id": "替谁值班",
-}
+
+@functools.lru_cache(maxsize=4)
+def _labels(lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Each table, and the columns most rows carry, as a clerk calls them, in ``lang`` (read once per language)."""
+    tables = {
+        "stations": tr("联络站"), "delegations": tr("代表团"), "rep_groups": tr("代表小组"),
+        "representatives": tr("代表"), "window_units": tr("窗口单位"), "duty_plans": tr("排班方案"),
+        "duty_slots": tr("值班时段"), "duty_assignments": tr("值班安排"), "unavailability": tr("不能值班"),
+        "calendar_days": tr("节假日"), "station_closures": tr("闭站"), "visits": tr("接待登记"),
+        "visit_representatives": tr("接待代表"), "referrals": tr("交办单"), "referral_rounds": tr("交办轮次"),
+        "referral_feedback": tr("办理反馈"), "referral_follow_ups": tr("回访"), "referral_events": tr("交办记录"),
+        "activities": tr("履职活动"), "activity_participants": tr("活动参加人"), "suggestions": tr("代表建议"),
+        "suggestion_representatives": tr("建议代表"), "suggestion_events": tr("建议记录"),
+        "points_rules": tr("积分规则"), "review_marks": tr("评议分"), "subsidy_rates": tr("补贴标准"),
+        "income_changes": tr("固定收入变更"), "subsidy_batches": tr("补贴批次"), "subsidy_lines": tr("补贴明细"),
+        "settings": tr("设置"), "operators": tr("操作员"), "sync_exports": tr("报送记录"),
+    }
+    fields = {
+        "id": tr("编号"), "name": tr("姓名/名称"), "phone": tr("电话"), "voided_at": tr("作废时间"),
+        "void_reason": tr("作废原因"), "voided_by": tr("作废人"), "notes": tr("备注"), "state": tr("状态"),
+        "username": tr("用户名"), "display_name": tr("姓名"), "role": tr("角色"), "password_hash": tr("密码"),
+        "failed_attempts": tr("输错密码次数"), "locked_until": tr("锁定到"), "key": tr("设置项"), "value": tr("值"),
+        "station_id": tr("联络站"), "representative_id": tr("代表"), "day": tr("日期"), "attendance": tr("签到"),
+        "amount": tr("金额"), "recorded_by": tr("登记人"), "made_by": tr("经办人"), "gender": tr("性别"),
+        "kind": tr("类别"), "level": tr("层级"), "work_unit": tr("工作单位"), "title": tr("职务/标题"),
+        "group_id": tr("代表小组"), "delegation_id": tr("代表团"), "id_number": tr("身份证号"), "pinyin": tr("拼音"),
+        "has_fixed_income": tr("有固定收入"), "active": tr("在职"), "address": tr("地址"), "visited_at": tr("接待时间"),
+        "citizen_name": tr("来访人"), "people_count": tr("人数"), "channel": tr("渠道"), "category": tr("类别"),
+        "content": tr("内容"), "outcome": tr("处理方式"), "outcome_note": tr("处理说明"), "number": tr("文号"),
+        "unit_name": tr("承办单位"), "deadline": tr("办理期限"), "signed_on": tr("签收日期"), "signed_by": tr("签收人"),
+        "closed_on": tr("办结日期"), "issued_on": tr("交办日期"), "requirement": tr("办理要求"), "rounds": tr("轮次"),
+        "theme": tr("主题"), "place": tr("地点"), "month": tr("月份"), "daily_rate": tr("日标准"),
+        "valid_from": tr("起始日期"), "paid_on": tr("发放日期"), "paid_by": tr("发放人"), "confirmed_by": tr("确认人"),
+        "confirmed_at": tr("确认时间"), "computed": tr("应发"), "adjust_reason": tr("调整原因"), "days": tr("天数"),
+        "reason": tr("原因"), "slot_id": tr("时段"), "window_unit_id": tr("窗口单位"), "replaces_id": tr("替谁值班"),
+    }
+    return tables, fields
 
 
 def table_label(name: str) -> str:
-    return tr(TABLE_LABELS[name]) if name in TABLE_LABELS else name
+    return _labels(language())[0].get(name, name)
 
 
 def field_label(name: str) -> str:
-    return tr(FIELD_LABELS[name]) if name in FIELD_LABELS else name
+    """A column as a clerk calls it; a column without a label shows its own name."""
+    return _labels(language())[1].get(name, name)
 
 
 @dataclass(frozen=True)

@@ -348,7 +348,7 @@ def _require_reason(reason: str) -> str:
 def assign(ctx: ServiceContext, slot_id: str, person: PersonRef, reason: str, today: dt.date | None = None) -> str:
     """手工指派 — put someone on a slot by hand; kept by every regeneration."""
     reason = _require_reason(reason)
-    with ctx.write(admin_only=True) as session:
+    with ctx.write() as session:
         slot = session.get(DutySlot, slot_id)
         if slot is None:
             raise NotFound(tr("找不到这个班次"))
@@ -364,7 +364,7 @@ def assign(ctx: ServiceContext, slot_id: str, person: PersonRef, reason: str, to
 def remove(ctx: ServiceContext, assignment_id: str, reason: str, today: dt.date | None = None) -> None:
     """移除 — take someone off a slot; the regeneration will not put them back on that day."""
     reason = _require_reason(reason)
-    with ctx.write(admin_only=True) as session:
+    with ctx.write() as session:
         assignment = _assignment(session, assignment_id)
         _not_past(assignment.slot.day, today or dt.date.today())
         _void(assignment, tr("手工移除：{reason}", reason=reason), ctx.operator.name, pinned=True)
@@ -407,7 +407,7 @@ def swap(ctx: ServiceContext, first_id: str, second_id: str, reason: str,
          today: dt.date | None = None) -> tuple[str, str]:
     """调班 — two people exchange their turns; both new turns are pinned, the old ones kept as voided history."""
     reason = _require_reason(reason)
-    with ctx.write(admin_only=True) as session:
+    with ctx.write() as session:
         first, second = _assignment(session, first_id), _assignment(session, second_id)
         for a in (first, second):
             _not_past(a.slot.day, today or dt.date.today())
@@ -433,7 +433,7 @@ def declare_unavailable(ctx: ServiceContext, person: PersonRef, start: dt.date, 
     """A person cannot do duty from ``start`` to ``end`` (the generator will not place them)."""
     if end < start:
         raise ValidationFailed({"end": tr("结束日期早于开始日期")})
-    with ctx.write(admin_only=True) as session:
+    with ctx.write() as session:
         row = Unavailability(
             representative_id=person.representative_id,
             window_unit_id=person.window_unit_id,

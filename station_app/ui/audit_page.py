@@ -31,7 +31,7 @@ from station_app.services import audit_trail
 from station_app.services.audit_trail import AuditEntry, AuditFilter
 from station_app.services.context import ServiceContext
 from station_app.ui.table_model import RowTableModel, TableColumn
-from station_app.ui.widgets import TablePane, make_table, today_of
+from station_app.ui.widgets import TablePane, fit_columns, make_table, today_of
 from station_app.vocab import AuditAction
 
 Index = QModelIndex | QPersistentModelIndex
@@ -138,7 +138,7 @@ class AuditPage(QWidget):
         self.detail.setHorizontalHeaderLabels([tr("字段"), tr("之前"), tr("之后")])
         self.detail.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.detail.verticalHeader().setVisible(False)
-        self.detail.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        fit_columns(self.detail.horizontalHeader(), [140, 300, 300])
         for column in (1, 2):
             self.detail.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         below = QWidget()

@@ -155,8 +155,6 @@ class MainWindow(QMainWindow):
                    batch.adjust_button, batch.confirm_button, batch.withdraw_button, batch.pay_button,
                    rates.add_button, rates.void_button,
                    self.roster.generate_button, self.roster.new_plan_button, self.roster.edit_plan_button,
-                   self.roster.unavailable_button, self.roster.assign_button, self.roster.remove_button,
-                   self.roster.swap_button,
                    self.calendar.add_day_button, self.calendar.void_day_button, self.calendar.seed_button,
                    self.calendar.import_button, self.calendar.add_closure_button, self.calendar.void_closure_button,
                    self.performance.activities.void_button, self.performance.suggestions.void_button,
