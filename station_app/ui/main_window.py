@@ -166,8 +166,11 @@ class MainWindow(QMainWindow):
 
     # --- the pages, each built on first use ---
 
-    def page(self, name: str) -> QWidget:
-        """The page called ``name`` ("reception", "registry", ...), built now if it has not been yet."""
+    def page(self, name: str) -> QWidget | None:
+        """The page called ``name`` ("reception", "registry", ...), built now if it has not been yet; None for a
+        page this operator does not have (审计日志 for a 登记员)."""
+        if name not in self._builders:
+            return None
         if name not in self._built:
             page = self._builders[name]()
             self._grey_admin_actions(name, page)
