@@ -18,7 +18,6 @@ import itertools
 import math
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,12 +27,22 @@ from typing import NamedTuple
 import python_calamine
 
 from station_app.i18n import tr
+from station_app.io.workbook_guard import (  # noqa: F401 — the limits are read from here too
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_UNPACKED_BYTES,
+    MAX_WORKBOOK_BYTES,
+    WorkbookError,
+    check_workbook,
+)
 
 __all__ = [
     "SheetRow",
     "SheetTable",
     "WorkbookError",
     "clean_text",
+    "damaged_message",
     "normalise_header",
     "read_table",
 ]
@@ -124,13 +133,6 @@ _BRACKETED = re.compile(r"[(\[【〔<《][^)\]】〕>》]*[)\]】〕>》]")
 _MARKERS = "*"  # NFKC has already turned "＊" into "*"
 
 
-class WorkbookError(Exception):
-    """A workbook could not be read; the message is ready to show.
-
-    It names the file, and the sheet, row or column where that helps the user find the problem.
-    """
-
-
 @dataclass(frozen=True)
 class SheetRow:
     """One data row of a table."""
@@ -203,43 +205,13 @@ def read_table(
     try:
         return _read_from_workbook(workbook, path, fields, aliases, required, sheet)
     except python_calamine.CalamineError as exc:
-        raise WorkbookError(tr("{file} 已损坏，无法读取：{error}", file=path.name, error=exc)) from exc
+        raise WorkbookError(damaged_message(path, exc)) from exc
     finally:
         workbook.close()
 
 
-#: the largest workbook read: a county's 200,000 visits take about 15 MB
-MAX_WORKBOOK_BYTES = 200 * 1024 * 1024
-#: the most an .xlsx (a zip) may unpack to: a few times what 200,000 visits need, far below what a
-#: "zip bomb" (a small file that unpacks to many gigabytes) would fill memory with
-MAX_UNPACKED_BYTES = 2 * 1024 * 1024 * 1024
-
-
-def _check_size(path: Path) -> None:
-    """Refuse, before reading, a file too large to be a station's list, or one that unpacks to far more."""
-    size = path.stat().st_size
-    if size > MAX_WORKBOOK_BYTES:
-        raise WorkbookError(tr("{file} 太大（{size} MB，最多 {limit} MB），不像是一份名册或登记表，未读取",
-                               file=path.name, size=size // (1024 * 1024), limit=MAX_WORKBOOK_BYTES // (1024 * 1024)))
-    if not zipfile.is_zipfile(path):
-        return
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(entry.file_size for entry in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return  # calamine says what is wrong with it
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise WorkbookError(tr("{file} 解压后有 {size} MB（最多 {limit} MB），可能是恶意构造的压缩文件，未读取",
-                               file=path.name, size=unpacked // (1024 * 1024),
-                               limit=MAX_UNPACKED_BYTES // (1024 * 1024)))
-
-
 def _open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
-    if not path.exists():
-        raise WorkbookError(tr("找不到文件 {path}", path=path))
-    if path.is_dir():
-        raise WorkbookError(tr("{file} 是文件夹，不是 Excel 工作簿（.xlsx）", file=path.name))
-    _check_size(path)
+    check_workbook(path)  # a pipe, a device, a bomb, an encrypted or damaged file: refused before reading
     try:
         with path.open("rb") as stream:
             # from_filelike looks at the content, not the extension, so a real .xls or an
@@ -265,6 +237,13 @@ def _open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
             message = tr("{file} 不是有效的 Excel 工作簿（.xlsx），可能已损坏或并非 Excel 文件。"
                          "请在 Excel 中打开并另存为 .xlsx 后再导入", file=path.name)
         raise WorkbookError(message) from exc
+
+
+def damaged_message(path: Path, error: object) -> str:
+    """A workbook whose parts are there but whose content cannot be read: one line, the reader's words cut short."""
+    detail = " ".join(str(error).split())[:80] or type(error).__name__
+    return tr("{file} 已损坏：其中的工作表内容不完整或格式不对，无法读取（{error}）。"
+              "请在 Excel 中打开修复后另存为 .xlsx 再导入", file=path.name, error=detail)
 
 
 def _read_from_workbook(
