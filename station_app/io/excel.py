@@ -45,6 +45,7 @@ __all__ = [
     "damaged_message",
     "normalise_header",
     "read_table",
+    "strip_controls",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -54,6 +55,11 @@ __all__ = [
 # Zero-width characters arrive with text pasted from web pages and WeChat; they are invisible
 # in Excel but would make "王伟" and "王\u200b伟" different names.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# Terminal escape sequences (\x1b[31m, \x1b]0;title\x07) and control characters (C0 but tab and line
+# breaks, DEL, C1), and the bidirectional overrides that show "gpj.exe" as "exe.jpg": none is text a
+# person typed, and each could repaint a terminal or a log when printed back.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _WHITESPACE = re.compile(r"\s+")
 # Excel shows at most 15 significant digits; more digits from a float are noise, not data.
 _EXCEL_DIGITS = 15
@@ -64,7 +70,8 @@ def clean_text(value: object) -> str:
 
     ``None`` → ``''``; whole numbers stored as floats lose the ``.0`` and never use scientific
     notation; dates → ``YYYY-MM-DD`` (``YYYY-MM-DD HH:MM`` when there is a time of day);
-    booleans → ``是``/``否``; strings are NFKC-normalised (full-width digits, letters,
+    booleans → ``是``/``否``; strings lose escape sequences, control characters and bidi overrides
+    (:func:`strip_controls`), are NFKC-normalised (full-width digits, letters,
     punctuation and the ideographic space become their ordinary forms), stripped, and runs of
     whitespace collapse to one space. Inner spaces are kept: removing them from names is a
     business rule for the caller.
@@ -97,8 +104,15 @@ def clean_text(value: object) -> str:
     return _clean_string(str(value))
 
 
+def strip_controls(text: str) -> str:
+    """``text`` without escape sequences, control characters (tab and line breaks are kept) and bidi overrides."""
+    if text.isprintable():
+        return text
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
 def _clean_string(text: str) -> str:
-    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", strip_controls(text)))
     return _WHITESPACE.sub(" ", text).strip()
 
 

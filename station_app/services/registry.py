@@ -419,6 +419,7 @@ class RepresentativeImporter:
 
     headers = REP_HEADERS
     required = ("name",)
+    max_lengths = importing.lengths_of(Representative, REP_HEADERS)
 
     def known(self, session: Session) -> _KnownRepresentatives:
         existing = list(session.scalars(select(Representative).where(Representative.voided_at.is_(None))))
