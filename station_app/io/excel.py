@@ -140,6 +140,8 @@ def _format_decimal(value: Decimal) -> str:
 # --------------------------------------------------------------------------------------------
 
 _HEADER_SCAN_ROWS = 30
+#: a header (or a 合计 cell) is longer than this never: longer cells are not looked at as one
+_HEADER_CHARS = 200
 _TOTAL_WORDS = frozenset({"合计", "总计", "小计", "共计"})
 _SERIAL_HEADERS = frozenset({"序号", "序", "编号", "no", "no."})
 # Notes in any kind of bracket: （必填） (选填) 【必填】 〔注〕 <可选> 《说明》.
@@ -182,6 +184,8 @@ class _Header:
 
 def normalise_header(text: object) -> str:
     """The comparable form of a header text: ``"＊联系\\n电话（必填）"`` → ``"联系电话"``."""
+    if isinstance(text, str) and len(text) > _HEADER_CHARS:
+        return ""  # no header is that long; and a long run of brackets would cost seconds in _BRACKETED
     text = _WHITESPACE.sub("", clean_text(text))
     text = _BRACKETED.sub("", text)
     return text.strip(_MARKERS).casefold()
@@ -462,7 +466,7 @@ def _match_columns(headers: list[str], aliases: dict[str, tuple[str, ...]]) -> d
 
 def _is_total(value: object) -> bool:
     """合计/总计/小计/共计, also written "合 计", "合计：" or "合计（人）"."""
-    if value in ("", None):
+    if value in ("", None) or (isinstance(value, str) and len(value) > _HEADER_CHARS):
         return False
     text = _BRACKETED.sub("", _WHITESPACE.sub("", clean_text(value))).rstrip(":")
     return text in _TOTAL_WORDS
