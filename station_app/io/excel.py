@@ -18,7 +18,6 @@ import itertools
 import math
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,6 +25,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from station_app.i18n import tr
+from station_app.io.workbook_guard import (  # noqa: F401 — the limits are read from here too
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_UNPACKED_BYTES,
+    MAX_WORKBOOK_BYTES,
+    WorkbookError,
+    check_workbook,
+)
 
 if TYPE_CHECKING:
     import python_calamine
@@ -35,8 +43,10 @@ __all__ = [
     "SheetTable",
     "WorkbookError",
     "clean_text",
+    "damaged_message",
     "normalise_header",
     "read_table",
+    "strip_controls",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -46,6 +56,11 @@ __all__ = [
 # Zero-width characters arrive with text pasted from web pages and WeChat; they are invisible
 # in Excel but would make "王伟" and "王\u200b伟" different names.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# Terminal escape sequences (\x1b[31m, \x1b]0;title\x07) and control characters (C0 but tab and line
+# breaks, DEL, C1), and the bidirectional overrides that show "gpj.exe" as "exe.jpg": none is text a
+# person typed, and each could repaint a terminal or a log when printed back.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _WHITESPACE = re.compile(r"\s+")
 # Excel shows at most 15 significant digits; more digits from a float are noise, not data.
 _EXCEL_DIGITS = 15
@@ -56,7 +71,8 @@ def clean_text(value: object) -> str:
 
     ``None`` → ``''``; whole numbers stored as floats lose the ``.0`` and never use scientific
     notation; dates → ``YYYY-MM-DD`` (``YYYY-MM-DD HH:MM`` when there is a time of day);
-    booleans → ``是``/``否``; strings are NFKC-normalised (full-width digits, letters,
+    booleans → ``是``/``否``; strings lose escape sequences, control characters and bidi overrides
+    (:func:`strip_controls`), are NFKC-normalised (full-width digits, letters,
     punctuation and the ideographic space become their ordinary forms), stripped, and runs of
     whitespace collapse to one space. Inner spaces are kept: removing them from names is a
     business rule for the caller.
@@ -89,8 +105,15 @@ def clean_text(value: object) -> str:
     return _clean_string(str(value))
 
 
+def strip_controls(text: str) -> str:
+    """``text`` without escape sequences, control characters (tab and line breaks are kept) and bidi overrides."""
+    if text.isprintable():
+        return text
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
 def _clean_string(text: str) -> str:
-    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", strip_controls(text)))
     return _WHITESPACE.sub(" ", text).strip()
 
 
@@ -118,18 +141,13 @@ def _format_decimal(value: Decimal) -> str:
 # --------------------------------------------------------------------------------------------
 
 _HEADER_SCAN_ROWS = 30
+#: a header (or a 合计 cell) is longer than this never: longer cells are not looked at as one
+_HEADER_CHARS = 200
 _TOTAL_WORDS = frozenset({"合计", "总计", "小计", "共计"})
 _SERIAL_HEADERS = frozenset({"序号", "序", "编号", "no", "no."})
 # Notes in any kind of bracket: （必填） (选填) 【必填】 〔注〕 <可选> 《说明》.
 _BRACKETED = re.compile(r"[(\[【〔<《][^)\]】〕>》]*[)\]】〕>》]")
 _MARKERS = "*"  # NFKC has already turned "＊" into "*"
-
-
-class WorkbookError(Exception):
-    """A workbook could not be read; the message is ready to show.
-
-    It names the file, and the sheet, row or column where that helps the user find the problem.
-    """
 
 
 @dataclass(frozen=True)
@@ -167,6 +185,8 @@ class _Header:
 
 def normalise_header(text: object) -> str:
     """The comparable form of a header text: ``"＊联系\\n电话（必填）"`` → ``"联系电话"``."""
+    if isinstance(text, str) and len(text) > _HEADER_CHARS:
+        return ""  # no header is that long; and a long run of brackets would cost seconds in _BRACKETED
     text = _WHITESPACE.sub("", clean_text(text))
     text = _BRACKETED.sub("", text)
     return text.strip(_MARKERS).casefold()
@@ -206,45 +226,15 @@ def read_table(
     try:
         return _read_from_workbook(workbook, path, fields, aliases, required, sheet)
     except python_calamine.CalamineError as exc:
-        raise WorkbookError(tr("{file} 已损坏，无法读取：{error}", file=path.name, error=exc)) from exc
+        raise WorkbookError(damaged_message(path, exc)) from exc
     finally:
         workbook.close()
-
-
-#: the largest workbook read: a county's 200,000 visits take about 15 MB
-MAX_WORKBOOK_BYTES = 200 * 1024 * 1024
-#: the most an .xlsx (a zip) may unpack to: a few times what 200,000 visits need, far below what a
-#: "zip bomb" (a small file that unpacks to many gigabytes) would fill memory with
-MAX_UNPACKED_BYTES = 2 * 1024 * 1024 * 1024
-
-
-def _check_size(path: Path) -> None:
-    """Refuse, before reading, a file too large to be a station's list, or one that unpacks to far more."""
-    size = path.stat().st_size
-    if size > MAX_WORKBOOK_BYTES:
-        raise WorkbookError(tr("{file} 太大（{size} MB，最多 {limit} MB），不像是一份名册或登记表，未读取",
-                               file=path.name, size=size // (1024 * 1024), limit=MAX_WORKBOOK_BYTES // (1024 * 1024)))
-    if not zipfile.is_zipfile(path):
-        return
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(entry.file_size for entry in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return  # calamine says what is wrong with it
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise WorkbookError(tr("{file} 解压后有 {size} MB（最多 {limit} MB），可能是恶意构造的压缩文件，未读取",
-                               file=path.name, size=unpacked // (1024 * 1024),
-                               limit=MAX_UNPACKED_BYTES // (1024 * 1024)))
 
 
 def _open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
     import python_calamine
 
-    if not path.exists():
-        raise WorkbookError(tr("找不到文件 {path}", path=path))
-    if path.is_dir():
-        raise WorkbookError(tr("{file} 是文件夹，不是 Excel 工作簿（.xlsx）", file=path.name))
-    _check_size(path)
+    check_workbook(path)  # a pipe, a device, a bomb, an encrypted or damaged file: refused before reading
     try:
         with path.open("rb") as stream:
             # from_filelike looks at the content, not the extension, so a real .xls or an
@@ -270,6 +260,13 @@ def _open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
             message = tr("{file} 不是有效的 Excel 工作簿（.xlsx），可能已损坏或并非 Excel 文件。"
                          "请在 Excel 中打开并另存为 .xlsx 后再导入", file=path.name)
         raise WorkbookError(message) from exc
+
+
+def damaged_message(path: Path, error: object) -> str:
+    """A workbook whose parts are there but whose content cannot be read: one line, the reader's words cut short."""
+    detail = " ".join(str(error).split())[:80] or type(error).__name__
+    return tr("{file} 已损坏：其中的工作表内容不完整或格式不对，无法读取（{error}）。"
+              "请在 Excel 中打开修复后另存为 .xlsx 再导入", file=path.name, error=detail)
 
 
 def _read_from_workbook(
@@ -476,7 +473,7 @@ def _match_columns(headers: list[str], aliases: dict[str, tuple[str, ...]]) -> d
 
 def _is_total(value: object) -> bool:
     """合计/总计/小计/共计, also written "合 计", "合计：" or "合计（人）"."""
-    if value in ("", None):
+    if value in ("", None) or (isinstance(value, str) and len(value) > _HEADER_CHARS):
         return False
     text = _BRACKETED.sub("", _WHITESPACE.sub("", clean_text(value))).rstrip(":")
     return text in _TOTAL_WORDS

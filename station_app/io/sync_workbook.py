@@ -18,7 +18,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from station_app.i18n import tr
-from station_app.io.excel import WorkbookError
+from station_app.io.excel import WorkbookError, check_workbook, damaged_message
 from station_app.io.excel_write import close_workbook, discard_row_files, inline_text
 from station_app.io.files import atomic_path
 from station_app.io.manifest import (
@@ -118,10 +118,21 @@ def _write_manifest(workbook: xlsxwriter.Workbook, items: Mapping[str, object]) 
 def read_tables(path: Path | str) -> ReadWorkbook:
     """Every sheet but 元数据, as text, with the checksum of what was found (to compare with the manifest's)."""
     path = Path(path)
+    check_workbook(path)  # a pipe, a device, a bomb, an encrypted or damaged file: refused before reading
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own errors for a file that is not a workbook
-        raise WorkbookError(tr("无法读取“{file}”：不是有效的 Excel 文件（{error}）", file=path.name, error=exc)) from exc
+        raise WorkbookError(tr("无法读取“{file}”：不是有效的 Excel 文件（{error}）", file=path.name,
+                               error=" ".join(str(exc).split())[:80])) from exc
+    try:
+        return _read_tables(path, workbook)
+    except python_calamine.CalamineError as exc:
+        raise WorkbookError(damaged_message(path, exc)) from exc
+    finally:
+        workbook.close()
+
+
+def _read_tables(path: Path, workbook: python_calamine.CalamineWorkbook) -> ReadWorkbook:
     result = ReadWorkbook(path, read_manifest(workbook))
     digest = Checksum()
     for name in workbook.sheet_names:
@@ -144,7 +155,6 @@ def read_tables(path: Path | str) -> ReadWorkbook:
         result.headers[name] = header
         result.rows[name] = found
     result.checksum = digest.hexdigest()
-    workbook.close()
     return result
 
 

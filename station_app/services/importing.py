@@ -24,13 +24,33 @@ from typing import Any, Generic, Protocol, TypeVar
 from sqlalchemy.orm import Session
 
 from station_app.i18n import tr
-from station_app.io.excel import SheetRow, read_table
+from station_app.io.excel import SheetRow, WorkbookError, read_table
 from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError
 from station_app.vocab import ImportAction
 
 T = TypeVar("T")
 Known = TypeVar("Known")
+
+#: the longest text a field of an imported row may hold (free text: 反映问题, 备注); a field stored in a
+#: shorter column says so in the importer's ``max_lengths``
+MAX_FIELD_CHARS = 2000
+#: how much of a label or a reason a report line shows: a 1 MB cell must not become a 1 MB message
+_LABEL_CHARS = 40
+_REASON_CHARS = 200
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with "…" where it was cut."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def lengths_of(model: Any, keys: Any) -> dict[str, int]:
+    """The longest text each field may hold: the length of the model's column of that name, at least 50
+    characters (a word the importer shortens, such as 县级人大代表 for the level 县, fits before it is shortened)."""
+    columns = model.__table__.columns
+    return {key: max(50, columns[key].type.length) for key in keys
+            if key in columns and getattr(columns[key].type, "length", None)}
 
 
 @dataclass
@@ -75,9 +95,10 @@ class ImportPreview(Generic[T]):
     def report_lines(self) -> list[str]:
         """'名册.xlsx 第 7 行（李四）：联系电话：…' for every refused row, then every skipped row."""
         lines = [tr("{file} 第 {row} 行（{name}）：{reasons}", file=self.path.name, row=row.row_number,
-                    name=row.label or tr("无姓名"), reasons="；".join(row.reasons)) for row in self.refused]
-        lines += [tr("{file} 第 {row} 行：{reason}", file=self.path.name, row=number, reason=reason)
-                  for number, reason in self.skipped]
+                    name=shorten(row.label, _LABEL_CHARS) or tr("无姓名"), reasons=_reasons(row))
+                 for row in self.refused]
+        lines += [tr("{file} 第 {row} 行：{reason}", file=self.path.name, row=number,
+                     reason=shorten(reason, _REASON_CHARS)) for number, reason in self.skipped]
         return lines
 
     def summary(self) -> str:
@@ -90,7 +111,12 @@ class ImportPreview(Generic[T]):
         """One line for a refused import: the file, how many rows, and the first of them."""
         first = self.refused[0]
         return tr("{file} 有 {n} 行不能导入，未写入任何数据。第一处：第 {row} 行，{reason}",
-                  file=self.path.name, n=len(self.refused), row=first.row_number, reason="；".join(first.reasons))
+                  file=self.path.name, n=len(self.refused), row=first.row_number, reason=_reasons(first))
+
+
+def _reasons(row: ImportRow[Any]) -> str:
+    """A refused row's reasons on one line, each cut short."""
+    return "；".join(" ".join(shorten(reason, _REASON_CHARS).split()) for reason in row.reasons)
 
 
 @dataclass(frozen=True)
@@ -125,6 +151,11 @@ class Importer(Protocol[T, Known]):
         """Write the accepted rows (新增 and 更新) inside the commit's transaction."""
 
 
+class UnreadableWorkbook(StationError, WorkbookError):
+    """The workbook could not be read at all (not a workbook, damaged, encrypted, too large, no header):
+    nothing was looked at, nothing written. Still a ``WorkbookError`` for callers that catch that."""
+
+
 class ImportRefused(StationError):
     """An import with refused rows, and no permission to leave them out: nothing was written."""
 
@@ -136,7 +167,12 @@ class ImportRefused(StationError):
 def preview_import(ctx: ServiceContext, importer: Importer[T, Any], path: Path | str) -> ImportPreview[T]:
     """Read the workbook and decide, row by row, what importing it would do. Writes nothing."""
     path = Path(path)
-    table = read_table(path, importer.headers, required=importer.required)
+    try:
+        table = read_table(path, importer.headers, required=importer.required)
+    except UnreadableWorkbook:
+        raise
+    except WorkbookError as exc:
+        raise UnreadableWorkbook(str(exc)) from exc
     with ctx.read() as session:
         known = importer.known(session)
         rows = [_checked(importer, sheet_row, known) for sheet_row in table.rows]
@@ -168,6 +204,18 @@ def commit_import(ctx: ServiceContext, importer: Importer[T, Any], preview: Impo
 
 
 def _checked(importer: Importer[T, Any], sheet_row: SheetRow, known: Any) -> ImportRow[T]:
-    row = importer.check(sheet_row, known)
+    row = _too_long(importer, sheet_row) or importer.check(sheet_row, known)
     row.source = sheet_row
     return row
+
+
+def _too_long(importer: Importer[T, Any], sheet_row: SheetRow) -> ImportRow[T] | None:
+    """A row with a field longer than it may hold, refused before it is looked at: naming the row and the field."""
+    limits: dict[str, int] = getattr(importer, "max_lengths", {})
+    reasons = [tr("{field}：内容太长（{n} 字，最多 {limit} 字）", field=importer.headers[key][0], n=len(text),
+                  limit=limits.get(key, MAX_FIELD_CHARS))
+               for key, text in sheet_row.values.items() if len(text) > limits.get(key, MAX_FIELD_CHARS)]
+    if not reasons:
+        return None
+    label = next((text for text in sheet_row.values.values() if 0 < len(text) <= _LABEL_CHARS), "")
+    return ImportRow(sheet_row.row_number, label, ImportAction.REFUSE, reasons)

@@ -8,6 +8,7 @@ may void one, and the visit names the operator who recorded it.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,7 +35,14 @@ from station_app.services import referrals, suggestions
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext
 from station_app.services.errors import NotFound, StationError, ValidationFailed
-from station_app.services.importing import ImportPreview, ImportResult, ImportRow, commit_import, preview_import
+from station_app.services.importing import (
+    ImportPreview,
+    ImportResult,
+    ImportRow,
+    commit_import,
+    lengths_of,
+    preview_import,
+)
 from station_app.services.settings import DEADLINE_MAX
 from station_app.services.validation import normalize_name, normalize_phone, phone_error
 from station_app.services.voiding import mark_void
@@ -326,6 +334,21 @@ def _parse_time(text: str) -> dt.datetime | None:
 _VISIT_LABELS = {key: headers[0] for key, headers in VISIT_HEADERS.items()}
 
 
+def _people_count(text: str) -> tuple[int, str | None]:
+    """The 人数 column: a whole number (an empty cell is 1 person), else (1, why not). ``inf``, ``1e999``,
+    ``nan`` and 1.5 are not a number of people; the range (1 to 500) is checked with the rest of the visit."""
+    text = text or "1"
+    try:
+        number = float(text)
+    except ValueError:
+        return 1, tr("人数“{text}”不是数字", text=text[:20])
+    if not math.isfinite(number) or not number.is_integer():
+        return 1, tr("人数“{text}”不是整数", text=text[:20])
+    if abs(number) > 10**6:
+        return 1, tr("人数应在 1 到 500 之间")
+    return int(number), None
+
+
 @dataclass(frozen=True)
 class _KnownForVisits:
     """What a visit row is checked against: the categories, and the representatives by name."""
@@ -340,6 +363,7 @@ class VisitImporter:
 
     headers = VISIT_HEADERS
     required = ("visited_at", "content")
+    max_lengths = lengths_of(Visit, VISIT_HEADERS)
 
     def __init__(self, ctx: ServiceContext, now: dt.datetime | None = None) -> None:
         self.ctx = ctx
@@ -358,12 +382,9 @@ class VisitImporter:
         visited_at = _parse_time(values["visited_at"])
         if visited_at is None:
             errors["visited_at"] = tr("时间“{text}”看不懂，应为 2025-03-05 09:30 或 2025-03-05", text=values["visited_at"])
-        count_text = values["people_count"] or "1"
-        try:
-            people = int(float(count_text))
-        except ValueError:
-            people = 1
-            errors["people_count"] = tr("人数“{text}”不是数字", text=count_text)
+        people, count_error = _people_count(values["people_count"])
+        if count_error:
+            errors["people_count"] = count_error
         rep_ids = []
         for name in filter(None, (normalize_name(n) for n in values["representatives"].replace("，", "、").replace(
                 ",", "、").replace(" ", "、").split("、"))):

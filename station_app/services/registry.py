@@ -427,6 +427,7 @@ class RepresentativeImporter:
     #: and 编号, the id the program's own export writes last: a row whose ID number was masked is found by it
     headers = {**REP_HEADERS, "rep_key": ("编号",)}
     required = ("name",)
+    max_lengths = importing.lengths_of(Representative, REP_HEADERS)
 
     def known(self, session: Session) -> _KnownRepresentatives:
         existing = list(session.scalars(select(Representative).where(Representative.voided_at.is_(None))))

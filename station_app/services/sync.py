@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -52,7 +53,7 @@ from station_app.db.models import Base, MergeHistory, Station, SyncExport, Visit
 from station_app.db.search_index import search_text
 from station_app.db.session import SCHEMA_HEAD
 from station_app.i18n import tr
-from station_app.io.excel import WorkbookError
+from station_app.io.excel import WorkbookError, strip_controls
 from station_app.io.manifest import row_counts
 from station_app.io.sync_workbook import TableSheet, clean_cell, read_tables, write_tables
 from station_app.services import settings as settings_service
@@ -141,10 +142,29 @@ def _decoder(column) -> Callable[[str], object]:
     if isinstance(kind, Date):
         return wrap(lambda t: dt.date.fromisoformat(t[:10]))
     if isinstance(kind, Integer):
-        return wrap(lambda t: int(Decimal(t)))
+        return wrap(_integer)
     if isinstance(kind, Numeric):
-        return wrap(Decimal)
-    return wrap(str, empty)
+        return wrap(_decimal)
+    return wrap(strip_controls, empty)  # an escape sequence or a bidi override is no one's text
+
+
+_INTEGER = re.compile(r"-?\d{1,18}(?:\.0*)?")
+
+
+def _integer(text: str) -> int:
+    """An integer as the program writes it: "12" (or "12.0" once Excel has retyped it); never 1e999 or inf."""
+    text = text.strip()
+    if not _INTEGER.fullmatch(text):
+        raise ValueError(text[:40])
+    return int(text.split(".")[0])
+
+
+def _decimal(text: str) -> Decimal:
+    """An amount: a finite decimal of at most 18 digits before the point (not NaN, inf or 1e999)."""
+    value = Decimal(text.strip())
+    if not value.is_finite() or value.adjusted() > 18:
+        raise ValueError(text[:40])
+    return value
 
 
 def _boolean(text: str) -> bool:
@@ -488,7 +508,7 @@ def _decode(path: Path, table: Table, header: list[str], rows: list[list[str]]) 
             text = cells[position]
             try:
                 record[column.name] = decode(text)
-            except (ValueError, InvalidOperation, TypeError) as exc:
+            except (ValueError, InvalidOperation, TypeError, OverflowError, RecursionError) as exc:
                 raise _Refused(tr("“{file}”的工作表“{sheet}”第 {row} 行“{column}”列的值“{value}”无法识别，未合并",
                                   file=path.name, sheet=table.name, row=number, column=column.name,
                                   value=text[:40])) from exc

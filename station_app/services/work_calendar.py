@@ -46,7 +46,14 @@ from station_app.io.excel import SheetRow
 from station_app.io.excel_write import Column, SheetSpec, write_workbook
 from station_app.services.context import ServiceContext
 from station_app.services.errors import NotFound, StationError, ValidationFailed
-from station_app.services.importing import ImportPreview, ImportResult, ImportRow, commit_import, preview_import
+from station_app.services.importing import (
+    ImportPreview,
+    ImportResult,
+    ImportRow,
+    commit_import,
+    lengths_of,
+    preview_import,
+)
 from station_app.services.voiding import mark_void
 from station_app.vocab import CalendarKind, HolidayBasis, ImportAction
 
@@ -486,6 +493,7 @@ class CalendarImporter:
 
     headers = CALENDAR_HEADERS
     required = ("day", "kind")
+    max_lengths = lengths_of(CalendarDay, CALENDAR_HEADERS)
 
     def known(self, session: Session) -> _TableState:
         rows = {day: (CalendarKind(kind), name or "", voided_at is not None) for day, kind, name, voided_at
