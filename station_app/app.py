@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import sys
 import traceback
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QSize, QTimer, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from station_app import config
 from station_app.i18n import language, set_language, tr
@@ -41,10 +42,20 @@ def install_qt_translations(app: QApplication) -> None:
         app.installTranslator(translator)
 
 
+def application_icon() -> QIcon:
+    """The program's red-and-gold badge, at the sizes it was rendered to."""
+    icon = QIcon()
+    for size in (48, 128, 256):
+        icon.addFile(str(config.ICONS / f"station-app-{size}.png"), QSize(size, size))
+    return icon
+
+
 def make_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName(config.APP_TITLE)
     app.setOrganizationName(config.APP_NAME)
+    app.setWindowIcon(application_icon())
+    app.setDesktopFileName("station-app")  # the installed desktop entry: its icon in the task bar on Wayland
     install_font(app)
     install_qt_translations(app)
     return app
@@ -64,6 +75,12 @@ def instance_lock(db_url: str) -> QLockFile:
     lock = QLockFile(str(config.data_dir() / f"instance-{digest}.lock"))
     lock.setStaleLockTime(0)
     return lock
+
+
+def _report_shown_and_quit(app: QApplication, window: QWidget) -> None:
+    window.grab()  # a full paint, as a person would see it
+    print(f"station-app: main window shown: {window.windowTitle()}", flush=True)
+    app.quit()
 
 
 def run_window(db_url: str | None = None, lang: str | None = None) -> int:
@@ -99,6 +116,8 @@ def run_window(db_url: str | None = None, lang: str | None = None) -> int:
     seed_from_package(ctx)  # a new database gets the official holidays in its editable table; later runs add nothing
     window = MainWindow(ctx)
     window.show()
+    if os.environ.get("STATION_APP_EXIT_WHEN_SHOWN") == "1":  # the installer's test: the program starts, then quits
+        QTimer.singleShot(0, lambda: _report_shown_and_quit(app, window))
     if ctx.db.backup_made:
         window.statusBar().showMessage(tr("数据库已升级，升级前的副本保存在 {path}", path=ctx.db.backup_made), 15000)
     code = app.exec()
