@@ -77,8 +77,12 @@ def instance_lock(db_url: str) -> QLockFile:
     return lock
 
 
-def _report_shown_and_quit(app: QApplication, window: QWidget) -> None:
-    window.grab()  # a full paint, as a person would see it
+def _report_shown_and_quit(app: QApplication, window: QWidget, picture: str) -> None:
+    """Paint the window in full, as a person would see it, say so, save the picture when ``picture`` names a
+    .png file, and quit."""
+    shown = window.grab()
+    if picture.lower().endswith(".png"):
+        shown.save(picture)
     print(f"station-app: main window shown: {window.windowTitle()}", flush=True)
     app.quit()
 
@@ -116,8 +120,8 @@ def run_window(db_url: str | None = None, lang: str | None = None) -> int:
     seed_from_package(ctx)  # a new database gets the official holidays in its editable table; later runs add nothing
     window = MainWindow(ctx)
     window.show()
-    if os.environ.get("STATION_APP_EXIT_WHEN_SHOWN") == "1":  # the installer's test: the program starts, then quits
-        QTimer.singleShot(0, lambda: _report_shown_and_quit(app, window))
+    if exit_when_shown := os.environ.get("STATION_APP_EXIT_WHEN_SHOWN"):  # the installer's test: start, then quit
+        QTimer.singleShot(0, lambda: _report_shown_and_quit(app, window, exit_when_shown))
     if ctx.db.backup_made:
         window.statusBar().showMessage(tr("数据库已升级，升级前的副本保存在 {path}", path=ctx.db.backup_made), 15000)
     code = app.exec()

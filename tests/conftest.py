@@ -51,6 +51,14 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only(reason): the test is about SQLite itself; it runs on SQLite only")
 
 
+def pytest_terminal_summary(terminalreporter):
+    """The installer tests' own lines (tests/test_installer.py) in the run's log, passed or failed."""
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", []):
+        for name, content in getattr(report, "sections", []):
+            if name.endswith("installer steps") and content:
+                terminalreporter.write_line(content)
+
+
 def pytest_generate_tests(metafunc):
     if "db_backend" not in metafunc.fixturenames or metafunc.definition.get_closest_marker("sqlite_only"):
         return
