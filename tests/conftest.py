@@ -52,11 +52,13 @@ def pytest_configure(config):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """The installer tests' own lines (tests/test_installer.py) in the run's log, passed or failed."""
-    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", []):
-        for name, content in getattr(report, "sections", []):
-            if name.endswith("installer steps") and content:
-                terminalreporter.write_line(content)
+    """The installer test's own [installer] lines (tests/test_installer.py) in the run's log, passed or not."""
+    for outcome in ("passed", "failed", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for name, content in getattr(report, "sections", []):
+                if name == "Captured stdout call" and "[installer]" in content:
+                    lines = [line for line in content.splitlines() if line.startswith("[installer]")]
+                    terminalreporter.write_line("\n".join(lines))
 
 
 def pytest_generate_tests(metafunc):
