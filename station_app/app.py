@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import sys
 import traceback
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QSize, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QSize, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from station_app import config
 from station_app.i18n import language, set_language, tr
@@ -64,7 +63,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def _show_unexpected(exc_type, exc, tb) -> None:
     log.error("unexpected error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
     QMessageBox.critical(None, tr("程序出错"), tr("程序遇到意外问题：{error}\n\n数据未受影响。详细信息已写入日志：\n{log}",
-                                                  error=exc, log=config.log_file()))
+                                                  error=config.redact(str(exc)), log=config.log_file()))
 
 
 def instance_lock(db_url: str) -> QLockFile:
@@ -75,16 +74,6 @@ def instance_lock(db_url: str) -> QLockFile:
     lock = QLockFile(str(config.data_dir() / f"instance-{digest}.lock"))
     lock.setStaleLockTime(0)
     return lock
-
-
-def _report_shown_and_quit(app: QApplication, window: QWidget, picture: str) -> None:
-    """Paint the window in full, as a person would see it, say so, save the picture when ``picture`` names a
-    .png file, and quit."""
-    shown = window.grab()
-    if picture.lower().endswith(".png"):
-        shown.save(picture)
-    print(f"station-app: main window shown: {window.windowTitle()}", flush=True)
-    app.quit()
 
 
 def run_window(db_url: str | None = None, lang: str | None = None) -> int:
@@ -115,16 +104,22 @@ def run_window(db_url: str | None = None, lang: str | None = None) -> int:
                                      "再到 设置 → 数据库 清空地址并保存。", local=config.local_db_url())
         QMessageBox.critical(None, tr("代表联络站工作台"), message)
         return 1
+    from station_app.services.backup import CLOSE, START, backup_quietly
     from station_app.services.work_calendar import seed_from_package
 
+    backup_problem = backup_quietly(ctx, START)  # a copy of the database as it was when the window opened
     seed_from_package(ctx)  # a new database gets the official holidays in its editable table; later runs add nothing
     window = MainWindow(ctx)
     window.show()
-    if exit_when_shown := os.environ.get("STATION_APP_EXIT_WHEN_SHOWN"):  # the installer's test: start, then quit
-        QTimer.singleShot(0, lambda: _report_shown_and_quit(app, window, exit_when_shown))
+    from station_app.ui.first_paint import report_first_paint
+
+    report_first_paint(window)  # only when the start-up benchmark asks
     if ctx.db.backup_made:
         window.statusBar().showMessage(tr("数据库已升级，升级前的副本保存在 {path}", path=ctx.db.backup_made), 15000)
+    elif backup_problem:
+        window.statusBar().showMessage(backup_problem, 15000)
     code = app.exec()
+    backup_quietly(ctx, CLOSE)
     ctx.dispose()
     lock.unlock()
     return code

@@ -145,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _build_parser() -> argparse.ArgumentParser:
     # the duty record's and the county's verbs live beside this module and use its helpers
-    from station_app import cli_county, cli_performance
+    from station_app import cli_backup, cli_county, cli_performance
 
     parser = _Parser(prog="station-app", description=tr(
         "代表联络站工作台：不带命令时打开窗口。每个命令的写法都是“对象 动作 [目标] [选项]”，"
@@ -297,6 +297,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _subsidy_parser(verbs)
     cli_performance.add_parsers(verbs)
     cli_county.add_parsers(verbs)
+    cli_backup.add_parsers(verbs)
     return parser
 
 
@@ -544,7 +545,7 @@ def _verb_first(argv: list[str]) -> list[str]:
 def _referral(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from station_app.io.pdf import chinese_date
+    from station_app.i18n import chinese_date
     from station_app.services import referrals
     from station_app.services.errors import ValidationFailed
     from station_app.vocab import ReferralState
@@ -777,10 +778,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except _user_errors() as exc:
-        print(tr("错误：{message}", message=exc), file=sys.stderr)
+        print(tr("错误：{message}", message=config.redact(str(exc))), file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as exc:  # an unexpected failure: say where the log is, never a bare traceback
         log.exception("command failed: %s", argv)
-        print(tr("错误：程序出现意外问题（{error}）。详细信息见日志 {log}", error=exc, log=config.log_file()),
+        print(tr("错误：程序出现意外问题（{error}）。详细信息见日志 {log}", error=config.redact(str(exc)),
+                 log=config.log_file()),
               file=sys.stderr)
         return EXIT_FAILED

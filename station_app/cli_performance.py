@@ -139,7 +139,7 @@ def _activities_export(args: argparse.Namespace) -> int:
 
 
 def _suggestion_line(row) -> str:
-    from station_app.io.pdf import chinese_date
+    from station_app.i18n import chinese_date
 
     due = ""
     if row.next_step is not None and row.due is not None:

@@ -1,10 +1,13 @@
 """Where things live: the user's data folder, the default database, the bundled resources."""
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import logging.handlers
 import os
+import re
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -92,13 +95,52 @@ def log_file() -> Path:
     return data_dir() / "logs" / "station-app.log"
 
 
+#: a password in a URL: postgresql://user:PASSWORD@host/db
+_URL_PASSWORD = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*:)\S+@")
+#: an 18-digit 身份证号 (the last may be X), not inside a longer number
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
+#: the values SQLAlchemy adds to a database error: the row being written
+_SQL_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\n|$)", re.DOTALL)
+
+
+def redact(text: str) -> str:
+    """``text`` fit for a log or a message: a URL's password, an ID number's middle digits and the values of a
+    database statement taken out."""
+    text = _URL_PASSWORD.sub(r"\1***@", text)
+    text = _ID_NUMBER.sub(lambda m: m.group(1) + "*" * 8 + m.group(2), text)
+    return _SQL_PARAMETERS.sub("[parameters: hidden]", text)
+
+
+class _RedactingFormatter(logging.Formatter):
+    """Every line written to the log, traceback included, goes through :func:`redact`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+class _PrivateFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files only their owner can read (0600): the log names people and places."""
+
+    def _open(self):
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with contextlib.suppress(OSError):
+            os.chmod(self.baseFilename, 0o600)  # a log file made by an older version, with the umask's permissions
+        return os.fdopen(fd, self.mode, encoding=self.encoding, errors=self.errors)
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802
+        """A full disk cannot take the log either: say nothing more than the message the person already got."""
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handleError(record)
+
+
 def setup_logging() -> Path:
     path = log_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     root = logging.getLogger()
     if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler = _PrivateFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+        handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
         root.setLevel(logging.INFO)
     return path

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from station_app.config import RESOURCES
+
+if TYPE_CHECKING:
+    import datetime
 
 _language = "zh"
 
@@ -39,6 +43,13 @@ WEEKDAYS_SHORT = ("周一", "周二", "周三", "周四", "周五", "周六", "�
 def weekday(index: int, short: bool = False) -> str:
     """The name of weekday ``index`` (0 = Monday), whole in each language: 星期三 / Wednesday."""
     return tr((WEEKDAYS_SHORT if short else WEEKDAYS_LONG)[index])
+
+
+def chinese_date(day: datetime.date | datetime.datetime | None) -> str:
+    """"2026年12月5日", without zero padding (a datetime prints its date only); "" for None."""
+    if day is None:
+        return ""
+    return tr("{year}年{month}月{day}日", year=day.year, month=day.month, day=day.day)
 
 
 def tr(text: str, /, **values: object) -> str:

@@ -23,11 +23,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
-
-import python_calamine
+from typing import TYPE_CHECKING, NamedTuple
 
 from station_app.i18n import tr
+
+if TYPE_CHECKING:
+    import python_calamine
 
 __all__ = [
     "SheetRow",
@@ -199,6 +200,8 @@ def read_table(
     aliases = {key: tuple(dict.fromkeys(normalise_header(a) for a in names if normalise_header(a)))
                for key, names in fields.items()}
 
+    import python_calamine  # here, not at start-up: the window opens without the Excel libraries
+
     workbook = _open_workbook(path)
     try:
         return _read_from_workbook(workbook, path, fields, aliases, required, sheet)
@@ -235,6 +238,8 @@ def _check_size(path: Path) -> None:
 
 
 def _open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
+    import python_calamine
+
     if not path.exists():
         raise WorkbookError(tr("找不到文件 {path}", path=path))
     if path.is_dir():
@@ -275,6 +280,8 @@ def _read_from_workbook(
     required: tuple[str, ...],
     sheet: str | None,
 ) -> SheetTable:
+    import python_calamine
+
     worksheets = [m for m in workbook.sheets_metadata
                   if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
     if sheet is not None:

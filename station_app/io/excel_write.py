@@ -15,20 +15,21 @@ import hashlib
 import math
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
-
-import xlsxwriter
-from xlsxwriter.exceptions import FileCreateError
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from station_app.i18n import tr
-from station_app.io.excel import clean_text
+from station_app.io.excel import _INVISIBLE, clean_text
 from station_app.io.files import atomic_path
+
+if TYPE_CHECKING:  # xlsxwriter itself is imported at the first write, not when the window opens
+    import xlsxwriter
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
 
 __all__ = ["BarChartSpec", "Column", "SheetSpec", "WriteSummary", "cell_checksum", "inline_text", "write_workbook"]
 
@@ -60,8 +61,9 @@ _NOTE_STYLE = {"align": "left", "valign": "vcenter"}
 _PIXELS_PER_CHARACTER = 7
 #: pixels per centimetre at the 96 dpi xlsxwriter sizes charts in
 _PIXELS_PER_CM = 96 / 2.54
-#: characters XML 1.0 cannot hold (what openpyxl refuses as illegal); taken out of every text written
-_ILLEGAL_CHARACTERS = re.compile(r"[\000-\010\013\014\016-\037]")
+#: characters XML 1.0 cannot hold (what openpyxl refuses as illegal) and the two non-characters; taken out of every
+#: text written
+_ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,28 @@ def _digest_title(digest: "hashlib._Hash", title: str) -> None:
 
 
 def _digest_row(digest: "hashlib._Hash", cells: Sequence[object]) -> None:
-    digest.update(b"\x1e" + "\x1f".join(clean_text(c) for c in cells).encode("utf-8"))
+    digest.update(b"\x1e" + _cleaned_row(cells).encode("utf-8"))
+
+
+#: whitespace, but not the unit separator that stands between two cells in :func:`_cleaned_row`
+_SPACE_RUN = re.compile(r"[^\S\x1f]+")
+_SPACE_AT_SEPARATOR = re.compile(r" ?\x1f ?")
+
+
+def _cleaned_row(cells: Sequence[object]) -> str:
+    """``"\x1f".join(clean_text(c) for c in cells)``, cleaning the row's text once rather than cell by cell.
+
+    The same string: the separator is a character NFKC neither composes nor reorders across, so normalising
+    the joined row normalises each cell; the runs of whitespace then collapse within each cell, and the
+    spaces left beside a separator or at the ends are what stripping each cell takes away.
+    A cell that holds the separator itself is cleaned on its own.
+    """
+    parts = [c if type(c) is str else clean_text(c) for c in cells]
+    joined = "\x1f".join(parts)
+    if joined.count("\x1f") != len(parts) - 1:
+        return "\x1f".join(clean_text(c) for c in cells)
+    joined = _SPACE_RUN.sub(" ", unicodedata.normalize("NFKC", _INVISIBLE.sub("", joined)))
+    return _SPACE_AT_SEPARATOR.sub("\x1f", joined).strip(" ")
 
 
 def write_workbook(
@@ -197,6 +220,8 @@ def write_workbook(
         if not spec.columns:
             raise ValueError(f"sheet {spec.title!r} has no columns")
 
+    import xlsxwriter  # here, not at start-up: the window opens without the Excel libraries
+
     with atomic_path(path) as tmp:
         workbook = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
         try:
@@ -220,6 +245,8 @@ def write_workbook(
 
 def close_workbook(workbook: xlsxwriter.Workbook) -> None:
     """Write the file; a disk problem comes out as the OSError it is (atomic_path turns it into FileWriteError)."""
+    from xlsxwriter.exceptions import FileCreateError
+
     try:
         workbook.close()
     except FileCreateError as exc:
@@ -318,19 +345,20 @@ def _write_sheet(workbook: xlsxwriter.Workbook, ws: Worksheet, formats: _Formats
     height = None if height_of else spec.row_height
 
     picked: list[list[int]] = [[] for _ in spec.charts]
+    stream = _RowStream(ws, row + 1, last_col, cell_formats)
+    convert = [(_CONVERTERS[kind], key) for kind, key in kinds]
     for record in spec.rows:
         row += 1
         if height_of is not None:
             height = height_of(record)
-        if height:
-            ws.set_row(row, height)
-        values = [_convert(kind, record.get(key)) for kind, key in kinds]
+        values = [to(record.get(key)) for to, key in convert]
         if digest is not None:
             _digest_row(digest, values)
-        _write_row(ws, row, values, cell_formats)
+        stream.write(row, values, height)
         for rows, chart in zip(picked, spec.charts):
             if chart.pick(record):
                 rows.append(row)
+    stream.close(row)
     filtered_to = row
     for rows, chart in zip(picked, spec.charts):
         if rows:
@@ -394,6 +422,88 @@ def _write_row(ws: Worksheet, row: int, values: Sequence[object], cell_formats: 
 
 #: what a spreadsheet takes for the start of a formula when the text is typed or imported
 _FORMULA_START = ("=", "+", "-", "@")
+#: the last row Excel has (0-based)
+_MAX_ROW = 1_048_575
+#: what must be escaped in a cell's text: XML's own characters, text shaped like Excel's _xHHHH_ escape
+#: (which Excel would decode), and the two non-characters
+_NEEDS_ESCAPE = re.compile("[&<>\r\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+_LITERAL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+
+
+class _RowStream:
+    """Writes a sheet's data rows as cell XML straight into its constant-memory row file.
+
+    xlsxwriter's own ``write_*`` calls cost most of an export's time (argument checks, a cell object,
+    attribute escaping, per cell); the data rows are written here instead, as xlsxwriter itself would write
+    them in constant-memory mode (inline strings, the cell's format index, ``ht``/``customHeight`` for a
+    row's height), while the heading, header, totals and notes still go through xlsxwriter. The rows before
+    the first data row are flushed first, and xlsxwriter is handed the sheet back after the last, with its
+    dimensions. tests/io/test_excel_write.py compares what this writes with what xlsxwriter writes.
+    """
+
+    def __init__(self, ws: Worksheet, first_row: int, last_col: int,
+                 cell_formats: Sequence[tuple[Format, Format]]) -> None:
+        if not ws.constant_memory:
+            raise ValueError("_RowStream writes constant-memory sheets only")
+        ws._write_single_row(first_row)  # the header row, still held by xlsxwriter
+        self._ws = ws
+        self._fh = ws.fh
+        self._first = first_row
+        self._last_col = last_col
+        from xlsxwriter.utility import xl_col_to_name
+
+        self._letters = [xl_col_to_name(col) for col in range(last_col + 1)]
+        self._styles = cell_formats  # each format's number is given it when first used, as xlsxwriter does
+        self._date_1904 = ws.date_1904
+        from xlsxwriter.utility import _datetime_to_excel_datetime
+
+        self._excel_date = _datetime_to_excel_datetime
+
+    def write(self, row: int, values: Sequence[object], height: float | None) -> None:
+        if row > _MAX_ROW:
+            raise ValueError(tr("超过 Excel 一张表的行数上限（{rows} 行）", rows=_MAX_ROW + 1))
+        r = row + 1
+        if height:
+            out = [f'<row r="{r}" ht="{int(height * 4.0 / 3.0 + 0.5) * 0.75:.16g}" customHeight="1">']
+        else:
+            out = [f'<row r="{r}">']
+        for letter, (plain, quoted), value in zip(self._letters, self._styles, values):
+            kind = type(value)
+            if kind is str:
+                style = (quoted if value.startswith(_FORMULA_START) else plain)._get_xf_index()
+                text = _escape_cell_text(value)
+                space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+                out.append(f'<c r="{letter}{r}" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
+            elif value is None:
+                out.append(f'<c r="{letter}{r}" s="{plain._get_xf_index()}"/>')
+            elif kind is int or kind is float and math.isfinite(value):
+                out.append(f'<c r="{letter}{r}" s="{plain._get_xf_index()}"><v>{value:.16G}</v></c>')
+            elif isinstance(value, (dt.date, dt.datetime)):
+                number = self._excel_date(value, self._date_1904, False)
+                out.append(f'<c r="{letter}{r}" s="{plain._get_xf_index()}"><v>{number:.16G}</v></c>')
+            elif isinstance(value, (int, float, Decimal)) and math.isfinite(number := float(value)):
+                out.append(f'<c r="{letter}{r}" s="{plain._get_xf_index()}"><v>{number:.16G}</v></c>')
+            else:  # NaN, infinity: no number Excel could show
+                out.append(f'<c r="{letter}{r}" s="{plain._get_xf_index()}"/>')
+        out.append("</row>")
+        self._fh.write("".join(out))
+
+    def close(self, last_row: int) -> None:
+        """Give the sheet back to xlsxwriter: its next row is the one after ``last_row``."""
+        ws = self._ws
+        if last_row >= self._first:
+            ws._check_dimensions(last_row, self._last_col)
+        ws.previous_row = last_row + 1
+
+
+def _escape_cell_text(text: str) -> str:
+    """Text as xlsxwriter's constant-memory mode puts it in a cell (the illegal characters are already out; a
+    carriage return is written as Excel's escape, since XML would read it as a line feed)."""
+    if not _NEEDS_ESCAPE.search(text):
+        return text
+    text = _LITERAL_ESCAPE.sub(r"_x005F\1", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "_x000D_")
+    return text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
 
 
 def _write_text(ws: Worksheet, row: int, col: int, value: str, pair: tuple[Format, Format]) -> None:
@@ -409,6 +519,8 @@ def inline_text(text: str) -> str:
     remark typed that way would come out as markup, or break the file; it is given as one escaped run of rich text.
     """
     if text.startswith("<r>") and text.endswith("</r>"):
+        from xml.sax.saxutils import escape as xml_escape  # it imports urllib.request: not at start-up
+
         markup = '<r><t xml:space="preserve"></t></r>'
         return markup[:-8] + xml_escape(text[:_MAX_CELL_TEXT - len(markup)]) + markup[-8:]
     return text
@@ -434,23 +546,65 @@ def _add_bar_chart(workbook: xlsxwriter.Workbook, ws: Worksheet, spec: SheetSpec
 
 def _convert(kind: str, value: object) -> object:
     """The value to store for a column kind; unconvertible values are kept as text."""
+    return _CONVERTERS[kind](value)
+
+
+def _local(value: object) -> object:
+    """``None`` for an empty value; a time-zone-aware datetime in local time (Excel has no time zones)."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        value = value.astimezone().replace(tzinfo=None)  # Excel has no time zones
-    if kind == "text":
-        return _text_value(value if isinstance(value, str) else clean_text(value))
-    if kind == "int":
-        return _to_int(value)
-    if kind in ("money", "number"):
-        return _to_money(value)
-    if kind == "date":
-        return _to_date(value, with_time=False)
-    return _to_date(value, with_time=True)
+        return value.astimezone().replace(tzinfo=None)
+    return value
+
+
+def _as_text(value: object) -> object:
+    if type(value) is str:  # the common case first: a column of text holding text
+        return _text_value(value) if value else None
+    value = _local(value)
+    return None if value is None else _text_value(value if isinstance(value, str) else clean_text(value))
+
+
+def _as_int(value: object) -> object:
+    if type(value) is int:
+        return value
+    value = _local(value)
+    return None if value is None else _to_int(value)
+
+
+def _as_money(value: object) -> object:
+    if type(value) in (int, float, Decimal):
+        return value
+    value = _local(value)
+    return None if value is None else _to_money(value)
+
+
+def _as_date(value: object) -> object:
+    if type(value) is dt.date:
+        return value
+    value = _local(value)
+    return None if value is None else _to_date(value, with_time=False)
+
+
+def _as_datetime(value: object) -> object:
+    if type(value) is dt.datetime and value.tzinfo is None:
+        return value
+    value = _local(value)
+    return None if value is None else _to_date(value, with_time=True)
+
+
+_CONVERTERS: dict[str, Callable[[object], object]] = {
+    "text": _as_text, "int": _as_int, "number": _as_money, "money": _as_money, "date": _as_date,
+    "datetime": _as_datetime}
 
 
 def _text_value(text: str) -> str:
-    return _ILLEGAL_CHARACTERS.sub("", text)[:_MAX_CELL_TEXT]
+    """The text without what XML cannot hold, cut to the 32,767 UTF-16 units an Excel cell holds."""
+    if not text.isprintable() and _ILLEGAL_CHARACTERS.search(text):
+        text = _ILLEGAL_CHARACTERS.sub("", text)
+    if len(text) > _MAX_CELL_TEXT // 2 and len(units := text.encode("utf-16-le")) > 2 * _MAX_CELL_TEXT:
+        text = units[:2 * _MAX_CELL_TEXT].decode("utf-16-le", errors="ignore")  # never half an emoji
+    return text
 
 
 def _to_int(value: object) -> object:

@@ -35,10 +35,32 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        fsync_file(tmp)  # the data on the disk before the name points at it: a power cut leaves old or new
         os.replace(tmp, target)
+        fsync_directory(target.parent)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise FileWriteError(tr("无法写入文件 {path}：{error}", path=target, error=exc.strerror or exc)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def fsync_file(path: Path | str) -> None:
+    """Push ``path``'s data to the disk."""
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def fsync_directory(folder: Path | str) -> None:
+    """Push a folder's entries (a rename just made) to the disk; a no-op where folders cannot be opened (Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems (network shares) cannot sync a folder; the file itself was synced
+        pass
+    finally:
+        os.close(fd)

@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable
 
 from station_app.config import APP_TITLE
-from station_app.i18n import tr, weekday
+from station_app.i18n import chinese_date, tr, weekday  # noqa: F401  (chinese_date: the printouts' own name for it)
 from station_app.io.fonts import FONT_NAME, fit_font_size, register_pdf_fonts, text_width, wrap_text
 
 __all__ = [
@@ -42,13 +42,6 @@ RED = HexColor("#c00000")  # the red of official headings
 
 # ---------------------------------------------------------------------------------------------
 # Dates and page numbers
-
-
-def chinese_date(day: datetime.date | datetime.datetime | None) -> str:
-    """"2026年12月5日", without zero padding (a datetime prints its date only); "" for None."""
-    if day is None:
-        return ""
-    return tr("{year}年{month}月{day}日", year=day.year, month=day.month, day=day.day)
 
 
 def month_day_weekday(day: datetime.date) -> str:

@@ -175,18 +175,38 @@ _ILLEGAL = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
-def safe_filename(text: str, *, max_length: int = 80) -> str:
+#: the longest file name (one path component) the file systems take, in bytes of UTF-8 (ext4, APFS; NTFS counts
+#: 255 UTF-16 units, never more than the UTF-8 bytes)
+NAME_MAX_BYTES = 255
+#: what atomic_path adds to a name for its temporary file: "." before the stem, "-" and 8 random characters after
+_TEMPORARY_EXTRA = 10
+
+
+def safe_filename(text: str, *, max_length: int = 80, max_bytes: int = NAME_MAX_BYTES - _TEMPORARY_EXTRA) -> str:
     """A file name made from ``text`` (e.g. a Chinese name) that is legal on Windows, macOS and Linux.
 
     Chinese and other letters are kept; ``\\ / : * ? " < > |`` and control characters are
     dropped; runs of spaces collapse; leading/trailing dots and spaces go; Windows device names
-    (CON, NUL, COM1 ...) get a leading ``_``. Nothing left gives "未命名".
+    (CON, NUL, COM1 ...) get a leading ``_``. Nothing left gives "未命名". At most ``max_length``
+    characters and ``max_bytes`` bytes of UTF-8, cut between characters.
     """
     cleaned = _ILLEGAL.sub("", text)
     cleaned = re.sub(r"\s+", " ", cleaned).strip(" .")
-    cleaned = cleaned[:max_length].rstrip(" .")
+    cleaned = _cut_bytes(cleaned[:max_length], max_bytes).rstrip(" .")
     if not cleaned:
         return tr("未命名")
     if cleaned.split(".")[0].upper() in _RESERVED:
-        cleaned = "_" + cleaned
+        cleaned = _cut_bytes("_" + cleaned, max_bytes)
     return cleaned
+
+
+def file_name(stem: str, suffix: str, *, reserve: int = 0) -> str:
+    """``stem`` made safe and cut so that stem + ``suffix`` (".png") fits a file system's name, with room for
+    atomic_path's temporary name and ``reserve`` more bytes (a "_1a2b3c4d" added to tell two people apart)."""
+    budget = NAME_MAX_BYTES - _TEMPORARY_EXTRA - len(suffix.encode("utf-8")) - reserve
+    return safe_filename(stem, max_bytes=budget) + suffix
+
+
+def _cut_bytes(text: str, max_bytes: int) -> str:
+    """``text`` cut to at most ``max_bytes`` bytes of UTF-8, never inside a character."""
+    return text.encode("utf-8")[:max(max_bytes, 0)].decode("utf-8", "ignore")

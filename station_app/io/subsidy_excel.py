@@ -13,9 +13,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
-from station_app.i18n import tr, weekday
+from station_app.i18n import chinese_date, tr, weekday
 from station_app.io.excel_write import Column, SheetSpec, write_workbook
-from station_app.io.pdf import chinese_date
 from station_app.io.subsidy_pdf import (
     draft_mark,
     meals_summary,

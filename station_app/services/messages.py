@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from station_app import vocab
-from station_app.i18n import tr
-from station_app.io.pdf import chinese_date
+from station_app.i18n import chinese_date, tr
 
 
 @dataclass(frozen=True)

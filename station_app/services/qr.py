@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from station_app.db.models import Delegation, Representative
 from station_app.i18n import tr
-from station_app.io.qr import captioned_qr_image, safe_filename, write_png
+from station_app.io.qr import captioned_qr_image, file_name, write_png
 from station_app.io.qr_pdf import QrCard, write_cards_pdf, write_station_poster
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext, StationRef
@@ -115,23 +115,25 @@ def export_codes(ctx: ServiceContext, out_dir: Path | str, rep_keys: Sequence[st
         if pngs:
             used: set[str] = set()
             for rep, card in zip(reps, cards_list):
-                stem = safe_filename(f"{rep.name}_{rep.delegation.name if rep.delegation else rep.level}")
-                if stem in used:
-                    stem = f"{stem}_{rep.id[:8]}"
-                used.add(stem)
+                # cut by bytes for the file system, with room for the id that tells two people of one name apart
+                name = file_name(f"{rep.name}_{rep.delegation.name if rep.delegation else rep.level}", ".png",
+                                 reserve=9)
+                if name in used:
+                    name = f"{name[:-4]}_{rep.id[:8]}.png"
+                used.add(name)
                 image = captioned_qr_image(card.payload, caption=card.name, subcaption=card.level)
                 if len(written) >= _PNGS_AHEAD:  # keep only a few images waiting in memory
                     written[-_PNGS_AHEAD].result()
-                written.append(writer.submit(write_png, image, out_dir / f"{stem}.png"))
+                written.append(writer.submit(write_png, image, out_dir / name))
                 if progress:
                     progress(len(written), len(reps))
         # The PNGs are compressed and written in the worker thread while the card sheet is drawn here.
         if cards:
-            output.cards_pdf = out_dir / safe_filename(f"{station.name}_代表二维码卡片.pdf")
+            output.cards_pdf = out_dir / file_name(f"{station.name}_代表二维码卡片", ".pdf")
             write_cards_pdf(cards_list, output.cards_pdf, title=tr("{station} 代表二维码", station=station.name))
         output.pngs = [future.result() for future in written]  # a failed write raises here
     if poster:
-        output.poster_pdf = out_dir / safe_filename(f"{station.name}_一站一码海报.pdf")
+        output.poster_pdf = out_dir / file_name(f"{station.name}_一站一码海报", ".pdf")
         write_station_poster(output.poster_pdf, station_name=station.name,
                              station_payload=station_payload(settings, station), heading=tr("值班代表"),
                              on_duty=duty_cards, footer=station.address)

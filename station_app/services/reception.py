@@ -459,17 +459,17 @@ class ReceivingRepresentative:
 
 def representatives_for_reception(ctx: ServiceContext, day: dt.date) -> list[ReceivingRepresentative]:
     """Active representatives in pinyin order, today's duty first (not one whose turn went to a stand-in)."""
+    on_duty = (select(DutyAssignment.id).join(DutySlot, DutyAssignment.slot_id == DutySlot.id).where(
+        DutyAssignment.representative_id == Representative.id, DutySlot.day == day,
+        DutyAssignment.voided_at.is_(None), DutyAssignment.attendance != Attendance.REPLACED).exists())
     with ctx.read() as session:
-        on_duty = set(session.scalars(
-            select(DutyAssignment.representative_id).join(DutySlot, DutyAssignment.slot_id == DutySlot.id).where(
-                DutySlot.day == day, DutyAssignment.voided_at.is_(None), DutyAssignment.representative_id.is_not(None),
-                DutyAssignment.attendance != Attendance.REPLACED)))
         rows = session.execute(
-            select(Representative.id, Representative.name, Delegation.name, RepGroup.name, Representative.pinyin)
+            select(Representative.id, Representative.name, Delegation.name, RepGroup.name, Representative.pinyin,
+                   on_duty)
             .outerjoin(Delegation, Representative.delegation_id == Delegation.id)
             .outerjoin(RepGroup, Representative.group_id == RepGroup.id)
             .where(Representative.voided_at.is_(None), Representative.active.is_(True))
             .order_by(Representative.pinyin)).all()
-    people = [ReceivingRepresentative(rep_id, name, delegation or group or "", rep_id in on_duty, pinyin)
-              for rep_id, name, delegation, group, pinyin in rows]
+    people = [ReceivingRepresentative(rep_id, name, delegation or group or "", bool(duty), pinyin)
+              for rep_id, name, delegation, group, pinyin, duty in rows]
     return sorted(people, key=lambda p: not p.on_duty)

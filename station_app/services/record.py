@@ -434,7 +434,8 @@ class Records:
 
 
 def _records(session: Session, start: dt.date, end: dt.date, station_id: str | None = None,
-             rep_ids: list[str] | None = None) -> Records:
+             rep_ids: list[str] | None = None, scored: bool = True) -> Records:
+    """Every representative's counts over the period; with ``scored``, their points too (whole months only)."""
     query = select(Representative)
     if station_id:
         query = query.where(Representative.station_id == station_id)
@@ -444,7 +445,7 @@ def _records(session: Session, start: dt.date, end: dt.date, station_id: str | N
     ids = [r.id for r in reps] if (station_id or rep_ids is not None) else None
     tallies = performance._tally(session, start, end, ids)
     months = whole_months(start, end)
-    scores = points._scores(session, months, ids) if months is not None else None
+    scores = points._scores(session, months, ids) if months is not None and scored else None
     # the voided are listed only when they did something in the period; everyone else is, with nothing or not
     reps = [r for r in reps if not r.is_voided or r.id in tallies or rep_ids is not None]
     reps.sort(key=lambda r: (pinyin_key(r.station.name) if r.station else "~", r.delegation.name if r.delegation else "~",

@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -43,10 +44,8 @@ from station_app.db.models import (
     VisitRepresentative,
     new_id,
 )
-from station_app.i18n import tr
+from station_app.i18n import chinese_date, tr
 from station_app.io.excel_write import Column, SheetSpec, write_workbook
-from station_app.io.forms_pdf import FORMS, ReferralPrint, write_blank_form, write_forms, write_reminder
-from station_app.io.pdf import chinese_date
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext
 from station_app.services.errors import NotFound, StationError, ValidationFailed
@@ -54,7 +53,10 @@ from station_app.services.messages import Message
 from station_app.services.settings import DeadlineRule, StationSettings
 from station_app.services.voiding import mark_void
 from station_app.services.work_calendar import WorkCalendar
-from station_app.vocab import DeadlineUnit, FollowUpMethod, ReferralAction, ReferralState, Satisfaction
+from station_app.vocab import DeadlineUnit, FollowUpMethod, ReferralAction, ReferralForm, ReferralState, Satisfaction
+
+if TYPE_CHECKING:  # the PDF library is imported when a form is printed, not when the window opens
+    from station_app.io.forms_pdf import ReferralPrint
 
 #: action → (the states it may start from, the state it leads to; None = stays)
 MOVES: dict[ReferralAction, tuple[tuple[ReferralState, ...], ReferralState | None]] = {
@@ -667,6 +669,8 @@ def _print_data(session: Session, referral: Referral, station: str, only_round: 
     """What the forms of each round of ``referral`` print (of round ``only_round`` alone, when given):
     that round's unit, 交办日期, deadline and signature, its feedback and follow-up, and the
     history up to its end."""
+    from station_app.io.forms_pdf import ReferralPrint
+
     visit = session.get(Visit, referral.visit_id) if referral.visit_id else None
     reps = "、".join(session.scalars(select(Representative.name).join(
         VisitRepresentative, VisitRepresentative.representative_id == Representative.id).where(
@@ -701,10 +705,12 @@ def _print_data(session: Session, referral: Referral, station: str, only_round: 
     return prints
 
 
-def forms_for(ctx: ServiceContext, keys: Sequence[str], path: Path | str, forms: Sequence[str] = FORMS,
-              round_number: int | None = None) -> int:
+def forms_for(ctx: ServiceContext, keys: Sequence[str], path: Path | str,
+              forms: Sequence[str] = tuple(ReferralForm), round_number: int | None = None) -> int:
     """The three forms of each referral, filled as far as it has gone, in one PDF: every round of a
     re-handled referral in turn (round ``round_number`` alone, when given). Returns the pages."""
+    from station_app.io.forms_pdf import write_forms
+
     station = ctx.station.name
     data: list[ReferralPrint] = []
     with ctx.read() as session:
@@ -728,12 +734,16 @@ def issued_on_day(ctx: ServiceContext, day: dt.date) -> list[str]:
 
 
 def blank_form(ctx: ServiceContext, form: str, path: Path | str) -> int:
-    """One empty ``form`` (a name from ``FORMS``) with this station's name, to fill in by hand."""
+    """One empty ``form`` (a ``ReferralForm``) with this station's name, to fill in by hand."""
+    from station_app.io.forms_pdf import write_blank_form
+
     return write_blank_form(Path(path), form, ctx.station.name)
 
 
 def reminder_for_unit(ctx: ServiceContext, unit: str, path: Path | str, today: dt.date | None = None) -> int:
     """催办通知 to one unit, listing its overdue referrals."""
+    from station_app.io.forms_pdf import write_reminder
+
     today = today or dt.date.today()
     overdue = [r for r in overdue_report(ctx, today).overdue if r.unit == unit]
     if not overdue:

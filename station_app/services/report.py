@@ -565,7 +565,7 @@ RECORD_HEADERS = (("duty_scheduled", "应值班"), ("duty_attended", "出勤"), 
 
 def _records_sheet(session: Session, month: Month | Span, station_id: str | None, heading: str) -> SheetSpec:
     """履职统计: each representative's month, the counts of ``record.export_records``."""
-    found = record_service._records(session, month.first, month.last, station_id)
+    found = record_service._records(session, month.first, month.last, station_id, scored=False)  # counts only
     numbers = RECORD_HEADERS
     columns = [Column("n", "序号", 6, "int"), Column("name", "姓名", 10), Column("delegation", "代表团", 16),
                Column("station", "联络站", 20), Column("state", "状态", 7)]

@@ -74,6 +74,12 @@ class StationSettings:
     county_mode: bool = False
     #: send representatives' and citizens' phone numbers to the county unmasked (ID numbers are always masked)
     sync_send_phones: bool = False
+    #: automatic backups (services/backup.py): the newest copy of each day kept so many days, of each month so many months
+    backup_keep_days: int = 30
+    backup_keep_months: int = 12
+    #: write ID numbers whole in the registry export and the report workbooks (masked otherwise); the sync
+    #: workbook masks them always
+    export_full_id_numbers: bool = False
 
     def replace(self, **changes: object) -> StationSettings:
         return dataclasses.replace(self, **changes)
@@ -170,7 +176,8 @@ def validate(settings: StationSettings) -> dict[str, str]:
         errors["subsidy_paid_month_change"] = tr("已发放月份的签到变动应为：{choices}",
                                                  choices="、".join(c.label for c in PaidMonthChange))
     for key, low, high in (("suggestion_township_days", 1, 60), ("suggestion_report_working_days", 1, 30),
-                           ("suggestion_letter_days", 1, 60), ("suggestion_answer_months", 1, 12)):
+                           ("suggestion_letter_days", 1, 60), ("suggestion_answer_months", 1, 12),
+                           ("backup_keep_days", 1, 3660), ("backup_keep_months", 0, 240)):
         if not low <= getattr(settings, key) <= high:
             errors[key] = tr("应为 {low} 到 {high}", low=low, high=high)
     unit = DeadlineUnit.parse(settings.referral_deadline_unit)
@@ -311,14 +318,14 @@ SETUP_ORDER = ("station", "registry", "plan")
 
 def setup_steps(ctx: ServiceContext) -> list[SetupStep]:
     """The steps of a new station's setup, in order, each done or not: a database made today has none done."""
+    station = ctx.station  # the window shows it too: read once
     with ctx.read() as session:
-        station = local_station(session)
-        people = session.scalar(select(func.count()).select_from(Representative)
-                                .where(Representative.voided_at.is_(None))) or 0
-        plans = session.scalar(select(func.count()).select_from(DutyPlan).where(DutyPlan.voided_at.is_(None))) or 0
+        people, plans = session.execute(select(
+            select(func.count()).select_from(Representative).where(Representative.voided_at.is_(None)).scalar_subquery(),
+            select(func.count()).select_from(DutyPlan).where(DutyPlan.voided_at.is_(None)).scalar_subquery())).one()
     return [
-        SetupStep("station", station is not None,
-                  tr("{name}（{code}）", name=station.name, code=station.code) if station is not None else ""),
+        SetupStep("station", station.configured,
+                  tr("{name}（{code}）", name=station.name, code=station.code) if station.configured else ""),
         SetupStep("registry", people > 0, tr("名册中有 {n} 位代表", n=people) if people else ""),
         SetupStep("plan", plans > 0, tr("已有 {n} 个排班方案", n=plans) if plans else ""),
     ]

@@ -41,10 +41,8 @@ from station_app.db.models import (
     SuggestionRepresentative,
     Visit,
 )
-from station_app.i18n import tr
+from station_app.i18n import chinese_date, tr
 from station_app.io.excel_write import Column, SheetSpec, write_workbook
-from station_app.io.pdf import chinese_date
-from station_app.io.suggestion_pdf import LetterPrint, write_letter
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext
 from station_app.services.errors import NotFound, StationError, ValidationFailed
@@ -571,6 +569,8 @@ def print_letter(ctx: ServiceContext, key: str, path: Path | str, today: dt.date
     county = detail.row.scope == SuggestionScope.COUNTY
     letter_on = detail.letter_on if county else detail.routed_on
     answer_by = next((r.due for r in detail.deadlines if r.step == SuggestionStep.ANSWER), None)
+    from station_app.io.suggestion_pdf import LetterPrint, write_letter  # the PDF library, when a letter is printed
+
     return write_letter(Path(path), LetterPrint(
         station=station, number=detail.row.number, representatives=detail.row.representatives,
         title=detail.row.title, content=detail.content, unit=detail.row.unit, scope=detail.row.scope,

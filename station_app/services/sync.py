@@ -58,6 +58,7 @@ from station_app.io.sync_workbook import TableSheet, clean_cell, read_tables, wr
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError
+from station_app.services.validation import is_masked, mask_id_number  # noqa: F401  (sync's names too)
 
 FORMAT_STATION = "station-sync"
 FORMAT_REGISTRY = "county-registry"
@@ -89,15 +90,6 @@ def registry_tables() -> list[Table]:
 # --- Masking ---------------------------------------------------------------------------------
 
 
-def mask_id_number(text: str) -> str:
-    """410102199001011234 → 410102********1234."""
-    if not text:
-        return text
-    if len(text) <= 10:
-        return "*" * len(text)
-    return text[:6] + "*" * (len(text) - 10) + text[-4:]
-
-
 def mask_phone(text: str) -> str:
     """13812341234 → 138****1234."""
     if not text:
@@ -105,10 +97,6 @@ def mask_phone(text: str) -> str:
     if len(text) < 8:
         return "*" * len(text)
     return text[:3] + "****" + text[-4:]
-
-
-def is_masked(text: object) -> bool:
-    return isinstance(text, str) and "*" in text
 
 
 def _maskers(table: Table, send_phones: bool) -> dict[str, Callable[[str], str]]:

@@ -124,3 +124,17 @@ def parse_in_office(text: str) -> bool | None:
     if value in _OUT_OF_OFFICE:
         return False
     return parse_yes_no(value)
+
+
+def mask_id_number(text: str) -> str:
+    """410102199001011234 → 410102********1234."""
+    if not text:
+        return text
+    if len(text) <= 10:
+        return "*" * len(text)
+    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+
+
+def is_masked(text: object) -> bool:
+    """True for a value masked on its way out (410102********1234): it stands for what is stored, not a new value."""
+    return isinstance(text, str) and "*" in text

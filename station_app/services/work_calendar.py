@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import chinese_calendar
-import holidays
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -100,6 +99,8 @@ _LIBRARY_MARK = re.compile(r"（(补假)?，?推定）$")
 
 @functools.lru_cache(maxsize=32)
 def _estimated_holidays(year: int) -> dict[dt.date, str]:
+    import holidays  # its lunar tables take a while to import, and only a year past the official data needs them
+
     china = holidays.country_holidays("CN", years=year, language="zh_CN")
     days = {}
     for day, names in china.items():
@@ -359,10 +360,18 @@ def seed_from_package(ctx: ServiceContext, years: Iterable[int] | None = None) -
 
     Without ``years``: every year the package covers from 2020 on. Years it does not cover add nothing.
     """
-    chosen = sorted(set(years)) if years is not None else list(
-        range(max(SEED_FROM_YEAR, PACKAGE_FIRST_YEAR), PACKAGE_LAST_YEAR + 1))
+    chosen = [year for year in (sorted(set(years)) if years is not None else range(
+        max(SEED_FROM_YEAR, PACKAGE_FIRST_YEAR), PACKAGE_LAST_YEAR + 1)) if package_covers(year)]
+    if not chosen:
+        return 0
+    # Every start of the window asks: one read says whether there is anything to add, without a write.
+    with ctx.read() as session:
+        present = set(session.scalars(select(CalendarDay.day).where(
+            CalendarDay.day >= dt.date(chosen[0], 1, 1), CalendarDay.day <= dt.date(chosen[-1], 12, 31))))
+    if all(day in present for year in chosen for day, _kind, _name in package_days(year)):
+        return 0
     with ctx.write(admin_only=True) as session:
-        return sum(_seed_year(session, year) for year in chosen if package_covers(year))
+        return sum(_seed_year(session, year) for year in chosen)
 
 
 def _bad_date(value: object) -> str:

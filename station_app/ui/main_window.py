@@ -1,5 +1,13 @@
-"""The main window: navigation on the left, one page per capability, station and database below."""
+"""The main window: navigation on the left, one page per capability, station and database below.
+
+Only the page shown first is built when the window opens. Every other page, and what it imports
+(PDF, Excel, QR, pinyin), is built the first time it is shown or asked for (``window.registry``),
+so the window opens about as fast as a bare Qt window.
+"""
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
@@ -17,19 +25,21 @@ from station_app.i18n import tr
 from station_app.services import referrals as referrals_service
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext
-from station_app.ui.attendance_page import AttendancePage
-from station_app.ui.calendar_page import CalendarPage
-from station_app.ui.first_start import FirstStartPage
-from station_app.ui.performance_page import PerformancePage
-from station_app.ui.qr_page import QrPage
-from station_app.ui.reception_page import ReceptionPage
-from station_app.ui.referrals_page import ReferralsPage
-from station_app.ui.registry_page import RegistryPage
-from station_app.ui.report_page import ReportPage
-from station_app.ui.roster_page import RosterPage
-from station_app.ui.settings_page import SettingsPage
-from station_app.ui.subsidy_page import SubsidyPage
-from station_app.ui.sync_page import SyncPage
+
+if TYPE_CHECKING:
+    from station_app.ui.attendance_page import AttendancePage
+    from station_app.ui.calendar_page import CalendarPage
+    from station_app.ui.first_start import FirstStartPage
+    from station_app.ui.performance_page import PerformancePage
+    from station_app.ui.qr_page import QrPage
+    from station_app.ui.reception_page import ReceptionPage
+    from station_app.ui.referrals_page import ReferralsPage
+    from station_app.ui.registry_page import RegistryPage
+    from station_app.ui.report_page import ReportPage
+    from station_app.ui.roster_page import RosterPage
+    from station_app.ui.settings_page import SettingsPage
+    from station_app.ui.subsidy_page import SubsidyPage
+    from station_app.ui.sync_page import SyncPage
 
 NAV_STYLE = """
 QListWidget { background: #263238; color: #eceff1; border: none; font-size: 15px; outline: 0; }
@@ -39,7 +49,30 @@ QListWidget::item:hover:!selected { background: #37474f; }
 """
 
 
+class _Page:
+    """A page as an attribute of the window (``window.registry``): built the first time it is asked for."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, window: MainWindow | None, owner: type | None = None):
+        return self if window is None else window.page(self.name)
+
+
 class MainWindow(QMainWindow):
+    reception: ReceptionPage = _Page()
+    referrals: ReferralsPage = _Page()
+    registry: RegistryPage = _Page()
+    roster: RosterPage = _Page()
+    attendance: AttendancePage = _Page()
+    subsidy: SubsidyPage = _Page()
+    performance: PerformancePage = _Page()
+    #: the month's report and sending it to the county (or, in county mode, merging the stations') on one page
+    reporting: QTabWidget = _Page()
+    qr: QrPage = _Page()
+    calendar: CalendarPage = _Page()
+    settings: SettingsPage = _Page()
+
     def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -52,38 +85,32 @@ class MainWindow(QMainWindow):
         self.nav.setStyleSheet(NAV_STYLE)
         self.nav.setIconSize(QSize(20, 20))
         self.pages = QStackedWidget()
-        self.registry = RegistryPage(ctx)
-        self.reception = ReceptionPage(ctx)
-        self.referrals = ReferralsPage(ctx)
-        self.roster = RosterPage(ctx)
-        self.attendance = AttendancePage(ctx)
-        self.subsidy = SubsidyPage(ctx)
-        self.performance = PerformancePage(ctx)
-        self.sync = SyncPage(ctx)
-        self.report = ReportPage(ctx)
-        # the month's report and sending it to the county (or, in county mode, merging the stations') on one page
-        self.reporting = QTabWidget()
-        self.reporting.addTab(self.report, tr("本月报表"))
-        self.reporting.addTab(self.sync, tr("县站报送"))
-        self.reporting.currentChanged.connect(lambda _index: self.reporting.currentWidget().refresh())
-        self.qr = QrPage(ctx)
-        self.calendar = CalendarPage(ctx)
-        self.settings = SettingsPage(ctx)
-        for title, page in ((tr("接待登记"), self.reception), (tr("三单办理"), self.referrals),
-                            (tr("代表名册"), self.registry), (tr("排班"), self.roster), (tr("签到与空岗"), self.attendance),
-                            (tr("误工补贴"), self.subsidy), (tr("代表履职"), self.performance),
-                            (tr("报表与报送"), self.reporting), (tr("代表二维码"), self.qr), (tr("节假日与闭站"), self.calendar),
-                            (tr("设置"), self.settings)):
-            self.add_page(title, page)
+        #: each page's builder, by name, in the navigation's order
+        self._builders: dict[str, Callable[[], QWidget]] = {
+            "reception": self._build_reception, "referrals": self._build_referrals, "registry": self._build_registry,
+            "roster": self._build_roster, "attendance": self._build_attendance, "subsidy": self._build_subsidy,
+            "performance": self._build_performance, "reporting": self._build_reporting, "qr": self._build_qr,
+            "calendar": self._build_calendar, "settings": self._build_settings}
+        titles = (tr("接待登记"), tr("三单办理"), tr("代表名册"), tr("排班"), tr("签到与空岗"), tr("误工补贴"),
+                  tr("代表履职"), tr("报表与报送"), tr("代表二维码"), tr("节假日与闭站"), tr("设置"))
+        #: what the stack holds for each page: an empty stand-in until the page is built, then the page
+        self._slots: dict[str, QWidget] = {}
+        self._built: dict[str, QWidget] = {}
+        for name, title in zip(self._builders, titles, strict=True):
+            self._slots[name] = QWidget()
+            self.pages.addWidget(self._slots[name])
+            QListWidgetItem(title, self.nav)
         # A new station opens on the first-start guide until it is named, has people and a duty plan.
         self.first_start: FirstStartPage | None = None
         if not settings_service.setup_done(ctx):
+            from station_app.ui.first_start import FirstStartPage
+
             self.first_start = FirstStartPage(ctx)
             self.pages.insertWidget(0, self.first_start)
             self.nav.insertItem(0, QListWidgetItem(tr("开始使用")))
             self.first_start.station_saved.connect(self._station_named)
-            self.first_start.import_registry.connect(self.registry.representatives.import_workbook)
-            self.first_start.add_representative.connect(self.registry.representatives.add)
+            self.first_start.import_registry.connect(lambda: self.registry.representatives.import_workbook())
+            self.first_start.add_representative.connect(lambda: self.registry.representatives.add())
             self.first_start.new_plan.connect(self._new_plan)
             self.first_start.go_to.connect(self.go_to)
         central = QWidget()
@@ -107,50 +134,145 @@ class MainWindow(QMainWindow):
         longest = max([metrics.horizontalAdvance(self.nav.item(i).text()) for i in range(self.nav.count())]
                       + [metrics.horizontalAdvance(tr("三单办理（超期 {n}）", n=999))])
         self.nav.setFixedWidth(max(180, longest + 48))
-        self.registry.representatives.changed.connect(self.qr.refresh)
-        self.registry.representatives.changed.connect(self.check_setup)
-        self.referrals.counts_changed.connect(self.show_overdue)
-        self.reception.referral_opened.connect(self.referrals.refresh)
-        self.reception.open_referral.connect(self.open_referral)
-        self.settings.saved.connect(self.update_status)
-        self.settings.saved.connect(self.check_setup)
-        self.settings.saved.connect(self.sync.refresh)
         self.nav.setCurrentRow(0)
         self.update_status()
         self.show_overdue(referrals_service.overdue_count(ctx))
 
-    def add_page(self, title: str, page: QWidget) -> None:
-        self.pages.addWidget(page)
-        QListWidgetItem(title, self.nav)
+    # --- the pages, each built on first use ---
+
+    def page(self, name: str) -> QWidget:
+        """The page called ``name`` ("reception", "registry", ...), built now if it has not been yet."""
+        if name not in self._built:
+            page = self._builders[name]()
+            stand_in = self._slots[name]
+            was_current = self.pages.currentWidget() is stand_in
+            self.pages.insertWidget(self.pages.indexOf(stand_in), page)
+            if was_current:
+                self.pages.setCurrentWidget(page)
+            self.pages.removeWidget(stand_in)
+            stand_in.deleteLater()
+            self._slots[name] = self._built[name] = page
+        return self._built[name]
+
+    def _row_of(self, name: str) -> int:
+        return self.pages.indexOf(self._slots[name])
+
+    def _name_at(self, row: int) -> str | None:
+        widget = self.pages.widget(row)
+        return next((name for name, slot in self._slots.items() if slot is widget), None)
+
+    def _build_reception(self) -> QWidget:
+        from station_app.ui.reception_page import ReceptionPage
+
+        page = ReceptionPage(self.ctx)
+        page.referral_opened.connect(lambda *_: self._refresh_if_built("referrals"))
+        page.open_referral.connect(self.open_referral)
+        return page
+
+    def _build_referrals(self) -> QWidget:
+        from station_app.ui.referrals_page import ReferralsPage
+
+        page = ReferralsPage(self.ctx)
+        page.counts_changed.connect(self.show_overdue)
+        return page
+
+    def _build_registry(self) -> QWidget:
+        from station_app.ui.registry_page import RegistryPage
+
+        page = RegistryPage(self.ctx)
+        page.representatives.changed.connect(lambda: self._refresh_if_built("qr"))
+        page.representatives.changed.connect(self.check_setup)
+        return page
+
+    def _build_roster(self) -> QWidget:
+        from station_app.ui.roster_page import RosterPage
+
+        return RosterPage(self.ctx)
+
+    def _build_attendance(self) -> QWidget:
+        from station_app.ui.attendance_page import AttendancePage
+
+        return AttendancePage(self.ctx)
+
+    def _build_subsidy(self) -> QWidget:
+        from station_app.ui.subsidy_page import SubsidyPage
+
+        return SubsidyPage(self.ctx)
+
+    def _build_performance(self) -> QWidget:
+        from station_app.ui.performance_page import PerformancePage
+
+        return PerformancePage(self.ctx)
+
+    def _build_reporting(self) -> QWidget:
+        from station_app.ui.report_page import ReportPage
+        from station_app.ui.sync_page import SyncPage
+
+        reporting = QTabWidget()
+        reporting.addTab(ReportPage(self.ctx), tr("本月报表"))
+        reporting.addTab(SyncPage(self.ctx), tr("县站报送"))
+        reporting.currentChanged.connect(lambda _index: reporting.currentWidget().refresh())
+        return reporting
+
+    def _build_qr(self) -> QWidget:
+        from station_app.ui.qr_page import QrPage
+
+        return QrPage(self.ctx)
+
+    def _build_calendar(self) -> QWidget:
+        from station_app.ui.calendar_page import CalendarPage
+
+        return CalendarPage(self.ctx)
+
+    def _build_settings(self) -> QWidget:
+        from station_app.ui.settings_page import SettingsPage
+
+        page = SettingsPage(self.ctx)
+        page.saved.connect(self.update_status)
+        page.saved.connect(self.check_setup)
+        page.saved.connect(lambda: self._refresh_if_built("reporting", 1))
+        return page
+
+    def _refresh_if_built(self, name: str, tab: int | None = None) -> None:
+        """A page not built yet reads its data when it is built; a built one is told to read it again."""
+        page = self._built.get(name)
+        if page is not None:
+            (page.widget(tab) if tab is not None else page).refresh()
+
+    @property
+    def report(self) -> ReportPage:
+        return self.reporting.widget(0)
+
+    @property
+    def sync(self) -> SyncPage:
+        return self.reporting.widget(1)
 
     def show_page(self, row: int) -> None:
+        name = self._name_at(row)
+        fresh = name is not None and name not in self._built  # built now: it has just read its data
+        if name is not None:
+            self.page(name)
         self.pages.setCurrentIndex(row)
         page = self.pages.currentWidget()
         if self.first_start is not None and page is not self.first_start:
             self.check_setup()  # a step may have been done on its own page
         if page is self.first_start:
             self.first_start.refresh()
-        elif page is self.qr:
-            self.qr.refresh()
-        elif page is self.roster:
-            self.roster.reload_plans()
-        elif page is self.attendance:
-            self.attendance.currentWidget().refresh()
-        elif page is self.subsidy:
-            self.subsidy.refresh()
-        elif page is self.performance:
-            self.performance.refresh()
-        elif page is self.reporting:
-            self.reporting.currentWidget().refresh()
-        elif page is self.reception:
-            self.reception.entry.reload_choices()
-        elif page is self.referrals:
-            self.referrals.list.reload_units(refresh=False)
-            self.referrals.refresh()
+        elif name in ("qr", "subsidy", "performance"):
+            page.refresh()
+        elif name == "roster":
+            page.reload_plans()
+        elif name in ("attendance", "reporting"):
+            page.currentWidget().refresh()
+        elif name == "referrals":
+            page.list.reload_units(refresh=False)
+            page.refresh()
+        elif name == "reception" and not fresh:
+            page.entry.reload_choices()
 
     def open_referral(self, referral_id: str) -> None:
         """A visit's detail asked for its referral: the 三单 page, on that referral."""
-        self.nav.setCurrentRow(self.pages.indexOf(self.referrals))
+        self.nav.setCurrentRow(self._row_of("referrals"))
         self.referrals.show_referral(referral_id)
 
     # --- the first-start guide ---
@@ -158,16 +280,14 @@ class MainWindow(QMainWindow):
     def go_to(self, name: str) -> None:
         """Show a page by its name: "settings", "registry", "roster", "reception", "subsidy", "performance",
         "report", "sync"."""
-        page = {"settings": self.settings, "registry": self.registry, "roster": self.roster,
-                "reception": self.reception, "subsidy": self.subsidy, "performance": self.performance,
-                "report": self.report, "sync": self.sync}[name]
-        if page in (self.report, self.sync):
-            self.reporting.setCurrentWidget(page)
-            page = self.reporting
-        self.nav.setCurrentRow(self.pages.indexOf(page))
+        if name in ("report", "sync"):
+            self.reporting.setCurrentIndex(0 if name == "report" else 1)
+            name = "reporting"
+        self.nav.setCurrentRow(self._row_of(name))
 
     def _station_named(self) -> None:
-        self.settings.load()
+        if (settings := self._built.get("settings")) is not None:
+            settings.load()
         self.update_status()
         self.check_setup()
 
@@ -190,7 +310,7 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(False)
         if was_showing:
             self.nav.setCurrentRow(-1)
-            self.nav.setCurrentRow(self.pages.indexOf(self.reception))
+            self.nav.setCurrentRow(self._row_of("reception"))
         else:
             self.nav.blockSignals(True)
             self.nav.setCurrentRow(self.pages.currentIndex())
@@ -199,7 +319,7 @@ class MainWindow(QMainWindow):
 
     def show_overdue(self, count: int) -> None:
         """The overdue count stays in sight: on the navigation entry and in the status bar."""
-        item = self.nav.item(self.pages.indexOf(self.referrals))
+        item = self.nav.item(self._row_of("referrals"))
         item.setText(tr("三单办理（超期 {n}）", n=count) if count else tr("三单办理"))
         self.overdue_label.setText(tr("超期交办单 {n} 件", n=count) if count else "")
         self.overdue_label.setVisible(bool(count))

@@ -6,19 +6,23 @@ PDFium at the printer's resolution and painted page by page.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pypdfium2 as pdfium
-from PIL.ImageQt import ImageQt
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
 from station_app.i18n import tr
 
+if TYPE_CHECKING:  # PDFium, Pillow and Qt's printing module load when something is printed, not at start-up
+    from PySide6.QtPrintSupport import QPrinter
+
 
 def paint_pdf(printer: QPrinter, pdf_path: Path) -> int:
     """Paint every page of ``pdf_path`` onto ``printer``; returns the number of pages."""
+    import pypdfium2 as pdfium
+    from PIL.ImageQt import ImageQt
+
     document = pdfium.PdfDocument(str(pdf_path))
     painter = QPainter()
     try:
@@ -46,6 +50,8 @@ def paint_pdf(printer: QPrinter, pdf_path: Path) -> int:
 
 def print_with_preview(parent: QWidget, pdf_path: Path, title: str) -> None:
     """Open the system print preview for ``pdf_path``; printing goes to the chosen printer."""
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     printer.setFullPage(True)

@@ -583,9 +583,12 @@ class VisitListTab(QWidget):
     #: a referral's id, asked for from a visit's detail
     open_referral = Signal(str)
 
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, load: bool = True) -> None:
+        """With ``load`` False the tab reads nothing until :meth:`show_current` (the reception page's
+        查询 tab, which the window does not show first)."""
         super().__init__()
         self.ctx = ctx
+        self.loaded = False
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("搜索姓名、电话、住址、反映内容…"))
         self.search.setClearButtonEnabled(True)
@@ -650,9 +653,18 @@ class VisitListTab(QWidget):
         self.void_button.clicked.connect(self.void)
         self.import_button.clicked.connect(self.import_workbook)
         self.export_button.clicked.connect(self.export_workbook)
-        self.reload_choices()
+        if load:
+            self.reload_choices()
+
+    def show_current(self) -> None:
+        """The tab is shown: its choices are read the first time, its rows every time."""
+        if self.loaded:
+            self.refresh()
+        else:
+            self.reload_choices()
 
     def reload_choices(self) -> None:
+        self.loaded = True
         settings = settings_service.read(self.ctx)
         people = reception.representatives_for_reception(self.ctx, dt.date.today())
         for combo, values in ((self.channel, [(c.label, c.value) for c in Channel]),
@@ -792,7 +804,7 @@ class ReceptionPage(QTabWidget):
         self.ctx = ctx
         self.entry = EntryForm(ctx)
         self.today = TodayList(ctx)
-        self.list = VisitListTab(ctx)
+        self.list = VisitListTab(ctx, load=False)  # read when its tab is first shown: the window opens on 登记
         entry_tab = QSplitter()
         entry_tab.addWidget(self.entry)
         entry_tab.addWidget(self.today)
@@ -803,7 +815,7 @@ class ReceptionPage(QTabWidget):
         self.entry.saved.connect(lambda _saved: self.today.refresh())
         self.list.open_referral.connect(self.open_referral)
         self.today.open_referral.connect(self.open_referral)
-        self.currentChanged.connect(lambda i: self.list.refresh() if self.widget(i) is self.list else None)
+        self.currentChanged.connect(lambda i: self.list.show_current() if self.widget(i) is self.list else None)
 
     def _saved(self, saved: reception.VisitSaved) -> None:
         if saved.referral_id:

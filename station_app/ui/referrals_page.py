@@ -25,10 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app.i18n import tr
+from station_app.i18n import chinese_date, tr
 from station_app.io.files import FileWriteError
 from station_app.io.forms_pdf import FORMS
-from station_app.io.pdf import chinese_date
 from station_app.services import referrals, suggestions
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext

@@ -1,4 +1,4 @@
-"""设置 page: this station (its row of the registry), numbering, deadlines, subsidy rate, QR templates."""
+"""设置 page: this station (its row of the registry), numbering, deadlines, subsidy rate, QR templates, backups."""
 from __future__ import annotations
 
 from dataclasses import fields
@@ -34,6 +34,7 @@ from station_app.services.settings import (
     StationSettings,
     ThisStationInput,
 )
+from station_app.ui.backup_section import BackupSection
 from station_app.ui.forms import ERROR_FIELD_STYLE, error_label
 from station_app.vocab import DeadlineUnit, PaidMonthChange, StationKind
 
@@ -62,10 +63,17 @@ LABELS = {
     "referral_units": tr("承办单位（每行一个）"),
     "county_mode": tr("县级汇总模式"),
     "sync_send_phones": tr("报送文件中保留电话号码"),
+    "backup_keep_days": tr("自动备份按天保留（天）"),
+    "backup_keep_months": tr("自动备份按月保留（月）"),
+    "export_full_id_numbers": tr("导出文件中保留完整身份证号"),
 }
 HINTS = {
     "county_mode": tr("本机是县人大的汇总电脑：在“县站同步”页合并各站的报送文件，并把代表名册与节假日发给各站。"),
     "sync_send_phones": tr("不勾选时，报送给县里的代表和群众电话隐去中间四位；身份证号总是隐去中间几位。"),
+    "backup_keep_months": tr("程序每次打开和关闭时自动备份本机数据库：今天的备份全部保留，此前每天保留最后一份，"
+                             "更早的每月保留最后一份。"),
+    "export_full_id_numbers": tr("不勾选时，导出的代表名册和报表中身份证号隐去中间几位（只有管理员可以改）。"
+                                 "报送给县里的文件总是隐去。"),
     "qr_template": tr("可用占位符：") + " ".join("{" + p + "}" for p in QR_PLACEHOLDERS)
     + tr("。可改为县网上联络平台地址，如 https://平台地址/rep/{id}"),
     "station_qr_template": tr("可用占位符：") + " ".join("{" + p + "}" for p in STATION_QR_PLACEHOLDERS),
@@ -146,6 +154,9 @@ class SettingsPage(QWidget):
                 hint.setWordWrap(True)
                 grid.addWidget(hint, row, 1, 1, 2)
                 row += 1
+        self.backup = BackupSection(ctx)  # below its two rotation settings
+        grid.addWidget(self.backup, row, 0, 1, 3)
+        row += 1
         grid.setColumnMinimumWidth(2, 220)
         grid.setRowStretch(row, 1)
         scroll = QScrollArea()
@@ -176,6 +187,7 @@ class SettingsPage(QWidget):
         self.save_button.clicked.connect(self.save)
         self.language.currentIndexChanged.connect(self.choose_language)
         self.reset_button.clicked.connect(self.reset_templates)
+        self.backup.restored.connect(self._restored)
         self.load()
 
     def _database_rows(self) -> QGridLayout:
@@ -242,6 +254,11 @@ class SettingsPage(QWidget):
             QMessageBox.warning(self, tr("界面语言"), tr("无法保存界面语言：{error}", error=exc))
             return
         self.language_note.setText(tr("已保存：重新启动程序后界面为 {language}。", language=self.language.currentText()))
+
+    def _restored(self) -> None:
+        """The database was replaced: show its settings, and let the window show its station."""
+        self.load()
+        self.saved.emit()
 
     def load(self) -> None:
         self.show_settings(settings_service.read(self.ctx), ThisStationInput.of(self.ctx.station))

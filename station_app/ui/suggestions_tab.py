@@ -27,9 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app.i18n import tr
+from station_app.i18n import chinese_date, tr
 from station_app.io.files import FileWriteError
-from station_app.io.pdf import chinese_date
 from station_app.services import reception, suggestions
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
-from pypinyin import lazy_pinyin
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
@@ -16,6 +15,8 @@ Row = TypeVar("Row")
 @lru_cache(maxsize=20000)
 def collation_key(text: str) -> str:
     """Chinese sorts by pinyin, as clerks expect (陈 before 王), not by code point."""
+    from pypinyin import lazy_pinyin  # its dictionaries take a while to load: at the first sort, not at start-up
+
     return " ".join(lazy_pinyin(text))
 
 Index = QModelIndex | QPersistentModelIndex

@@ -74,13 +74,10 @@ def test_text_that_latin_1_could_hold_is_still_utf8_with_eci(payload):
     assert _decode(qr_image(payload)) == [payload]
 
 
-def test_the_demo_county_s_490_codes_are_encoded_in_under_two_seconds():
-    import time
-
+def test_the_demo_county_s_490_codes_are_all_the_same_size():
+    # how fast they are encoded is the benchmark's figure (benchmarks/run.py, beside a native encoder)
     payloads = [VCARD.replace("13903930001", f"1390393{i:04d}").replace("王伟", f"王伟{i}") for i in range(490)]
-    started = time.perf_counter()
     sizes = {len(qr_matrix(payload)) for payload in payloads}
-    assert time.perf_counter() - started < 2.0  # the pure-Python mask choice took some 25 ms a code: 12 s
     assert sizes == {len(qr_matrix(VCARD))}
 
 
@@ -169,3 +166,12 @@ def test_safe_filename(text, expected):
 def test_safe_filename_limits_length():
     assert len(safe_filename("代" * 500)) == 80
     assert safe_filename("代" * 500, max_length=10) == "代" * 10
+
+
+def test_file_names_are_cut_by_bytes_between_characters_and_keep_their_suffix():
+    from station_app.io.qr import file_name
+
+    name = file_name("𠀀" * 200, ".pdf")
+    assert name.endswith(".pdf") and set(name[:-4]) == {"𠀀"}
+    assert len(name.encode("utf-8")) + 10 <= 255  # with room for atomic_path's temporary name
+    assert len(file_name("代" * 60 + "a", ".png", reserve=9).encode("utf-8")) <= 255 - 10 - 9

@@ -143,9 +143,27 @@ def test_export_writes_the_columns_the_import_reads(ctx, tmp_path):
     assert header[:4] == ["序号", "姓名", "性别", "类别"]
     wang = next(row for row in values if "王伟" in row)
     assert wang[header.index("联系电话")] == "13839312345"
-    assert wang[header.index("身份证号")] == ID_MALE
+    assert wang[header.index("身份证号")] == ID_MALE[:6] + "********" + ID_MALE[-4:]  # masked unless chosen
     again = registry.preview_import(ctx, out)
-    assert {r.action for r in again.rows} == {ImportAction.SAME}
+    assert {r.action for r in again.rows} == {ImportAction.SAME}  # a masked number keeps the stored one
+
+
+def test_the_export_keeps_whole_id_numbers_only_when_an_administrator_chose_it(ctx, tmp_path):
+    from station_app.services import settings as settings_service
+
+    registry.save_representative(ctx, RepresentativeInput(name="赵敏", level="县", id_number=ID_MALE))  # no phone
+    out = tmp_path / "out.xlsx"
+    registry.export_representatives(ctx, out)
+    text = [c.value for row in load_workbook(out).active.iter_rows() for c in row]
+    assert ID_MALE not in text and ID_MALE[:6] + "********" + ID_MALE[-4:] in text
+    again = registry.preview_import(ctx, out)  # found by its 编号: neither a number nor a phone to match on
+    assert [r.action for r in again.rows] == [ImportAction.SAME]
+    registry.commit_import(ctx, again)
+    assert [r.id_number for r in registry.list_representatives(ctx, RepFilter(state="all"))] == [ID_MALE]
+
+    settings_service.save(ctx, settings_service.read(ctx).replace(export_full_id_numbers=True))
+    registry.export_representatives(ctx, out)
+    assert ID_MALE in [c.value for row in load_workbook(out).active.iter_rows() for c in row]
 
 
 def test_window_units_and_stations_are_validated_and_unique(ctx):
