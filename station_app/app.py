@@ -106,18 +106,50 @@ def run_window(db_url: str | None = None, lang: str | None = None) -> int:
         return 1
     from station_app.services.backup import CLOSE, START, backup_quietly
     from station_app.services.work_calendar import seed_from_package
+    from station_app.ui import sign_in
 
+    # the first administrator's password on a new database (county mode too), else signing in
+    operator = sign_in.sign_in_at_start(ctx)
+    if operator is None:
+        ctx.dispose()
+        lock.unlock()
+        return 0
+    ctx.operator = operator
     backup_problem = backup_quietly(ctx, START)  # a copy of the database as it was when the window opened
-    seed_from_package(ctx)  # a new database gets the official holidays in its editable table; later runs add nothing
-    window = MainWindow(ctx)
-    window.show()
+    if operator.is_admin:  # a new database gets the official holidays in its editable table; later runs add nothing
+        seed_from_package(ctx)
+    windows: list[MainWindow] = []
+
+    def open_window() -> None:
+        window = MainWindow(ctx)
+        window.sign_out_requested.connect(switch_user)
+        windows[:] = [window]
+        window.show()
+
+    def switch_user() -> None:
+        """退出登录 / 切换用户: the window goes, the sign-in comes; a new window for who signs in (their role's)."""
+        old = windows[0]
+        app.setQuitOnLastWindowClosed(False)
+        old.hide()
+        signed = sign_in.sign_in_at_start(ctx)
+        old.close()
+        old.deleteLater()
+        if signed is None:
+            app.quit()
+        else:
+            ctx.operator = signed
+            open_window()
+        app.setQuitOnLastWindowClosed(True)
+
+    open_window()
     from station_app.ui.first_paint import report_first_paint
 
-    report_first_paint(window)  # only when the start-up benchmark asks
+    report_first_paint(windows[0])  # only when the start-up benchmark asks
     if ctx.db.backup_made:
-        window.statusBar().showMessage(tr("数据库已升级，升级前的副本保存在 {path}", path=ctx.db.backup_made), 15000)
+        windows[0].statusBar().showMessage(tr("数据库已升级，升级前的副本保存在 {path}", path=ctx.db.backup_made),
+                                           15000)
     elif backup_problem:
-        window.statusBar().showMessage(backup_problem, 15000)
+        windows[0].statusBar().showMessage(backup_problem, 15000)
     code = app.exec()
     backup_quietly(ctx, CLOSE)
     ctx.dispose()

@@ -145,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _build_parser() -> argparse.ArgumentParser:
     # the duty record's and the county's verbs live beside this module and use its helpers
-    from station_app import cli_backup, cli_county, cli_performance
+    from station_app import cli_accounts, cli_backup, cli_county, cli_performance
 
     parser = _Parser(prog="station-app", description=tr(
         "代表联络站工作台：不带命令时打开窗口。每个命令的写法都是“对象 动作 [目标] [选项]”，"
@@ -154,7 +154,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "数据库地址（sqlite:///文件 或 postgresql://用户名:密码@服务器/数据库名），"
         "默认为设置页选定的数据库，未选定时为用户数据目录下的 SQLite 文件"))
     parser.add_argument("--lang", choices=("zh", "en"), default=None, help=tr("提示语言：zh 中文（默认），en 英文"))
-    parser.add_argument("--operator", metavar="NAME", help=tr("操作员姓名，记入每条修改记录（默认取环境变量 STATION_APP_OPERATOR 或登录名）"))
+    parser.add_argument("--operator", metavar="NAME", help=tr(
+        "操作员用户名（默认取环境变量 STATION_APP_OPERATOR）；数据库有了账户后必须给出，密码取环境变量 "
+        "STATION_APP_PASSWORD 或在终端中输入。还没有账户时，以此名（或登录名）作为管理员记入修改记录"))
     verbs = parser.add_subparsers(dest="verb", metavar=tr("命令"), parser_class=_Parser)
 
     demo = verbs.add_parser("demo", help=tr("向空数据库装入演示站点数据"), description=tr("向空数据库装入演示站点数据"))
@@ -298,6 +300,7 @@ def _build_parser() -> argparse.ArgumentParser:
     cli_performance.add_parsers(verbs)
     cli_county.add_parsers(verbs)
     cli_backup.add_parsers(verbs)
+    cli_accounts.add_parsers(verbs)
     return parser
 
 
@@ -349,9 +352,21 @@ def _forms_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _context(args: argparse.Namespace):
     """The service context every verb works with: the database (opened and upgraded) and the operator."""
+    from station_app.services.accounts import command_line_operator
     from station_app.services.context import OperatorRef, open_context
 
-    return open_context(args.db or config.default_db_url(), OperatorRef.from_environment(args.operator))
+    ctx = open_context(args.db or config.default_db_url(), OperatorRef.from_environment(args.operator))
+    ctx.operator = command_line_operator(ctx, args.operator, _ask_password)
+    return ctx
+
+
+def _ask_password(prompt: str) -> str | None:
+    """A password typed at the terminal (not echoed); None when there is no terminal to type it at."""
+    import getpass
+
+    if sys.stdin is None or not sys.stdin.isatty():
+        return None
+    return getpass.getpass(prompt)
 
 
 def _demo(args: argparse.Namespace) -> int:

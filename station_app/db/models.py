@@ -628,7 +628,9 @@ class Setting(Record):
 
 
 class Operator(Record):
-    """An operator account: 管理员 or 登记员, with a salted password hash."""
+    """操作员 — an account: 管理员 or 登记员, with an argon2 password hash (services/accounts.py).
+
+    A voided account cannot sign in. Repeated wrong passwords lock it until ``locked_until``."""
 
     __tablename__ = "operators"
 
@@ -636,7 +638,11 @@ class Operator(Record):
     display_name: Mapped[str] = mapped_column(String(50), default="")
     role: Mapped[str] = mapped_column(String(10), default=Role.CLERK)
     password_hash: Mapped[str] = mapped_column(String(200), default="")
+    #: unused since accounts are voided (``voided_at``); kept so a database of the first schema upgrades as it is
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: wrong passwords since the last sign-in; reaching the limit locks the account
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class AuditLog(Base):

@@ -56,8 +56,9 @@ class OperatorRef:
 
     @classmethod
     def from_environment(cls, name: str | None = None) -> "OperatorRef":
-        """Until operators sign in with accounts: the name given (or STATION_APP_OPERATOR, or the
-        login name) as an administrator, which is what the program allowed everyone before accounts."""
+        """The name given (or STATION_APP_OPERATOR, or the login name) as an administrator: what the
+        command line works as on a database that has no account yet (``accounts.command_line_operator``).
+        Once a database has accounts, an operator is who signed in with a password."""
         name = (name or os.environ.get(OPERATOR_ENV) or _login_name()).strip() or "system"
         return cls(username=name, display_name=name, role=Role.ADMIN)
 

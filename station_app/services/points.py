@@ -640,7 +640,7 @@ def save_marks(ctx: ServiceContext, month: Month | str, marks: Mapping[str, tupl
             errors.update(exc.errors)
     if errors:
         raise ValidationFailed(errors)
-    with ctx.write() as session:
+    with ctx.write(admin_only=True) as session:
         for rep_id, (own, peer) in cleaned.items():
             rep = session.get(Representative, rep_id)
             if rep is None or rep.is_voided:

@@ -251,7 +251,7 @@ def export_changes(ctx: ServiceContext, path: Path | str, since: dt.date | None 
         raise StationError(tr("期间的截止日期 {end} 早于起始日期 {start}", start=start, end=end))
     settings = settings_service.read(ctx)
     path = Path(path)
-    with ctx.write() as session:
+    with ctx.write(admin_only=True) as session:
         lower: dt.datetime | None = None
         upper: dt.datetime | None = None
         inclusive = False

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
     QTabWidget,
     QWidget,
@@ -25,9 +26,12 @@ from station_app.i18n import tr
 from station_app.services import referrals as referrals_service
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext
+from station_app.ui.roles import admin_only
+from station_app.vocab import ReferralAction
 
 if TYPE_CHECKING:
     from station_app.ui.attendance_page import AttendancePage
+    from station_app.ui.audit_page import AuditPage
     from station_app.ui.calendar_page import CalendarPage
     from station_app.ui.first_start import FirstStartPage
     from station_app.ui.performance_page import PerformancePage
@@ -72,6 +76,10 @@ class MainWindow(QMainWindow):
     qr: QrPage = _Page()
     calendar: CalendarPage = _Page()
     settings: SettingsPage = _Page()
+    #: who changed what: a 管理员's page only (the service refuses anyone else as well)
+    audit: AuditPage = _Page()
+    #: 退出登录 / 切换用户: app.py closes this window, asks who signs in, and opens a window for them
+    sign_out_requested = Signal()
 
     def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
@@ -90,9 +98,12 @@ class MainWindow(QMainWindow):
             "reception": self._build_reception, "referrals": self._build_referrals, "registry": self._build_registry,
             "roster": self._build_roster, "attendance": self._build_attendance, "subsidy": self._build_subsidy,
             "performance": self._build_performance, "reporting": self._build_reporting, "qr": self._build_qr,
-            "calendar": self._build_calendar, "settings": self._build_settings}
-        titles = (tr("接待登记"), tr("三单办理"), tr("代表名册"), tr("排班"), tr("签到与空岗"), tr("误工补贴"),
-                  tr("代表履职"), tr("报表与报送"), tr("代表二维码"), tr("节假日与闭站"), tr("设置"))
+            "calendar": self._build_calendar, "audit": self._build_audit, "settings": self._build_settings}
+        titles = [tr("接待登记"), tr("三单办理"), tr("代表名册"), tr("排班"), tr("签到与空岗"), tr("误工补贴"),
+                  tr("代表履职"), tr("报表与报送"), tr("代表二维码"), tr("节假日与闭站"), tr("审计日志"), tr("设置")]
+        if not ctx.operator.is_admin:
+            del self._builders["audit"]
+            titles.remove(tr("审计日志"))
         #: what the stack holds for each page: an empty stand-in until the page is built, then the page
         self._slots: dict[str, QWidget] = {}
         self._built: dict[str, QWidget] = {}
@@ -125,6 +136,21 @@ class MainWindow(QMainWindow):
         self.db_label.setMaximumWidth(420)  # a long path is shortened in the middle, not widening the window
         self.overdue_label = QLabel()
         self.overdue_label.setStyleSheet("color:#c62828; font-weight:bold;")
+        self.operator_label = QLabel(tr("操作员：{name}（{role}）", name=ctx.operator.name, role=ctx.operator.role.label))
+        self.sign_out_button = QPushButton(tr("退出登录"))
+        self.sign_out_button.setToolTip(tr("退出登录后可换一个操作员登录"))
+        self.sign_out_button.clicked.connect(self.sign_out_requested)
+        self.account_corner = corner = QWidget()
+        corner_layout = QHBoxLayout(corner)
+        corner_layout.setContentsMargins(0, 0, 8, 0)
+        corner_layout.addWidget(self.operator_label)
+        corner_layout.addWidget(self.sign_out_button)
+        account = self.menuBar().addMenu(tr("账户"))
+        account.addAction(tr("修改我的密码…"), self.change_password)
+        account.addSeparator()
+        account.addAction(tr("切换用户…"), self.sign_out_requested.emit)
+        account.addAction(tr("退出登录"), self.sign_out_requested.emit)
+        self.menuBar().setCornerWidget(corner, Qt.Corner.TopRightCorner)
         self.statusBar().addPermanentWidget(self.overdue_label)
         self.statusBar().addPermanentWidget(self.station_label)
         self.statusBar().addPermanentWidget(self.db_label)
@@ -144,6 +170,7 @@ class MainWindow(QMainWindow):
         """The page called ``name`` ("reception", "registry", ...), built now if it has not been yet."""
         if name not in self._built:
             page = self._builders[name]()
+            self._grey_admin_actions(name, page)
             stand_in = self._slots[name]
             was_current = self.pages.currentWidget() is stand_in
             self.pages.insertWidget(self.pages.indexOf(stand_in), page)
@@ -233,6 +260,48 @@ class MainWindow(QMainWindow):
         page.saved.connect(lambda: self._refresh_if_built("reporting", 1))
         return page
 
+    def _build_audit(self) -> QWidget:
+        from station_app.ui.audit_page import AuditPage
+
+        return AuditPage(self.ctx)
+
+    def _grey_admin_actions(self, name: str, page: QWidget) -> None:
+        """A 登记员 sees a 管理员's buttons greyed, with a tooltip saying why (ui/roles.py)."""
+        if self.ctx.operator.is_admin:
+            return
+        if name == "registry":
+            reps = page.representatives
+            widgets = [reps.add_button, reps.edit_button, reps.void_button, reps.import_button,
+                       *page.window_units.action_buttons, *page.stations.action_buttons]
+        elif name == "reception":
+            widgets = [page.list.void_button]
+        elif name == "referrals":
+            widgets = [page.list.action_buttons[ReferralAction.VOID]]
+        elif name == "subsidy":
+            widgets = [page.batch.adjust_button, page.batch.confirm_button, page.batch.withdraw_button,
+                       page.batch.pay_button, page.rates.add_button, page.rates.void_button]
+        elif name == "roster":
+            widgets = [page.generate_button, page.new_plan_button, page.edit_plan_button]
+        elif name == "calendar":
+            widgets = [page.add_day_button, page.void_day_button, page.seed_button, page.import_button,
+                       page.add_closure_button, page.void_closure_button]
+        elif name == "performance":
+            widgets = [page.activities.void_button, page.suggestions.void_button, page.ranking.rule_button,
+                       page.stars.save_button]
+        elif name == "reporting":
+            sync = page.widget(1)
+            widgets = [sync.export_button, sync.merge_button, sync.registry_button, sync.import_registry_button]
+        elif name == "settings":
+            widgets = [page.save_button, page.reset_button, page.use_button]
+        else:
+            widgets = []
+        admin_only(self.ctx, *widgets)
+
+    def change_password(self) -> None:
+        from station_app.ui.sign_in import ChangePasswordDialog
+
+        ChangePasswordDialog(self.ctx, self).exec()
+
     def _refresh_if_built(self, name: str, tab: int | None = None) -> None:
         """A page not built yet reads its data when it is built; a built one is told to read it again."""
         page = self._built.get(name)
@@ -269,6 +338,9 @@ class MainWindow(QMainWindow):
             page.refresh()
         elif name == "reception" and not fresh:
             page.entry.reload_choices()
+        elif name == "audit":
+            page.reload_choices()
+            page.refresh()
 
     def open_referral(self, referral_id: str) -> None:
         """A visit's detail asked for its referral: the 三单 page, on that referral."""

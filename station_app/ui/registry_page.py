@@ -256,6 +256,7 @@ class SimpleListTab(QWidget):
         fit_columns(self.view.horizontalHeader(), [column.width for column in self.COLUMNS], self.WORDS)
         self.pane = TablePane(self.view)
         add, edit, void = QPushButton(self.ADD_LABEL), QPushButton(tr("编辑")), QPushButton(tr("作废"))
+        self.action_buttons = (add, edit, void)  # a 管理员's (ui/roles.py greys them for a 登记员)
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
         for button in (add, edit, void):

@@ -6,12 +6,15 @@ from PySide6.QtWidgets import QApplication
 
 from station_app import app as app_module
 from station_app import config
+from station_app.ui import sign_in
+from tests.conftest import TESTER
 
 
 def test_the_window_opens_on_the_default_database_in_the_data_folder(app, monkeypatch):
     shown = []
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_window installs its own; put it back after
     monkeypatch.setattr(QApplication, "exec", lambda self: shown.append(QApplication.activeWindow() or True) or 0)
+    monkeypatch.setattr(sign_in, "sign_in_at_start", lambda ctx, *a, **k: TESTER)  # tests/ui/test_sign_in.py
     assert app_module.run_window() == 0
     assert shown
     assert (config.data_dir() / "station.sqlite").exists()

@@ -81,7 +81,7 @@ def test_an_empty_database_opens_on_the_guide_until_the_station_has_a_name_peopl
     assert [p.station for p in roster_plans.list_plans(ctx)] == ["东河县人大代表监督站"]
     assert window.first_start is None
     assert [window.nav.item(i).text() for i in range(window.nav.count())][:2] == ["接待登记", "三单办理"]
-    assert window.nav.count() == window.pages.count() == 11
+    assert window.nav.count() == window.pages.count() == 12  # eleven pages and an administrator's 审计日志
     assert window.pages.currentWidget() is window.reception and window.nav.currentRow() == 0
     assert window.roster.plan.count() == 1
 

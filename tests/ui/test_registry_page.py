@@ -32,7 +32,7 @@ def test_main_window_shows_the_pages_station_and_database(app, qtbot, db):
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     # An empty database opens on the first-start guide (tests/ui/test_first_start.py), before the ten pages.
     assert titles == ["开始使用", "接待登记", "三单办理", "代表名册", "排班", "签到与空岗", "误工补贴", "代表履职", "报表与报送", "代表二维码",
-                      "节假日与闭站", "设置"]
+                      "节假日与闭站", "审计日志", "设置"]
     assert "尚未设置" in window.station_label.text()
     assert "test.sqlite" in window.db_label.text()
     assert "WenQuanYi Micro Hei" in QFontDatabase.families()

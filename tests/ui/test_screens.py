@@ -142,6 +142,7 @@ def test_the_interface_language_is_kept_for_the_user_and_read_at_start(app, qtbo
     seen: list[tuple[str, str]] = []
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     monkeypatch.setattr(MainWindow, "show", lambda self: windows.append(self))
+    monkeypatch.setattr("station_app.ui.sign_in.sign_in_at_start", lambda ctx, *a, **k: ctx.operator)
     monkeypatch.setattr(QApplication, "exec", lambda self: seen.append((language(), windows[-1].windowTitle())) or 0)
     url = f"sqlite:///{tmp_path / 'start.sqlite'}"
     try:
