@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import sys
 import traceback
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QSize, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
@@ -12,6 +14,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from station_app import config
 from station_app.i18n import language, set_language, tr
+
+if TYPE_CHECKING:
+    from station_app.services.context import OperatorRef, ServiceContext
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +81,23 @@ def instance_lock(db_url: str) -> QLockFile:
     return lock
 
 
+def _operator_from_environment(ctx: ServiceContext) -> OperatorRef | None:
+    """A script's sign-in, the command line's way: STATION_APP_OPERATOR and STATION_APP_PASSWORD both set, and
+    right (checked, counted and locked as if typed). Anything less, or a refusal, goes to the sign-in dialog.
+    The installer's test and the start-up benchmark open the window this way."""
+    from station_app.services import accounts
+
+    name = os.environ.get(accounts.OPERATOR_ENV, "").strip()
+    password = os.environ.get(accounts.PASSWORD_ENV)
+    if not name or password is None or not accounts.has_accounts(ctx):
+        return None
+    try:
+        return accounts.sign_in(ctx, name, password)
+    except accounts.SignInRefused as refused:
+        log.warning("sign-in from the environment refused: %s", refused)
+        return None
+
+
 def run_window(db_url: str | None = None, lang: str | None = None) -> int:
     """Open the window on ``db_url``, in ``lang`` when given (``--lang``), else in the language chosen in
     the settings page. The language is set before any page is built, so every page is in it."""
@@ -109,7 +131,7 @@ def run_window(db_url: str | None = None, lang: str | None = None) -> int:
     from station_app.ui import sign_in
 
     # the first administrator's password on a new database (county mode too), else signing in
-    operator = sign_in.sign_in_at_start(ctx)
+    operator = _operator_from_environment(ctx) or sign_in.sign_in_at_start(ctx)
     if operator is None:
         ctx.dispose()
         lock.unlock()

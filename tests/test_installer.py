@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "installer" / "station-app.spec"
 EXE = "station-app.exe" if sys.platform == "win32" else "station-app"
 DEMO_DAY = "2026-12-02"
+PASSWORD = "frozen-test-1"
 #: what only the offscreen platform says on stderr; anything else there is a problem
 HARMLESS_STDERR = ("This plugin does not support propagateSizeHints()",)
 
@@ -38,11 +39,13 @@ class Steps:
     def say(self, text: str) -> None:
         print(f"[installer] {text.replace(self.tmp, '$TMP')}", flush=True)
 
-    def run(self, command: list[str], env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
+    def run(self, command: list[str], env: dict[str, str], timeout: float = 300,
+            stdin: str | None = None) -> subprocess.CompletedProcess:
         """Run ``command``, say what ran, how it ended and how long it took, and fail on a bad exit or a
         traceback or import error on stderr."""
         started = time.perf_counter()
-        done = subprocess.run(command, env=env, capture_output=True, text=True, encoding="utf-8", timeout=timeout)
+        done = subprocess.run(command, env=env, input=stdin, capture_output=True, text=True, encoding="utf-8",
+                              timeout=timeout)
         first = (done.stdout.strip().splitlines() or [""])[-1 if command[-1] != "--help" else 0]
         self.say(f"$ {' '.join(command)}  → exit {done.returncode} in {time.perf_counter() - started:.1f} s: "
                  f"{first[:90]}")
@@ -97,8 +100,12 @@ def check_frozen_program(program: Path, work: Path, steps: Steps) -> None:
     loaded = steps.run([str(program), "--db", db, "demo", "--today", DEMO_DAY], env)
     assert "已装入演示数据" in loaded.stdout
 
+    # the first administrator, as a script makes one (the password on standard input); the window then signs in
+    # with the same name and password from the environment, as the command line does
+    steps.run([str(program), "--db", db, "operator", "add", "admin", "--name", "管理员"], env, stdin=PASSWORD + "\n")
     painted = work / "painted.json"  # the start-up benchmark's hook (ui/first_paint.py): written at the first paint
-    steps.run([str(program), "--db", db], {**env, "STATION_APP_REPORT_PAINT": str(painted)})
+    signed_in = {"STATION_APP_OPERATOR": "admin", "STATION_APP_PASSWORD": PASSWORD}
+    steps.run([str(program), "--db", db], {**env, **signed_in, "STATION_APP_REPORT_PAINT": str(painted)}, timeout=120)
     report = json.loads(painted.read_text(encoding="utf-8"))
     steps.say(f"the main window was painted, then the program quit; {report['rss_mb']:.0f} MB resident at that moment")
     log = (work / "home" / "logs" / "station-app.log").read_text(encoding="utf-8")
