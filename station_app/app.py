@@ -3,15 +3,20 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import sys
 import traceback
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QSize, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from station_app import config
 from station_app.i18n import language, set_language, tr
+
+if TYPE_CHECKING:
+    from station_app.services.context import OperatorRef, ServiceContext
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +46,20 @@ def install_qt_translations(app: QApplication) -> None:
         app.installTranslator(translator)
 
 
+def application_icon() -> QIcon:
+    """The program's red-and-gold badge, at the sizes it was rendered to."""
+    icon = QIcon()
+    for size in (48, 128, 256):
+        icon.addFile(str(config.ICONS / f"station-app-{size}.png"), QSize(size, size))
+    return icon
+
+
 def make_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName(config.APP_TITLE)
     app.setOrganizationName(config.APP_NAME)
+    app.setWindowIcon(application_icon())
+    app.setDesktopFileName("station-app")  # the installed desktop entry: its icon in the task bar on Wayland
     install_font(app)
     install_qt_translations(app)
     return app
@@ -64,6 +79,23 @@ def instance_lock(db_url: str) -> QLockFile:
     lock = QLockFile(str(config.data_dir() / f"instance-{digest}.lock"))
     lock.setStaleLockTime(0)
     return lock
+
+
+def _operator_from_environment(ctx: ServiceContext) -> OperatorRef | None:
+    """A script's sign-in, the command line's way: STATION_APP_OPERATOR and STATION_APP_PASSWORD both set, and
+    right (checked, counted and locked as if typed). Anything less, or a refusal, goes to the sign-in dialog.
+    The installer's test and the start-up benchmark open the window this way."""
+    from station_app.services import accounts
+
+    name = os.environ.get(accounts.OPERATOR_ENV, "").strip()
+    password = os.environ.get(accounts.PASSWORD_ENV)
+    if not name or password is None or not accounts.has_accounts(ctx):
+        return None
+    try:
+        return accounts.sign_in(ctx, name, password)
+    except accounts.SignInRefused as refused:
+        log.warning("sign-in from the environment refused: %s", refused)
+        return None
 
 
 def run_window(db_url: str | None = None, lang: str | None = None) -> int:
@@ -99,7 +131,7 @@ def run_window(db_url: str | None = None, lang: str | None = None) -> int:
     from station_app.ui import sign_in
 
     # the first administrator's password on a new database (county mode too), else signing in
-    operator = sign_in.sign_in_at_start(ctx)
+    operator = _operator_from_environment(ctx) or sign_in.sign_in_at_start(ctx)
     if operator is None:
         ctx.dispose()
         lock.unlock()

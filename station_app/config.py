@@ -19,6 +19,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESOURCES = PROJECT_ROOT / "resources"
 FONT_FILE = RESOURCES / "fonts" / "wqy-microhei.ttc"
 FONT_FAMILY = "WenQuanYi Micro Hei"
+#: the program's own icon, drawn in station-app.svg and rendered to PNG (installer/render_icons.py)
+ICONS = RESOURCES / "icons"
 
 
 def data_dir() -> Path:

@@ -51,6 +51,16 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only(reason): the test is about SQLite itself; it runs on SQLite only")
 
 
+def pytest_terminal_summary(terminalreporter):
+    """The installer test's own [installer] lines (tests/test_installer.py) in the run's log, passed or not."""
+    for outcome in ("passed", "failed", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for name, content in getattr(report, "sections", []):
+                if name == "Captured stdout call" and "[installer]" in content:
+                    lines = [line for line in content.splitlines() if line.startswith("[installer]")]
+                    terminalreporter.write_line("\n".join(lines))
+
+
 def pytest_generate_tests(metafunc):
     if "db_backend" not in metafunc.fixturenames or metafunc.definition.get_closest_marker("sqlite_only"):
         return
