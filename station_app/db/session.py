@@ -365,7 +365,14 @@ class Database:
 
 
 def open_database(url: str) -> Database:
-    return Database(url).upgrade()
+    """The database at ``url``, upgraded (or created); a database that cannot be opened leaves no connection
+    (and so no ``-wal`` or ``-shm`` file) behind."""
+    database = Database(url)
+    try:
+        return database.upgrade()
+    except BaseException:
+        database.dispose()
+        raise
 
 
 def display_url(url: str) -> str:
