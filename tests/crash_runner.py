@@ -18,6 +18,11 @@ import signal
 import sys
 import time
 
+import alembic.command  # noqa: F401  (the first open, in every child)
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
 # everything the verbs import, once, before any fork
 import station_app.cli  # noqa: F401
 import station_app.cli_county  # noqa: F401
@@ -31,10 +36,6 @@ import station_app.services.referrals  # noqa: F401
 import station_app.services.registry  # noqa: F401
 import station_app.services.subsidy  # noqa: F401
 import station_app.services.subsidy_output  # noqa: F401
-import alembic.command  # noqa: F401,I001
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
 
 
 def _child(argv: list[str], marks_path: str) -> None:

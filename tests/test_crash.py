@@ -5,8 +5,9 @@ passes ``PRAGMA integrity_check`` and holds each operation wholly or not at all.
 The program is ``python main.py --db … VERB``, forked from one process that has done Python's imports already
 (tests/crash_runner.py), so the kills land in the work rather than in the imports. One demo database is built
 once (which also times the demo); each kill works on its own copy. A kill's delay is random within the
-measured duration of its command; where it landed is read from the marks the child wrote before it died
-(started, touched the database, committed, finished) and printed at the end.
+measured duration of its command, from a little before it first touches the database; where it landed is
+read from the marks the child wrote before it died (started, touched the database, committed, finished) and
+printed at the end.
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KILLS = {"import": 50, "referral": 45, "subsidy": 35, "export": 35, "first open": 30, "demo": 5}
 #: where the demo's kills fall, as parts of the time to its one commit: in the first open, early and half-way
 #: through its long transaction, and (the last, at the commit's moment less 20 ms) while the commit is written
-DEMO_POINTS = (0.01, 0.1, 0.5, 0.99)
+DEMO_POINTS = (0.01, 0.05, 0.2, 0.99)
 NEW_PEOPLE = 60
 
 
@@ -286,7 +287,7 @@ def test_the_program_killed_at_random_moments_leaves_every_operation_whole_or_ab
         return op, landed, outcome
 
     # the measured time of each command, from one full run of it
-    timed = {"demo": demo_commit}
+    timed, touched = {"demo": demo_commit}, {}
     for op in ("import", "referral", "subsidy", "export", "first open"):
         folder = room / f"timing-{op.replace(' ', '_')}"
         folder.mkdir()
@@ -296,8 +297,10 @@ def test_the_program_killed_at_random_moments_leaves_every_operation_whole_or_ab
         assert run(program, commands[op](path, folder / "out.xlsx"), folder / "marks") == "finished"
         assert _marks(folder / "marks")["D"][1] == "0", op
         timed[op] = duration(folder / "marks")
+        touched[op] = duration(folder / "marks", "B")
 
-    plan = [(op, n, rng.uniform(0, timed[op] * 1.1)) for op, count in KILLS.items() if op != "demo"
+    # from a little before the command first touches the database to a little after it ends
+    plan = [(op, n, rng.uniform(touched[op] * 0.8, timed[op] * 1.05)) for op, count in KILLS.items() if op != "demo"
             for n in range(count)]
     plan += [("demo", n, point * demo_commit) for n, point in enumerate(DEMO_POINTS)]
     plan.append(("demo", len(DEMO_POINTS), demo_commit - 0.02))
