@@ -159,13 +159,20 @@ def run_window(db_url: str | None = None, lang: str | None = None) -> int:
                                      "再到 设置 → 数据库 清空地址并保存。", local=config.local_db_url())
         QMessageBox.critical(None, tr("代表联络站工作台"), message)
         return 1
+    from station_app.services.database import DatabaseBusy
     from station_app.services.work_calendar import seed_from_package
 
-    seed_from_package(ctx)  # a new database gets the official holidays in its editable table; later runs add nothing
+    if not ctx.db.read_only:  # a read-only database is opened to look and export: nothing is added to it
+        try:
+            seed_from_package(ctx)  # a new database gets the official holidays in its editable table; later runs add nothing
+        except DatabaseBusy:
+            log.warning("the database was busy; the holidays are added at the next start")
     window = MainWindow(ctx)
     listen_for_second_starts(url, window)
     window.show()
-    if ctx.db.backup_made:
+    if ctx.db.read_only:
+        window.statusBar().showMessage(tr("数据库文件是只读的：只能查看和导出，不能修改"))
+    elif ctx.db.backup_made:
         window.statusBar().showMessage(tr("数据库已升级，升级前的副本保存在 {path}", path=ctx.db.backup_made), 15000)
     code = app.exec()
     ctx.dispose()

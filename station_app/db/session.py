@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import logging
 import os
 import sqlite3
@@ -259,7 +260,10 @@ def create_sqlite(path: Path) -> None:
                 os.link(partial, path)  # never over a database another program has just created
             except FileExistsError:
                 log.info("another program created %s first; using it", path)
-            partial.unlink()
+            except OSError:  # no hard links on this disk (FAT on a USB stick): a plain rename, if still free
+                if not path.exists():
+                    partial.replace(path)
+            partial.unlink(missing_ok=True)
         _fsync(path.parent)
     except BaseException:
         engine.dispose()
@@ -306,6 +310,15 @@ def upgrade(engine: Engine) -> Path | None:
         log.info("copied %s to %s before upgrading from %s to %s", path, backup, current, head)
     command.upgrade(alembic_config(engine), "head")
     return backup
+
+
+def lock_for_writing(session: Session, what: str) -> None:
+    """Hold the write lock for ``what`` until the session's transaction ends, so two programs checking the same
+    rows before writing them take turns. SQLite's transactions hold its one lock already (``BEGIN IMMEDIATE``);
+    on PostgreSQL it is an advisory lock named by ``what``."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(what.encode("utf-8")).digest()[:8], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 class Database:

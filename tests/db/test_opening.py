@@ -4,7 +4,6 @@ on another program's lock says the database is busy and never shows what it was 
 from __future__ import annotations
 
 import errno
-import os
 import sqlite3
 import threading
 import time
@@ -210,13 +209,11 @@ def test_the_command_line_says_busy_in_one_line_without_the_rows(sqlite_template
 
 # --- 5. Two imports of one list at once -------------------------------------------------------------------
 
-def test_two_imports_of_one_list_at_once_add_each_person_once(sqlite_template, tmp_path, monkeypatch):
+def test_two_imports_of_one_list_at_once_add_each_person_once(db, tmp_path, monkeypatch):
     """The second import's commit starts while the first is writing: it waits for the lock, sees the people
     the first added, and refuses (预览之后数据库中的数据有了变化) instead of adding them again."""
-    path = tmp_path / "both.sqlite"
-    copy_sqlite(sqlite_template, path)
     workbook = county_list(tmp_path / "名册.xlsx")
-    first, second = (ServiceContext(open_database(f"sqlite:///{path}"), TESTER) for _ in range(2))
+    first, second = ServiceContext(db, TESTER), ServiceContext(open_database(db.url), TESTER)
     previews = [registry.preview_import(ctx, workbook) for ctx in (first, second)]
     writing, release = threading.Event(), threading.Event()
     real_write = registry.RepresentativeImporter.write
@@ -250,6 +247,4 @@ def test_two_imports_of_one_list_at_once_add_each_person_once(sqlite_template, t
     assert "预览之后数据库中的数据有了变化" in str(outcome["second"])
     with first.read() as s:
         assert s.scalar(select(func.count()).select_from(Representative)) == 4
-    first.dispose()
     second.dispose()
-    assert os.path.exists(path)

@@ -81,3 +81,25 @@ def test_the_window_names_a_database_of_a_newer_program_in_one_message(app, data
     assert "更新版本的程序" in said and SCHEMA_HEAD in said and "Traceback" not in said
     assert sorted(os.listdir(database_file.parent)) == ["station.sqlite"]
     assert QApplication.activeWindow() is None
+
+
+def test_a_read_only_database_opens_the_window_to_look_and_export(app, database_file, monkeypatch, _no_message_boxes):
+    from station_app.ui.main_window import MainWindow
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_window installs its own; put it back after
+    said = []
+
+    def exec_(_self):
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        said.extend(w.statusBar().currentMessage() for w in windows)
+        for window in windows:
+            window.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", exec_)
+    database_file.chmod(0o444)
+    try:
+        assert app_module.run_window(f"sqlite:///{database_file}") == 0
+    finally:
+        database_file.chmod(0o644)
+    assert any("只读" in text for text in said) and not _no_message_boxes
