@@ -343,17 +343,18 @@ class Database:
         return self._sessions()
 
     @contextlib.contextmanager
-    def transaction(self, **info: object) -> Iterator[Session]:
+    def transaction(self, *, immediate: bool = False, **info: object) -> Iterator[Session]:
         """One user action: committed as a whole on success, rolled back whole on any error.
 
-        On SQLite it takes the write lock at once (``BEGIN IMMEDIATE``), waiting up to ``BUSY_TIMEOUT_MS``
-        for another program's write to end: what it reads is then what it writes against, so two programs
-        checking the same rows (two imports of one list) take turns instead of both adding them.
+        ``immediate`` (what ``ServiceContext.write`` asks for) takes SQLite's write lock at once
+        (``BEGIN IMMEDIATE``), waiting up to ``BUSY_TIMEOUT_MS`` for another program's write to end: what the
+        action reads is then what it writes against, so two programs checking the same rows (two imports of
+        one list) take turns instead of both adding them. Without it the lock is taken at the first write.
         """
         session = self.session()
         session.info.update(info)
         try:
-            if self.engine.dialect.name == "sqlite":
+            if immediate and self.engine.dialect.name == "sqlite":
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield session
             session.commit()

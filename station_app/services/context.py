@@ -133,7 +133,7 @@ class ServiceContext:
         if self.db.read_only:
             raise DatabaseReadOnly(tr("数据库文件 {path} 是只读的：只能查看和导出，不能修改", path=self.db.display_name))
         try:
-            with self.db.transaction(**{OPERATOR: self.operator.name}) as session:
+            with self.db.transaction(immediate=True, **{OPERATOR: self.operator.name}) as session:
                 self._active = session
                 try:
                     yield session
