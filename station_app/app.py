@@ -1,16 +1,21 @@
 """Start the window: font, translations, one instance per database, the database, the main window."""
 from __future__ import annotations
 
-import hashlib
+import getpass
 import logging
 import os
 import sys
+import tempfile
 import traceback
+import warnings
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QSize, QTranslator
+import platformdirs
+from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QSize, Qt, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from station_app import config
 from station_app.i18n import language, set_language, tr
@@ -66,19 +71,76 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def _show_unexpected(exc_type, exc, tb) -> None:
+    from station_app.services.database import safe_error_text, write_problem
+
     log.error("unexpected error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+    problem = write_problem(exc)  # busy or read-only: its own line; never the statement or its values
+    if problem is not None:
+        QMessageBox.warning(None, tr("代表联络站工作台"), str(problem))
+        return
     QMessageBox.critical(None, tr("程序出错"), tr("程序遇到意外问题：{error}\n\n数据未受影响。详细信息已写入日志：\n{log}",
-                                                  error=config.redact(str(exc)), log=config.log_file()))
+                                                  error=config.redact(safe_error_text(exc)), log=config.log_file()))
+
+
+def instance_dir() -> Path:
+    """A folder of this user's that does not move with the data folder (STATION_APP_HOME): where the
+    one-window locks live, so two data folders cannot open two windows on one database file."""
+    try:
+        with warnings.catch_warnings():  # platformdirs warns where XDG_RUNTIME_DIR is unset, and falls back itself
+            warnings.simplefilter("ignore")
+            path = Path(platformdirs.user_runtime_dir(config.APP_NAME, appauthor=False))
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:  # no runtime folder for this user (a service account): one of ours in the temp folder
+        path = Path(tempfile.gettempdir()) / f"{config.APP_NAME}-{getpass.getuser()}"
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
 
 
 def instance_lock(db_url: str) -> QLockFile:
-    """One window per database on this PC: the same file, or the same server database, under any spelling."""
-    from station_app.services.database import database_key
+    """One window per database on this PC: the same file (by its real path: any spelling, a symlink, a
+    relative path, another data folder), or the same server database."""
+    from station_app.services.database import instance_name
 
-    digest = hashlib.sha1(database_key(db_url).encode("utf-8")).hexdigest()[:12]
-    lock = QLockFile(str(config.data_dir() / f"instance-{digest}.lock"))
+    lock = QLockFile(str(instance_dir() / f"{instance_name(db_url)}.lock"))
     lock.setStaleLockTime(0)
     return lock
+
+
+def listen_for_second_starts(db_url: str, window: QWidget) -> QLocalServer:
+    """The first window answers a second start on the same database by coming to the front."""
+    from station_app.services.database import instance_name
+
+    name = instance_name(db_url)
+    server = QLocalServer(window)
+    QLocalServer.removeServer(name)  # a socket left by a window that was killed: we hold the lock, so it is stale
+    if not server.listen(name):
+        log.warning("cannot listen for second starts: %s", server.errorString())
+
+    def bring_forward() -> None:
+        while (connection := server.nextPendingConnection()) is not None:
+            connection.disconnected.connect(connection.deleteLater)
+            connection.disconnectFromServer()
+            window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+            window.show()
+            window.raise_()
+            window.activateWindow()
+
+    server.newConnection.connect(bring_forward)
+    return server
+
+
+def ask_first_window_forward(db_url: str) -> bool:
+    """Ask the window already open on this database to come to the front; False when none answers."""
+    from station_app.services.database import instance_name
+
+    socket = QLocalSocket()
+    socket.connectToServer(instance_name(db_url))
+    if not socket.waitForConnected(1000):
+        return False
+    socket.write(b"show\n")
+    socket.waitForBytesWritten(1000)
+    socket.disconnectFromServer()
+    return True
 
 
 def _operator_from_environment(ctx: ServiceContext) -> OperatorRef | None:
@@ -110,6 +172,9 @@ def run_window(db_url: str | None = None, lang: str | None = None) -> int:
     url = db_url or config.default_db_url()
     lock = instance_lock(url)
     if not lock.tryLock(100):
+        if ask_first_window_forward(url):
+            log.info("the window already open on this database was brought to the front")
+            return 0
         QMessageBox.warning(None, tr("代表联络站工作台"), tr("工作台已经在运行（同一个数据库只能打开一个窗口）。"))
         return 1
     sys.excepthook = _show_unexpected
@@ -127,6 +192,7 @@ def run_window(db_url: str | None = None, lang: str | None = None) -> int:
         QMessageBox.critical(None, tr("代表联络站工作台"), message)
         return 1
     from station_app.services.backup import CLOSE, START, backup_quietly
+    from station_app.services.database import DatabaseBusy
     from station_app.services.work_calendar import seed_from_package
     from station_app.ui import sign_in
 
@@ -138,14 +204,18 @@ def run_window(db_url: str | None = None, lang: str | None = None) -> int:
         return 0
     ctx.operator = operator
     backup_problem = backup_quietly(ctx, START)  # a copy of the database as it was when the window opened
-    if operator.is_admin:  # a new database gets the official holidays in its editable table; later runs add nothing
-        seed_from_package(ctx)
+    if operator.is_admin and not ctx.db.read_only:  # a read-only database is opened to look and export from
+        try:
+            seed_from_package(ctx)  # a new database gets the official holidays in its editable table; later runs add nothing
+        except DatabaseBusy:
+            log.warning("the database was busy; the holidays are added at the next start")
     windows: list[MainWindow] = []
 
     def open_window() -> None:
         window = MainWindow(ctx)
         window.sign_out_requested.connect(switch_user)
         windows[:] = [window]
+        listen_for_second_starts(url, window)
         window.show()
 
     def switch_user() -> None:
@@ -167,7 +237,9 @@ def run_window(db_url: str | None = None, lang: str | None = None) -> int:
     from station_app.ui.first_paint import report_first_paint
 
     report_first_paint(windows[0])  # only when the start-up benchmark asks
-    if ctx.db.backup_made:
+    if ctx.db.read_only:
+        windows[0].statusBar().showMessage(tr("数据库文件是只读的：只能查看和导出，不能修改"))
+    elif ctx.db.backup_made:
         windows[0].statusBar().showMessage(tr("数据库已升级，升级前的副本保存在 {path}", path=ctx.db.backup_made),
                                            15000)
     elif backup_problem:

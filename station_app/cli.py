@@ -796,8 +796,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(tr("错误：{message}", message=config.redact(str(exc))), file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as exc:  # an unexpected failure: say where the log is, never a bare traceback
-        log.exception("command failed: %s", argv)
-        print(tr("错误：程序出现意外问题（{error}）。详细信息见日志 {log}", error=config.redact(str(exc)),
-                 log=config.log_file()),
-              file=sys.stderr)
+        from station_app.services.database import safe_error_text
+
+        log.exception("command failed: %s", args.verb)
+        print(tr("错误：程序出现意外问题（{error}）。详细信息见日志 {log}", error=config.redact(safe_error_text(exc)),
+                 log=config.log_file()), file=sys.stderr)
         return EXIT_FAILED

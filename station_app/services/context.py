@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from station_app.db.audit import OPERATOR
@@ -128,12 +129,22 @@ class ServiceContext:
         if self._active is not None:
             yield self._active
             return
-        with self.db.transaction(**{OPERATOR: self.operator.name}) as session:
-            self._active = session
-            try:
-                yield session
-            finally:
-                self._active = None
+        from station_app.services.database import DatabaseReadOnly, write_problem
+
+        if self.db.read_only:
+            raise DatabaseReadOnly(tr("数据库文件 {path} 是只读的：只能查看和导出，不能修改", path=self.db.display_name))
+        try:
+            with self.db.transaction(immediate=True, **{OPERATOR: self.operator.name}) as session:
+                self._active = session
+                try:
+                    yield session
+                finally:
+                    self._active = None
+        except DBAPIError as exc:  # busy, read-only, disk full: one line, never the statement or its values
+            problem = write_problem(exc)
+            if problem is None:
+                raise
+            raise problem from None
         self._station = None  # the station row may have changed with this action
 
     # --- This station -------------------------------------------------------------------------
@@ -172,8 +183,10 @@ def local_station(session: Session) -> Station | None:
 def open_context(url: str, operator: OperatorRef | None = None) -> ServiceContext:
     """Open (and upgrade) the database at ``url`` and make the context to work on it with.
 
-    A server that cannot be reached raises DatabaseUnreachable, saying why in words a clerk can act on."""
-    from station_app.services.database import reaching
+    A server that cannot be reached raises DatabaseUnreachable, a file that cannot be opened (not a database,
+    made by a newer program, a missing folder) DatabaseCannotOpen, each saying why in words a clerk can act on."""
+    from station_app.services.database import check_url, reaching
 
+    url = check_url(url)
     with reaching(url):
         return ServiceContext(open_database(url), operator)

@@ -23,6 +23,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
+from station_app.db.session import lock_for_writing
 from station_app.i18n import tr
 from station_app.io.excel import SheetRow, WorkbookError, read_table
 from station_app.services.context import ServiceContext
@@ -190,6 +191,7 @@ def commit_import(ctx: ServiceContext, importer: Importer[T, Any], preview: Impo
     if preview.refused and not skip_refused:
         raise ImportRefused(preview)
     with ctx.write() as session:
+        lock_for_writing(session, f"import:{type(importer).__name__}")  # two imports of one list take turns
         known = importer.known(session)
         again = [_checked(importer, row.source, known) if row.source is not None else row for row in preview.rows]
         for before, now in zip(preview.rows, again):
