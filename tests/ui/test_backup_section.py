@@ -94,6 +94,7 @@ def test_the_window_backs_up_when_it_opens_and_when_it_closes(app, sqlite_templa
 
     copy_sqlite(sqlite_template, tmp_path / "w.sqlite")
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_window installs its own; put it back after
+    monkeypatch.setattr("station_app.ui.sign_in.sign_in_at_start", lambda ctx, *a, **k: ctx.operator)
     seen_while_open = []
     monkeypatch.setattr(QApplication, "exec", lambda self: seen_while_open.extend(
         (config.data_dir() / "backups").glob("*/*.sqlite")) or 0)

@@ -87,6 +87,7 @@ def test_a_read_only_database_opens_the_window_to_look_and_export(app, database_
     from station_app.ui.main_window import MainWindow
 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_window installs its own; put it back after
+    monkeypatch.setattr("station_app.ui.sign_in.sign_in_at_start", lambda ctx, *a, **k: ctx.operator)
     said = []
 
     def exec_(_self):

@@ -147,9 +147,12 @@ def test_switching_user_closes_the_window_signs_in_again_and_opens_one_for_the_n
         windows[-1].sign_out_button.click()
         return 0
 
+    entries: list[list[str]] = []
+
     def show(window):
         windows.append(window)
         names.append(window.operator_label.text())
+        entries.append([window.nav.item(i).text() for i in range(window.nav.count())])
 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     monkeypatch.setattr(SignInDialog, "exec", exec_sign_in)
@@ -157,4 +160,5 @@ def test_switching_user_closes_the_window_signs_in_again_and_opens_one_for_the_n
     monkeypatch.setattr(QApplication, "exec", run_app)
     assert app_module.run_window(url) == 0
     assert names == ["操作员：王站长（管理员）", "操作员：小李（登记员）"]
-    assert windows[0].audit is not None and windows[1].audit is None
+    assert "审计日志" in entries[0] and "审计日志" not in entries[1]
+    assert windows[1].audit is None
