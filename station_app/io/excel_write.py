@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from station_app.i18n import tr
-from station_app.io.excel import _INVISIBLE, clean_text
+from station_app.io.excel import _INVISIBLE, clean_text, strip_controls
 from station_app.io.files import atomic_path
 
 if TYPE_CHECKING:  # xlsxwriter itself is imported at the first write, not when the window opens
@@ -161,11 +161,12 @@ def _cleaned_row(cells: Sequence[object]) -> str:
     """``"\x1f".join(clean_text(c) for c in cells)``, cleaning the row's text once rather than cell by cell.
 
     The same string: the separator is a character NFKC neither composes nor reorders across, so normalising
-    the joined row normalises each cell; the runs of whitespace then collapse within each cell, and the
+    the joined row normalises each cell (the control characters and escape sequences are taken out of each cell
+    first, as :func:`clean_text` does); the runs of whitespace then collapse within each cell, and the
     spaces left beside a separator or at the ends are what stripping each cell takes away.
     A cell that holds the separator itself is cleaned on its own.
     """
-    parts = [c if type(c) is str else clean_text(c) for c in cells]
+    parts = [strip_controls(c) if type(c) is str else clean_text(c) for c in cells]
     joined = "\x1f".join(parts)
     if joined.count("\x1f") != len(parts) - 1:
         return "\x1f".join(clean_text(c) for c in cells)

@@ -129,7 +129,8 @@ def test_the_cells_read_back_with_their_kinds_formats_and_borders(tmp_path):
 def test_the_checksum_of_a_row_is_that_of_its_cells_cleaned_one_by_one():
     # cell_checksum cleans a row's text once, not cell by cell; it must be the same string
     pick = random.Random(7)
-    alphabet = list(" \t\n\u3000\u00a0\u200b\ufeff\u0301\u1100\u1161ａ１，。\u212b\x1c\x1e\x1f王\u2474\ufdfa")
+    alphabet = list(" \t\n\u3000\u00a0\u200b\ufeff\u0301\u1100\u1161ａ１，。\u212b\x1c\x1e\x1f王\u2474\ufdfa"
+                    "\x07\x1b]\\[31m\u202e\x9b")
     for _ in range(20_000):
         cells = [pick.choice([None, 3, Decimal("1.50"), dt.date(2026, 1, 2),
                               "".join(pick.choice(alphabet) for _ in range(pick.randint(0, 6)))])

@@ -22,6 +22,7 @@ def one_pass(app):
     QApplication.processEvents()
     window = QApplication.activeWindow() or next(w for w in QApplication.topLevelWidgets() if w.isVisible())
     print(json.dumps({"window": type(window).__name__, "title": window.windowTitle(),
+                      "operator": window.operator_label.text(),
                       "page": type(window.pages.currentWidget()).__name__,
                       "modules": sorted({name.split(".")[0] for name in sys.modules})}))
     return 0
@@ -33,11 +34,21 @@ sys.exit(main(["--db", sys.argv[1]]))
 
 
 def test_opening_the_main_window_imports_no_pdf_excel_migration_demo_or_pinyin_library(demo_url):
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    from station_app.db.session import open_database
+    from station_app.services import accounts
+    from station_app.services.context import ServiceContext
+
+    database = open_database(demo_url)
+    accounts.create_first_admin(ServiceContext(database), "admin", "王站长", "geheim123")
+    database.dispose()
+    # signed in as a script signs in (STATION_APP_OPERATOR and STATION_APP_PASSWORD), so no dialog waits
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT),
+           "STATION_APP_OPERATOR": "admin", "STATION_APP_PASSWORD": "geheim123"}
     done = subprocess.run([sys.executable, "-c", OPEN_WINDOW, demo_url], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     shown = json.loads(done.stdout.strip().splitlines()[-1])
     assert shown["window"] == "MainWindow" and shown["page"] == "ReceptionPage" and "代表联络站工作台" in shown["title"]
+    assert shown["operator"] == "操作员：王站长（管理员）"
     assert "sqlalchemy" in shown["modules"] and "PySide6" in shown["modules"]
     assert [name for name in NOT_AT_START if name in shown["modules"]] == []
