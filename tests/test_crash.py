@@ -81,10 +81,16 @@ def _marks(path: Path) -> dict[str, list[str]]:
     return found
 
 
-def run(program: Program, argv: list[str], marks: Path, kill_after: float | None = None) -> str:
-    """Run ``argv``; SIGKILL it ``kill_after`` seconds in. Where it was: before (had not touched the database),
-    mid (inside its work, nothing committed), committed (killed after a commit, while finishing), finished."""
+def run(program: Program, argv: list[str], marks: Path, kill_after: float | None = None,
+        from_mark: str | None = None) -> str:
+    """Run ``argv``; SIGKILL it ``kill_after`` seconds in (counted from its ``from_mark`` mark when one is given,
+    so the kill lands in the work however loaded the machine is). Where it was: before (had not touched the
+    database), mid (inside its work, nothing committed), committed (killed after a commit, while finishing),
+    finished."""
     pid = program.start(argv, marks)
+    if from_mark is not None:
+        while _alive(pid) and from_mark not in _marks(marks):
+            time.sleep(0.002)
     ends = time.monotonic() + (kill_after if kill_after is not None else 600)
     while _alive(pid) and time.monotonic() < ends:
         time.sleep(0.002)
@@ -256,7 +262,7 @@ def test_the_program_killed_at_random_moments_leaves_every_operation_whole_or_ab
         "demo": lambda p, out: [*db(p), "demo", "--today", base.today.isoformat()],
     }
 
-    def kill_once(op: str, n: int, delay: float | None) -> tuple[str, str, str]:
+    def kill_once(op: str, n: int, delay: float | None, from_mark: str | None = None) -> tuple[str, str, str]:
         name = f"{op.replace(' ', '_')}-{n}"
         folder = room / name
         folder.mkdir()
@@ -267,7 +273,7 @@ def test_the_program_killed_at_random_moments_leaves_every_operation_whole_or_ab
             path = folder / "station.sqlite"
             shutil.copyfile(base.path, path)
             before = path.stat()
-        landed = run(program, commands[op](path, out), folder / "marks", delay)
+        landed = run(program, commands[op](path, out), folder / "marks", delay, from_mark)
         if op == "export":
             outcome = check_export(out, base)
         elif op == "first open":
@@ -299,9 +305,9 @@ def test_the_program_killed_at_random_moments_leaves_every_operation_whole_or_ab
         timed[op] = duration(folder / "marks")
         touched[op] = duration(folder / "marks", "B")
 
-    # from a little before the command first touches the database to a while after it ends (some kills miss)
-    plan = [(op, n, rng.uniform(touched[op] * 0.8, timed[op] * 1.2)) for op, count in KILLS.items() if op != "demo"
-            for n in range(count)]
+    # from when the command first touches the database to a while after it should have ended (some kills miss)
+    plan = [(op, n, rng.uniform(0, (timed[op] - touched[op]) * 1.2), "B") for op, count in KILLS.items()
+            if op != "demo" for n in range(count)]
     plan += [("demo", n, point * demo_commit) for n, point in enumerate(DEMO_POINTS)]
     plan.append(("demo", len(DEMO_POINTS), demo_commit - 0.02))
     rng.shuffle(plan)

@@ -59,6 +59,7 @@ from station_app.io.sync_workbook import TableSheet, clean_cell, read_tables, wr
 from station_app.services import settings as settings_service
 from station_app.services.context import ServiceContext
 from station_app.services.errors import StationError
+from station_app.services.importing import shorten
 from station_app.services.validation import is_masked, mask_id_number  # noqa: F401  (sync's names too)
 
 FORMAT_STATION = "station-sync"
@@ -469,18 +470,23 @@ def _merge_file(ctx: ServiceContext, path: Path, expected: str, tables: list[Tab
     return summary
 
 
+def _shown(value: object) -> str:
+    """A value of the file's own metadata as a message may quote it: a tampered file's can be any length."""
+    return shorten(str(value), 60) if value else ""
+
+
 def _read_checked(path: Path, expected: str, tables: list[Table], summary: FileSummary):
     found = read_tables(path)
     manifest = found.manifest
     kind = tr("报送文件") if expected == FORMAT_STATION else tr("名册与节假日文件")
     if manifest is None or manifest.get("format") != expected:
         raise _Refused(tr("“{file}”不是本程序导出的{kind}（文件格式：{found}），未合并", file=path.name, kind=kind,
-                          found=(manifest or {}).get("format") or tr("无“元数据”工作表")))
-    summary.station_code = manifest.get("station_code", "")
-    summary.station_name = manifest.get("station_name", "")
+                          found=_shown((manifest or {}).get("format")) or tr("无“元数据”工作表")))
+    summary.station_code = _shown(manifest.get("station_code"))
+    summary.station_name = _shown(manifest.get("station_name"))
     if manifest.get("schema") != SCHEMA_HEAD:
         raise _Refused(tr("“{file}”的数据库版本为 {found}，本机为 {head}：请两边使用同一版本的程序后重新导出，未合并",
-                          file=path.name, found=manifest.get("schema") or "?", head=SCHEMA_HEAD))
+                          file=path.name, found=_shown(manifest.get("schema")) or "?", head=SCHEMA_HEAD))
     for table in tables:
         if table.name not in found.headers:
             raise _Refused(tr("“{file}”缺少工作表“{sheet}”，未合并", file=path.name, sheet=table.name))
