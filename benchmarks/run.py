@@ -209,9 +209,9 @@ def measure_registry(ctx, work: Path) -> list[Figure]:
     return figures
 
 
-def start_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Seconds from starting ``command`` to its window's first paint, and its memory then (MB): the
-    program writes both itself (station_app/ui/first_paint.py)."""
+def start_once(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Seconds from starting ``command`` to its window's first paint and to its first page being in, and its
+    memory then (MB): the program writes them itself (station_app/ui/first_paint.py)."""
     from station_app.ui.first_paint import REPORT_ENV
 
     with tempfile.TemporaryDirectory(prefix="station-paint-") as folder:
@@ -223,7 +223,22 @@ def start_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
             raise SystemExit(f"{command[0]} did not report its first paint within 2 minutes "
                              f"(does it have station_app/ui/first_paint.py?)") from exc
         painted = json.loads(report.read_text(encoding="utf-8"))
-    return painted["painted_at"] - started, painted["rss_mb"]
+    return painted["painted_at"] - started, painted.get("ready_at", painted["painted_at"]) - started, painted["rss_mb"]
+
+
+def _bench_operator(url: str) -> dict[str, str]:
+    """An administrator account on the benchmark's database (made once), as the environment that signs it in."""
+    from station_app.db.session import open_database
+    from station_app.services import accounts
+    from station_app.services.context import ServiceContext
+
+    database = open_database(url)
+    try:
+        if not accounts.has_accounts(ServiceContext(database)):
+            accounts.create_first_admin(ServiceContext(database), "bench", "基准测试", "benchmark-password")
+    finally:
+        database.dispose()
+    return {accounts.OPERATOR_ENV: "bench", accounts.PASSWORD_ENV: "benchmark-password"}
 
 
 def measure_startup(url: str, env: dict[str, str], frozen: Path | None = None, runs: int = 7) -> list[Figure]:
@@ -234,26 +249,40 @@ def measure_startup(url: str, env: dict[str, str], frozen: Path | None = None, r
     # An installed program runs from compiled bytecode: the warm-up run writes it, even where the
     # environment says not to (PYTHONDONTWRITEBYTECODE), so no run pays for compiling the sources.
     env = {name: value for name, value in env.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    # the window asks who is signing in; the benchmark signs in as a script does (checked like a typed password),
+    # on a copy of the database, so the other figures' command lines need no account
+    import shutil
+
+    source = Path(url.removeprefix("sqlite:///"))
+    copy = source.with_name(source.stem + "-startup.sqlite")
+    shutil.copyfile(source, copy)
+    url = f"sqlite:///{copy}"
+    operator_env = _bench_operator(url)
+    env.update(operator_env)
     commands = {"bare": [sys.executable, str(ROOT / "benchmarks" / "bare_window.py")],
                 "ours": [sys.executable, str(ROOT / "main.py"), "--db", url]}
     if frozen is not None:
         commands["frozen"] = [str(frozen), "--db", url]
-    results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
     for run in range(runs + 1):
         for name, command in commands.items():
             measured = start_once(command, env)
             if run:  # the first is a warm-up: files into the disk cache
                 results[name].append(measured)
-    seconds = {name: statistics.median(s for s, _ in values) for name, values in results.items()}
-    memory = {name: statistics.median(m for _, m in values) for name, values in results.items()}
+    seconds = {name: statistics.median(s for s, _r, _m in values) for name, values in results.items()}
+    ready = {name: statistics.median(r for _s, r, _m in values) for name, values in results.items()}
+    memory = {name: statistics.median(m for _s, _r, m in values) for name, values in results.items()}
     figures = []
     for name, label in (("ours", ""), ("frozen", "，冻结程序")):
         if name in results:
             figures += [
                 Figure(f"启动到主窗口画出（演示数据库{label}，进程启动起，{runs} 次中位数）÷ 空白 Qt 窗口",
-                       seconds[name], "s", 3.0, f"各次：{' '.join(f'{s:.2f}' for s, _ in results[name])}；"
-                       f"空白窗口：{' '.join(f'{s:.2f}' for s, _ in results['bare'])}", seconds["bare"]),
-                Figure(f"启动时内存（主窗口画出时 RSS{label}）", memory[name], "MB", 150.0, baseline=memory["bare"],
+                       seconds[name], "s", 3.0, f"各次：{' '.join(f'{s:.2f}' for s, _r, _m in results[name])}；"
+                       f"空白窗口：{' '.join(f'{s:.2f}' for s, _r, _m in results['bare'])}", seconds["bare"]),
+                Figure(f"启动到首页就绪（数据库已打开、已登录、接待页已读入{label}）÷ 空白 Qt 窗口（仅供参考）",
+                       ready[name], "s", 3.0, "目标按秒计：打开后 3 秒内可以登记", seconds["bare"],
+                       target_on_value=True),
+                Figure(f"启动时内存（首页就绪时 RSS{label}）", memory[name], "MB", 150.0, baseline=memory["bare"],
                        target_on_value=True),
             ]
     return figures

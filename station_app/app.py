@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import getpass
+import hashlib
 import logging
 import os
+import re
 import sys
 import tempfile
 import traceback
@@ -96,11 +98,25 @@ def instance_dir() -> Path:
     return path
 
 
+#: a SQLite URL the window's lock can be named from without loading SQLAlchemy (the usual one: a file's path)
+_PLAIN_SQLITE = re.compile(r"sqlite:///([^?%]+)")
+
+
+def instance_name(db_url: str) -> str:
+    """``services.database.instance_name``, for the usual ``sqlite:///PATH`` without loading SQLAlchemy, so the
+    window's frame is on screen before the database is opened (tests/ui/test_one_window.py checks they agree)."""
+    plain = _PLAIN_SQLITE.fullmatch(db_url.strip())
+    if plain is None:
+        from station_app.services.database import instance_name as of_any_url
+
+        return of_any_url(db_url)
+    real = os.path.normcase(os.path.realpath(Path(plain.group(1)).expanduser()))
+    return "station-app-" + hashlib.sha256(f"sqlite:///{real}".encode("utf-8")).hexdigest()[:16]
+
+
 def instance_lock(db_url: str) -> QLockFile:
     """One window per database on this PC: the same file (by its real path: any spelling, a symlink, a
     relative path, another data folder), or the same server database."""
-    from station_app.services.database import instance_name
-
     lock = QLockFile(str(instance_dir() / f"{instance_name(db_url)}.lock"))
     lock.setStaleLockTime(0)
     return lock
@@ -108,8 +124,6 @@ def instance_lock(db_url: str) -> QLockFile:
 
 def listen_for_second_starts(db_url: str, window: QWidget) -> QLocalServer:
     """The first window answers a second start on the same database by coming to the front."""
-    from station_app.services.database import instance_name
-
     name = instance_name(db_url)
     server = QLocalServer(window)
     QLocalServer.removeServer(name)  # a socket left by a window that was killed: we hold the lock, so it is stale
@@ -131,8 +145,6 @@ def listen_for_second_starts(db_url: str, window: QWidget) -> QLocalServer:
 
 def ask_first_window_forward(db_url: str) -> bool:
     """Ask the window already open on this database to come to the front; False when none answers."""
-    from station_app.services.database import instance_name
-
     socket = QLocalSocket()
     socket.connectToServer(instance_name(db_url))
     if not socket.waitForConnected(1000):
@@ -162,9 +174,12 @@ def _operator_from_environment(ctx: ServiceContext) -> OperatorRef | None:
 
 def run_window(db_url: str | None = None, lang: str | None = None) -> int:
     """Open the window on ``db_url``, in ``lang`` when given (``--lang``), else in the language chosen in
-    the settings page. The language is set before any page is built, so every page is in it."""
+    the settings page. The language is set before any page is built, so every page is in it.
+
+    The window's frame is painted first, then the database is opened (SQLAlchemy, the schema check), the
+    operator signs in and the first page comes in: a clerk sees the window at once."""
     set_language(lang or config.interface_language())
-    from station_app.services.context import open_context
+    from station_app.ui.first_paint import report_first_paint
     from station_app.ui.main_window import MainWindow
 
     config.setup_logging()
@@ -178,6 +193,12 @@ def run_window(db_url: str | None = None, lang: str | None = None) -> int:
         QMessageBox.warning(None, tr("代表联络站工作台"), tr("工作台已经在运行（同一个数据库只能打开一个窗口）。"))
         return 1
     sys.excepthook = _show_unexpected
+    frame = MainWindow()
+    frame.show()
+    probe = report_first_paint(frame, wait=True)  # only when the start-up benchmark asks
+    app.processEvents()  # painted now, before the database is loaded
+    from station_app.services.context import open_context
+
     try:
         ctx = open_context(url)
     except Exception as exc:
@@ -189,7 +210,8 @@ def run_window(db_url: str | None = None, lang: str | None = None) -> int:
         if not db_url and config.chosen_db_url():  # the settings' choice: say how to get back to this PC's file
             message += "\n\n" + tr("这是设置页选定的数据库。可用 station-app --db {local} 打开本机数据库文件，"
                                      "再到 设置 → 数据库 清空地址并保存。", local=config.local_db_url())
-        QMessageBox.critical(None, tr("代表联络站工作台"), message)
+        QMessageBox.critical(frame, tr("代表联络站工作台"), message)
+        frame.close()
         return 1
     from station_app.services.backup import CLOSE, START, backup_quietly
     from station_app.services.database import DatabaseBusy
@@ -197,8 +219,9 @@ def run_window(db_url: str | None = None, lang: str | None = None) -> int:
     from station_app.ui import sign_in
 
     # the first administrator's password on a new database (county mode too), else signing in
-    operator = _operator_from_environment(ctx) or sign_in.sign_in_at_start(ctx)
+    operator = _operator_from_environment(ctx) or sign_in.sign_in_at_start(ctx, frame)
     if operator is None:
+        frame.close()
         ctx.dispose()
         lock.unlock()
         return 0
@@ -233,10 +256,10 @@ def run_window(db_url: str | None = None, lang: str | None = None) -> int:
             open_window()
         app.setQuitOnLastWindowClosed(True)
 
-    open_window()
-    from station_app.ui.first_paint import report_first_paint
-
-    report_first_paint(windows[0])  # only when the start-up benchmark asks
+    frame.attach(ctx)
+    frame.sign_out_requested.connect(switch_user)
+    listen_for_second_starts(url, frame)
+    windows.append(frame)
     if ctx.db.read_only:
         windows[0].statusBar().showMessage(tr("数据库文件是只读的：只能查看和导出，不能修改"))
     elif ctx.db.backup_made:
@@ -244,6 +267,8 @@ def run_window(db_url: str | None = None, lang: str | None = None) -> int:
                                            15000)
     elif backup_problem:
         windows[0].statusBar().showMessage(backup_problem, 15000)
+    if probe is not None:
+        probe.ready()
     code = app.exec()
     backup_quietly(ctx, CLOSE)
     ctx.dispose()

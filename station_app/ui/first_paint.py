@@ -2,7 +2,8 @@
 to a file and quit.
 
 ``STATION_APP_REPORT_PAINT=FILE station-app`` (the program as a clerk starts it, frozen or not) writes
-``{"painted_at": <time.time()>, "rss_mb": ...}`` to FILE once the main window is on screen, then exits.
+``{"painted_at": <time.time()>, "ready_at": ..., "rss_mb": ...}`` to FILE: when the main window was first
+painted, when its first page was in (the database open, the operator signed in), and the memory then; then exits.
 The benchmark starts the program and a bare Qt window the same way and compares the two.
 """
 from __future__ import annotations
@@ -32,27 +33,34 @@ def rss_mb() -> float:
 
 
 class _FirstPaint(QObject):
-    def __init__(self, window: QWidget, path: str) -> None:
+    def __init__(self, window: QWidget, path: str, wait: bool) -> None:
         super().__init__(window)
         self.path = path
-        self.seen = False
+        self.painted_at: float | None = None
+        self.wait = wait
         window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and not self.seen:
-            self.seen = True
-            # The window's children are painted in the same pass; the timer fires once it is flushed to screen.
-            QTimer.singleShot(0, self.report)
+        if event.type() == QEvent.Type.Paint and self.painted_at is None:
+            self.painted_at = time.time()  # the moment the window is painted: its children are in the same pass
+            if not self.wait:
+                QTimer.singleShot(0, self.report)
         return False
 
+    def ready(self) -> None:
+        """The window has its first page: report once the event loop runs (then quit)."""
+        QTimer.singleShot(0, self.report)
+
     def report(self) -> None:
-        Path(self.path).write_text(json.dumps({"painted_at": time.time(), "rss_mb": rss_mb()}), encoding="utf-8")
+        now = time.time()
+        Path(self.path).write_text(json.dumps({"painted_at": self.painted_at or now, "ready_at": now,
+                                               "rss_mb": rss_mb()}), encoding="utf-8")
         QApplication.quit()
 
 
-def report_first_paint(window: QWidget) -> bool:
-    """When REPORT_ENV names a file: write to it once ``window`` is first painted, then quit. False otherwise."""
+def report_first_paint(window: QWidget, wait: bool = False) -> _FirstPaint | None:
+    """When REPORT_ENV names a file: note when ``window`` is first painted, write it to the file and quit — at
+    once, or with ``wait`` when :meth:`_FirstPaint.ready` is called (the program's window is painted before
+    its database is open; it is ready once its first page is in). None when the benchmark is not asking."""
     path = os.environ.get(REPORT_ENV)
-    if path:
-        _FirstPaint(window, path)
-    return bool(path)
+    return _FirstPaint(window, path, wait) if path else None

@@ -23,13 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from station_app.i18n import tr
-from station_app.services import referrals as referrals_service
-from station_app.services import settings as settings_service
-from station_app.services.context import ServiceContext
-from station_app.ui.roles import admin_only
 from station_app.vocab import ReferralAction
 
 if TYPE_CHECKING:
+    from station_app.services.context import ServiceContext
     from station_app.ui.attendance_page import AttendancePage
     from station_app.ui.audit_page import AuditPage
     from station_app.ui.calendar_page import CalendarPage
@@ -81,12 +78,17 @@ class MainWindow(QMainWindow):
     #: 退出登录 / 切换用户: app.py closes this window, asks who signs in, and opens a window for them
     sign_out_requested = Signal()
 
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext | None = None) -> None:
+        """The window's frame (navigation, menus, status bar); with ``ctx``, its pages too (:meth:`attach`).
+
+        The program shows the frame first, before the database (and SQLAlchemy) is loaded, so the window is
+        on screen at once; the first page comes in when the database is open and the operator signed in."""
         super().__init__()
-        self.ctx = ctx
+        self.ctx: ServiceContext | None = None
         # 1280 × 800, or less on a lower screen: every page fits 1280 × 720 and 1366 × 768.
         screen = self.screen().availableGeometry()
         self.resize(1280, min(800, screen.height() - 40) if screen.height() < 840 else 800)
+        self.setWindowTitle(tr("代表联络站工作台"))
         self.nav = QListWidget()
         self.nav.setFixedWidth(200)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -101,9 +103,6 @@ class MainWindow(QMainWindow):
             "calendar": self._build_calendar, "audit": self._build_audit, "settings": self._build_settings}
         titles = [tr("接待登记"), tr("三单办理"), tr("代表名册"), tr("排班"), tr("签到与空岗"), tr("误工补贴"),
                   tr("代表履职"), tr("报表与报送"), tr("代表二维码"), tr("节假日与闭站"), tr("审计日志"), tr("设置")]
-        if not ctx.operator.is_admin:
-            del self._builders["audit"]
-            titles.remove(tr("审计日志"))
         #: what the stack holds for each page: an empty stand-in until the page is built, then the page
         self._slots: dict[str, QWidget] = {}
         self._built: dict[str, QWidget] = {}
@@ -111,19 +110,15 @@ class MainWindow(QMainWindow):
             self._slots[name] = QWidget()
             self.pages.addWidget(self._slots[name])
             QListWidgetItem(title, self.nav)
-        # A new station opens on the first-start guide until it is named, has people and a duty plan.
+        self.nav.item(list(self._builders).index("audit")).setHidden(True)  # a 管理员's: shown once one signs in
+        #: what the window says until the database is open
+        self.opening = QLabel(tr("正在打开数据库…"))
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.opening.setStyleSheet("color:#607d8b; font-size:18px;")
+        self.pages.insertWidget(0, self.opening)
+        self.pages.setCurrentWidget(self.opening)
+        self.nav.setEnabled(False)
         self.first_start: FirstStartPage | None = None
-        if not settings_service.setup_done(ctx):
-            from station_app.ui.first_start import FirstStartPage
-
-            self.first_start = FirstStartPage(ctx)
-            self.pages.insertWidget(0, self.first_start)
-            self.nav.insertItem(0, QListWidgetItem(tr("开始使用")))
-            self.first_start.station_saved.connect(self._station_named)
-            self.first_start.import_registry.connect(lambda: self.registry.representatives.import_workbook())
-            self.first_start.add_representative.connect(lambda: self.registry.representatives.add())
-            self.first_start.new_plan.connect(self._new_plan)
-            self.first_start.go_to.connect(self.go_to)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -136,30 +131,68 @@ class MainWindow(QMainWindow):
         self.db_label.setMaximumWidth(420)  # a long path is shortened in the middle, not widening the window
         self.overdue_label = QLabel()
         self.overdue_label.setStyleSheet("color:#c62828; font-weight:bold;")
-        self.operator_label = QLabel(tr("操作员：{name}（{role}）", name=ctx.operator.name, role=ctx.operator.role.label))
+        self.operator_label = QLabel()
         self.sign_out_button = QPushButton(tr("退出登录"))
         self.sign_out_button.setToolTip(tr("退出登录后可换一个操作员登录"))
         self.sign_out_button.clicked.connect(self.sign_out_requested)
+        self.sign_out_button.setEnabled(False)
         self.account_corner = corner = QWidget()
         corner_layout = QHBoxLayout(corner)
         corner_layout.setContentsMargins(0, 0, 8, 0)
         corner_layout.addWidget(self.operator_label)
         corner_layout.addWidget(self.sign_out_button)
-        account = self.menuBar().addMenu(tr("账户"))
+        self.account_menu = account = self.menuBar().addMenu(tr("账户"))
         account.addAction(tr("修改我的密码…"), self.change_password)
         account.addSeparator()
         account.addAction(tr("切换用户…"), self.sign_out_requested.emit)
         account.addAction(tr("退出登录"), self.sign_out_requested.emit)
+        account.setEnabled(False)
         self.menuBar().setCornerWidget(corner, Qt.Corner.TopRightCorner)
         self.statusBar().addPermanentWidget(self.overdue_label)
         self.statusBar().addPermanentWidget(self.station_label)
         self.statusBar().addPermanentWidget(self.db_label)
-        self.nav.currentRowChanged.connect(self.show_page)
         # Wide enough for the longest entry in either language (the referrals entry with its overdue count).
         metrics = self.nav.fontMetrics()
         longest = max([metrics.horizontalAdvance(self.nav.item(i).text()) for i in range(self.nav.count())]
                       + [metrics.horizontalAdvance(tr("三单办理（超期 {n}）", n=999))])
         self.nav.setFixedWidth(max(180, longest + 48))
+        if ctx is not None:
+            self.attach(ctx)
+
+    def attach(self, ctx: ServiceContext) -> None:
+        """The database is open and the operator signed in: their entries, the first page, the station."""
+        from station_app.services import referrals as referrals_service
+        from station_app.services import settings as settings_service
+
+        self.ctx = ctx
+        self.pages.removeWidget(self.opening)  # now each entry is the page of the same row
+        self.opening.deleteLater()
+        if not ctx.operator.is_admin:  # 审计日志 is a 管理员's page
+            stand_in = self._slots.pop("audit")
+            self.nav.takeItem(self.pages.indexOf(stand_in))
+            self.pages.removeWidget(stand_in)
+            stand_in.deleteLater()
+            del self._builders["audit"]
+        else:
+            self.nav.item(self.pages.indexOf(self._slots["audit"])).setHidden(False)
+        self.operator_label.setText(tr("操作员：{name}（{role}）", name=ctx.operator.name, role=ctx.operator.role.label))
+        self.sign_out_button.setEnabled(True)
+        self.account_menu.setEnabled(True)
+        self.nav.setEnabled(True)
+        # A new station opens on the first-start guide until it is named, has people and a duty plan.
+        if not settings_service.setup_done(ctx):
+            from station_app.ui.first_start import FirstStartPage
+
+            self.first_start = FirstStartPage(ctx)
+            self.pages.insertWidget(0, self.first_start)
+            self.nav.insertItem(0, QListWidgetItem(tr("开始使用")))
+            self.first_start.station_saved.connect(self._station_named)
+            self.first_start.import_registry.connect(lambda: self.registry.representatives.import_workbook())
+            self.first_start.add_representative.connect(lambda: self.registry.representatives.add())
+            self.first_start.new_plan.connect(self._new_plan)
+            self.first_start.go_to.connect(self.go_to)
+        self.nav.currentRowChanged.connect(self.show_page)
+        self.nav.setCurrentRow(-1)
         self.nav.setCurrentRow(0)
         self.update_status()
         self.show_overdue(referrals_service.overdue_count(ctx))
@@ -270,6 +303,8 @@ class MainWindow(QMainWindow):
 
     def _grey_admin_actions(self, name: str, page: QWidget) -> None:
         """A 登记员 sees a 管理员's buttons greyed, with a tooltip saying why (ui/roles.py)."""
+        from station_app.ui.roles import admin_only
+
         if self.ctx.operator.is_admin:
             return
         if name == "registry":

@@ -52,3 +52,43 @@ def test_opening_the_main_window_imports_no_pdf_excel_migration_demo_or_pinyin_l
     assert shown["operator"] == "操作员：王站长（管理员）"
     assert "sqlalchemy" in shown["modules"] and "PySide6" in shown["modules"]
     assert [name for name in NOT_AT_START if name in shown["modules"]] == []
+
+
+FRAME_ONLY = """
+import json, sys
+from station_app.app import make_application
+from station_app.ui.main_window import MainWindow
+
+app = make_application()
+frame = MainWindow()
+frame.show()
+app.processEvents()
+print(json.dumps({"text": frame.opening.text(), "entries": frame.nav.count(), "enabled": frame.nav.isEnabled(),
+                  "modules": sorted({name.split(".")[0] for name in sys.modules})}))
+"""
+
+
+def test_the_windows_frame_is_painted_before_the_database_library_is_loaded(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT), "STATION_APP_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", FRAME_ONLY], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout.strip().splitlines()[-1])
+    assert shown["text"] == "正在打开数据库…" and shown["entries"] == 12 and not shown["enabled"]
+    assert "sqlalchemy" not in shown["modules"] and "PySide6" in shown["modules"]
+
+
+def test_the_window_lock_is_named_alike_without_loading_the_database_library(tmp_path, monkeypatch):
+    from station_app.app import instance_name
+    from station_app.services import database
+
+    folder = tmp_path / "数据"
+    folder.mkdir()
+    (folder / "station.sqlite").touch()
+    (tmp_path / "link.sqlite").symlink_to(folder / "station.sqlite")
+    monkeypatch.chdir(tmp_path)
+    for url in (f"sqlite:///{folder}/station.sqlite", f"sqlite:///{folder}/./station.sqlite",
+                f"sqlite:///{folder}/../数据/station.sqlite", "sqlite:///数据/station.sqlite",
+                f"sqlite:///{tmp_path}/link.sqlite", f"sqlite:///{folder}/station.sqlite?mode=ro",
+                "postgresql://clerk:secret@server/county"):
+        assert instance_name(url) == database.instance_name(url), url
