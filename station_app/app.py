@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import getpass
-import hashlib
 import logging
 import os
 import re
@@ -111,7 +110,7 @@ def instance_name(db_url: str) -> str:
 
         return of_any_url(db_url)
     real = os.path.normcase(os.path.realpath(Path(plain.group(1)).expanduser()))
-    return "station-app-" + hashlib.sha256(f"sqlite:///{real}".encode("utf-8")).hexdigest()[:16]
+    return config.window_lock_name(f"sqlite:///{real}")  # database_key's form for a file
 
 
 def instance_lock(db_url: str) -> QLockFile:

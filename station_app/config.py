@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import logging.handlers
@@ -144,3 +145,9 @@ def setup_logging() -> Path:
         root.addHandler(handler)
         root.setLevel(logging.INFO)
     return path
+
+
+def window_lock_name(database_key: str) -> str:
+    """The name of the one window open on a database (its lock file's and its local server's), from the key that
+    is the same for every spelling of the database's URL (``services.database.database_key``)."""
+    return "station-app-" + hashlib.sha256(database_key.encode("utf-8")).hexdigest()[:16]

@@ -7,7 +7,6 @@ user's preferences (config.py), and read when the program starts.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import sqlite3
@@ -225,5 +224,6 @@ def database_key(url: str) -> str:
 def instance_name(url: str) -> str:
     """A short name for the one window open on the database at ``url``, the same for every spelling of
     its URL and every data folder (STATION_APP_HOME): the lock file's and the local server's name."""
-    key = database_key(url)
-    return "station-app-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    from station_app.config import window_lock_name
+
+    return window_lock_name(database_key(url))

@@ -46,6 +46,18 @@ def _buttons(dialog: QDialog, ok_text: str) -> tuple[QPushButton, QPushButton, Q
     return ok, quit_, row
 
 
+def _stack(dialog: QDialog, *items: QWidget | QGridLayout) -> None:
+    """The start dialogs' layout: the heading, what it is about, the form, the buttons, one under another."""
+    layout = QVBoxLayout(dialog)
+    layout.setContentsMargins(28, 24, 28, 20)
+    layout.setSpacing(12)
+    for item in items:
+        if isinstance(item, QGridLayout):
+            layout.addLayout(item)
+        else:
+            layout.addWidget(item)
+
+
 class FirstAdminDialog(QDialog):
     """设置管理员账户 — the first start of a database: its administrator's name and password."""
 
@@ -82,13 +94,7 @@ class FirstAdminDialog(QDialog):
         form.setColumnStretch(1, 1)
         self.create_button, self.quit_button, buttons = _buttons(self, tr("建立账户并进入"))
         self.create_button.clicked.connect(self.create)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 20)
-        layout.setSpacing(12)
-        layout.addWidget(heading)
-        layout.addWidget(about)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        _stack(self, heading, about, form, buttons)
         self.setMinimumWidth(560)
 
     def create(self) -> None:
@@ -143,14 +149,7 @@ class SignInDialog(QDialog):
         form.setColumnStretch(1, 1)
         self.sign_in_button, self.quit_button, buttons = _buttons(self, tr("登录"))
         self.sign_in_button.clicked.connect(self.sign_in)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 20)
-        layout.setSpacing(12)
-        layout.addWidget(heading)
-        layout.addWidget(where)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        _stack(self, heading, where, form, self.error, buttons)
         self.setMinimumWidth(460)
         (self.password if username else self.username).setFocus()
 
